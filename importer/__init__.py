@@ -1,0 +1,1 @@
+"""Bring Django Packages API v4 data into our tables: parse, validate, upsert."""

@@ -1,0 +1,32 @@
+"""Read JSON documents from files, including saved HTTP responses with a preamble."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+
+class UnreadableDocument(ValueError):
+    """A file holds no JSON body we can read."""
+
+
+def json_body(text: str, *, source: str = "<text>") -> Any:
+    """The JSON body of `text`; lines before it (a title, request line, headers) are skipped.
+
+    Saved API responses start with the endpoint's title, `GET /api/v4/...`, the status
+    line and headers; the body starts at the first line opening with `{` or `[`.
+    """
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if line.lstrip().startswith(("{", "[")):
+            try:
+                return json.loads(text[offset:])
+            except json.JSONDecodeError as error:
+                raise UnreadableDocument(f"{source}: invalid JSON: {error}") from None
+        offset += len(line)
+    raise UnreadableDocument(f"{source}: no JSON object or list found")
+
+
+def read_document(path: Path) -> Any:
+    return json_body(path.read_text(encoding="utf-8"), source=str(path))

@@ -1,0 +1,208 @@
+"""Batch functions: `(session, keys) -> one result per key, in key order`.
+
+Each is one SQL statement per call (per distinct `first` for nested lists), whatever
+the number of keys: this is what keeps a GraphQL query's statement count flat.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import models
+from loaders.windows import ChildKey, load_windowed
+
+Row = TypeVar("Row")
+
+
+async def _by_column(
+    session: AsyncSession, entity: type[Row], column: ColumnElement[Any], keys: Sequence[Any]
+) -> list[Row | None]:
+    """One row per key looked up by a unique column, None where there is none."""
+    statement = select(entity).where(column.in_(list(set(keys))))
+    rows = (await session.execute(statement)).scalars().all()
+    by_key = {getattr(row, column.key): row for row in rows}  # type: ignore[attr-defined]
+    return [by_key.get(key) for key in keys]
+
+
+async def packages_by_id(session: AsyncSession, keys: Sequence[int]) -> list[models.Package | None]:
+    return await _by_column(session, models.Package, models.Package.id, keys)  # type: ignore[arg-type]
+
+
+async def packages_by_slug(
+    session: AsyncSession, keys: Sequence[str]
+) -> list[models.Package | None]:
+    return await _by_column(session, models.Package, models.Package.slug, keys)  # type: ignore[arg-type]
+
+
+async def categories_by_id(
+    session: AsyncSession, keys: Sequence[int]
+) -> list[models.Category | None]:
+    return await _by_column(session, models.Category, models.Category.id, keys)  # type: ignore[arg-type]
+
+
+async def categories_by_slug(
+    session: AsyncSession, keys: Sequence[str]
+) -> list[models.Category | None]:
+    return await _by_column(session, models.Category, models.Category.slug, keys)  # type: ignore[arg-type]
+
+
+async def grids_by_id(session: AsyncSession, keys: Sequence[int]) -> list[models.Grid | None]:
+    return await _by_column(session, models.Grid, models.Grid.id, keys)  # type: ignore[arg-type]
+
+
+async def grids_by_slug(session: AsyncSession, keys: Sequence[str]) -> list[models.Grid | None]:
+    return await _by_column(session, models.Grid, models.Grid.slug, keys)  # type: ignore[arg-type]
+
+
+async def features_by_id(
+    session: AsyncSession, keys: Sequence[int]
+) -> list[models.Feature | None]:
+    return await _by_column(session, models.Feature, models.Feature.id, keys)  # type: ignore[arg-type]
+
+
+async def participants_by_login(
+    session: AsyncSession, keys: Sequence[str]
+) -> list[models.Participant | None]:
+    return await _by_column(
+        session,
+        models.Participant,
+        models.Participant.login,  # type: ignore[arg-type]
+        keys,
+    )
+
+
+async def participants_of_packages(
+    session: AsyncSession, keys: Sequence[ChildKey]
+) -> list[list[models.Participant]]:
+    """Each package's participants in the order of the source list."""
+    link = models.PackageParticipant
+    return await load_windowed(
+        session,
+        entity=models.Participant,
+        base=select(models.Participant).join(link, link.participant_id == models.Participant.id),  # type: ignore[arg-type]
+        parent=link.package_id,  # type: ignore[arg-type]
+        order_by=[link.position],  # type: ignore[list-item]
+        keys=keys,
+    )
+
+
+async def packages_of_participants(
+    session: AsyncSession, keys: Sequence[ChildKey]
+) -> list[list[models.Package]]:
+    link = models.PackageParticipant
+    return await load_windowed(
+        session,
+        entity=models.Package,
+        base=select(models.Package).join(link, link.package_id == models.Package.id),  # type: ignore[arg-type]
+        parent=link.participant_id,  # type: ignore[arg-type]
+        order_by=[models.Package.id],  # type: ignore[list-item]
+        keys=keys,
+    )
+
+
+async def packages_of_categories(
+    session: AsyncSession, keys: Sequence[ChildKey]
+) -> list[list[models.Package]]:
+    return await load_windowed(
+        session,
+        entity=models.Package,
+        base=select(models.Package),
+        parent=models.Package.category_id,  # type: ignore[arg-type]
+        order_by=[models.Package.id],  # type: ignore[list-item]
+        keys=keys,
+    )
+
+
+async def packages_of_grids(
+    session: AsyncSession, keys: Sequence[ChildKey]
+) -> list[list[models.Package]]:
+    link = models.GridPackage
+    return await load_windowed(
+        session,
+        entity=models.Package,
+        base=select(models.Package).join(link, link.package_id == models.Package.id),  # type: ignore[arg-type]
+        parent=link.grid_id,  # type: ignore[arg-type]
+        order_by=[models.Package.id],  # type: ignore[list-item]
+        keys=keys,
+    )
+
+
+async def grids_of_packages(
+    session: AsyncSession, keys: Sequence[int]
+) -> list[list[models.Grid]]:
+    link = models.GridPackage
+    lists = await load_windowed(
+        session,
+        entity=models.Grid,
+        base=select(models.Grid).join(link, link.grid_id == models.Grid.id),  # type: ignore[arg-type]
+        parent=link.package_id,  # type: ignore[arg-type]
+        order_by=[models.Grid.id],  # type: ignore[list-item]
+        keys=[ChildKey(key) for key in keys],
+    )
+    return lists
+
+
+async def features_of_grids(
+    session: AsyncSession, keys: Sequence[int]
+) -> list[list[models.Feature]]:
+    return await load_windowed(
+        session,
+        entity=models.Feature,
+        base=select(models.Feature),
+        parent=models.Feature.grid_id,  # type: ignore[arg-type]
+        order_by=[models.Feature.id],  # type: ignore[list-item]
+        keys=[ChildKey(key) for key in keys],
+    )
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One package's row of a comparison grid: its cells, by feature."""
+
+    package_id: int
+    elements: list[models.Element] = field(default_factory=list)
+
+
+async def rows_of_grids(session: AsyncSession, keys: Sequence[ChildKey]) -> list[list[GridRow]]:
+    """Each grid's packages (first N by id) with their cells, in one statement."""
+    link = models.GridPackage
+    memberships = await load_windowed(
+        session,
+        entity=models.GridPackage,
+        base=select(models.GridPackage),
+        parent=link.grid_id,  # type: ignore[arg-type]
+        order_by=[link.package_id],  # type: ignore[list-item]
+        keys=keys,
+    )
+    membership_ids = [m.id for group in memberships for m in group if m.id is not None]
+    elements: dict[int, list[models.Element]] = defaultdict(list)
+    if membership_ids:
+        statement = (
+            select(models.Element)
+            .where(models.Element.grid_package_id.in_(membership_ids))  # type: ignore[attr-defined]
+            .order_by(models.Element.feature_id)
+        )
+        for element in (await session.execute(statement)).scalars():
+            elements[element.grid_package_id].append(element)
+    return [
+        [GridRow(m.package_id, elements.get(m.id or 0, [])) for m in group] for group in memberships
+    ]
+
+
+async def package_counts_of_participants(
+    session: AsyncSession, keys: Sequence[int]
+) -> list[int]:
+    link = models.PackageParticipant
+    statement = (
+        select(link.participant_id, func.count())
+        .where(link.participant_id.in_(list(set(keys))))  # type: ignore[attr-defined]
+        .group_by(link.participant_id)
+    )
+    counts = {row[0]: row[1] for row in await session.execute(statement)}
+    return [counts.get(key, 0) for key in keys]

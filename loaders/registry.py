@@ -1,0 +1,81 @@
+"""The per-request set of DataLoaders.
+
+Built fresh for every request (and every subscription event): a loader caches what
+it has loaded, and a module-level one would serve one request's data to all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.dataloader import DataLoader
+
+import models
+from loaders import batch
+from loaders.windows import ChildKey
+from server.db import Database
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _loader(
+    db: Database, batch_fn: Callable[[AsyncSession, Sequence[K]], Awaitable[Sequence[V]]]
+) -> DataLoader[K, V]:
+    async def load(keys: list[K]) -> Sequence[V]:
+        async with db.session() as session:
+            return await batch_fn(session, keys)
+
+    return DataLoader(load_fn=load)
+
+
+@dataclass(frozen=True)
+class Loaders:
+    package_by_id: DataLoader[int, models.Package | None]
+    package_by_slug: DataLoader[str, models.Package | None]
+    category_by_id: DataLoader[int, models.Category | None]
+    category_by_slug: DataLoader[str, models.Category | None]
+    grid_by_id: DataLoader[int, models.Grid | None]
+    grid_by_slug: DataLoader[str, models.Grid | None]
+    feature_by_id: DataLoader[int, models.Feature | None]
+    participant_by_login: DataLoader[str, models.Participant | None]
+    participants_of_package: DataLoader[ChildKey, list[models.Participant]]
+    packages_of_participant: DataLoader[ChildKey, list[models.Package]]
+    packages_of_category: DataLoader[ChildKey, list[models.Package]]
+    packages_of_grid: DataLoader[ChildKey, list[models.Package]]
+    grids_of_package: DataLoader[int, list[models.Grid]]
+    features_of_grid: DataLoader[int, list[models.Feature]]
+    rows_of_grid: DataLoader[ChildKey, list[batch.GridRow]]
+    package_count_of_participant: DataLoader[int, int]
+
+    @classmethod
+    def create(cls, db: Database) -> Loaders:
+        def make(batch_fn: Any) -> Any:
+            return _loader(db, batch_fn)
+
+        return cls(
+            package_by_id=make(batch.packages_by_id),
+            package_by_slug=make(batch.packages_by_slug),
+            category_by_id=make(batch.categories_by_id),
+            category_by_slug=make(batch.categories_by_slug),
+            grid_by_id=make(batch.grids_by_id),
+            grid_by_slug=make(batch.grids_by_slug),
+            feature_by_id=make(batch.features_by_id),
+            participant_by_login=make(batch.participants_by_login),
+            participants_of_package=make(batch.participants_of_packages),
+            packages_of_participant=make(batch.packages_of_participants),
+            packages_of_category=make(batch.packages_of_categories),
+            packages_of_grid=make(batch.packages_of_grids),
+            grids_of_package=make(batch.grids_of_packages),
+            features_of_grid=make(batch.features_of_grids),
+            rows_of_grid=make(batch.rows_of_grids),
+            package_count_of_participant=make(batch.package_counts_of_participants),
+        )
+
+    def prime_packages(self, packages: Sequence[models.Package]) -> None:
+        """Packages loaded by a list query need no second look-up by id."""
+        for package in packages:
+            self.package_by_id.prime(package.id, package)

@@ -1,0 +1,21 @@
+"""SQLModel tables. They know nothing of GraphQL: refer to them as `models.Package`."""
+
+from models.category import Category
+from models.grid import Element, Feature, Grid, GridPackage
+from models.package import Package
+from models.participant import PackageParticipant, Participant
+from models.timestamps import UTCDateTime, offset_minutes, with_offset
+
+__all__ = [
+    "Category",
+    "Element",
+    "Feature",
+    "Grid",
+    "GridPackage",
+    "Package",
+    "PackageParticipant",
+    "Participant",
+    "UTCDateTime",
+    "offset_minutes",
+    "with_offset",
+]

@@ -1,0 +1,36 @@
+"""Checks on arguments shared by many fields, failing with BAD_USER_INPUT."""
+
+from __future__ import annotations
+
+from schema.errors import BadUserInput
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+def page_size(first: int | None, *, argument: str = "first", default: int | None) -> int | None:
+    """A page size between 1 and MAX_PAGE_SIZE; `default` when the client gave none."""
+    if first is None:
+        return default
+    if not 1 <= first <= MAX_PAGE_SIZE:
+        raise BadUserInput(
+            f"'{argument}' must be between 1 and {MAX_PAGE_SIZE}, got {first}.",
+            argument=argument,
+        )
+    return first
+
+
+def page_offset(offset: int | None) -> int:
+    if offset is None:
+        return 0
+    if offset < 0:
+        raise BadUserInput(f"'offset' must be 0 or more, got {offset}.", argument="offset")
+    return offset
+
+
+def one_of_id_or_slug(id: int | None, slug: str | None) -> None:
+    """Look-ups take exactly one key: both would be ambiguous, neither meaningless."""
+    if (id is None) == (slug is None):
+        raise BadUserInput(
+            "Give exactly one of 'id' or 'slug'.", argument="id" if id is not None else "slug"
+        )

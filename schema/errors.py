@@ -1,0 +1,31 @@
+"""The errors a client can see, each with a stable `extensions.code`.
+
+    GraphQLError
+    └── DpGraphError            (code set by the subclass)
+        ├── BadUserInput        BAD_USER_INPUT: an argument is missing, malformed or out of range
+        └── NotFound            NOT_FOUND: the object named does not exist
+
+Anything else raised while resolving is a bug: the client sees INTERNAL_SERVER_ERROR
+with a generic message, and the traceback goes to the server log only.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from graphql import GraphQLError
+
+
+class DpGraphError(GraphQLError):
+    code: ClassVar[str] = "INTERNAL_SERVER_ERROR"
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message, extensions={"code": self.code, **details})
+
+
+class BadUserInput(DpGraphError):
+    code = "BAD_USER_INPUT"
+
+
+class NotFound(DpGraphError):
+    code = "NOT_FOUND"

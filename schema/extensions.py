@@ -1,0 +1,44 @@
+"""Schema extensions: every error leaves with a stable code and without internals."""
+
+from __future__ import annotations
+
+import logging
+
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+logger = logging.getLogger("dpgraph.errors")
+
+
+def _is_unexpected(error: GraphQLError) -> bool:
+    """An exception that is not a GraphQLError escaped a resolver: a bug, not bad input."""
+    original = error.original_error
+    return original is not None and not isinstance(original, GraphQLError)
+
+
+class SafeErrors(MaskErrors):
+    """Masks unexpected exceptions and gives each error an `extensions.code`."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=_is_unexpected, error_message="Internal server error.")
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        logger.error("unexpected error at %s", error.path, exc_info=error.original_error)
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": "INTERNAL_SERVER_ERROR"}
+        return masked
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        processed = super()._process_errors(errors)
+        for error in processed:
+            if not (error.extensions or {}).get("code"):
+                error.extensions = {**(error.extensions or {}), "code": _code_for(error)}
+        return processed
+
+
+def _code_for(error: GraphQLError) -> str:
+    if error.message.startswith("Syntax Error"):
+        return "GRAPHQL_PARSE_FAILED"
+    if error.path is None:
+        return "GRAPHQL_VALIDATION_FAILED"
+    return "INTERNAL_SERVER_ERROR"

@@ -1,0 +1,113 @@
+"""The GraphQL `Package` type."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+import models
+from loaders import ChildKey
+from schema.arguments import page_size
+from schema.context import Info
+
+if TYPE_CHECKING:
+    from schema.types.category import Category
+    from schema.types.grid import Grid
+    from schema.types.participant import Participant
+
+
+@strawberry.type(description="A reusable Django app, site or tool listed on Django Packages.")
+class Package:
+    id: int = strawberry.field(description="The Django Packages id.")
+    title: str
+    slug: str
+    repo_url: str = strawberry.field(description="Repository URL (GitHub, GitLab, ...).")
+    repo_description: str
+    repo_watchers: int = strawberry.field(description="Stars/watchers of the repository.")
+    repo_forks: int
+    pypi_url: str | None
+    pypi_version: str | None = strawberry.field(description="Latest release on PyPI.")
+    documentation_url: str | None = strawberry.field(
+        description='Documentation URL; "" and null both mean none is known.'
+    )
+    last_updated: datetime | None = strawberry.field(description="Date of the last commit.")
+    last_fetched: datetime | None = strawberry.field(
+        description="When Django Packages last refreshed the repository and PyPI data."
+    )
+    created: datetime | None
+    modified: datetime | None
+    commits_over_52: list[int] = strawberry.field(
+        description="Commits per week over the last 52 weeks, oldest week first; may be empty."
+    )
+    repo_host: str | None = strawberry.field(description="github, gitlab, bitbucket, ...")
+    score: int | None
+    pypi_downloads: int | None
+    supports_python3: bool | None
+    commit_count: int | None
+    favorite_count: int | None
+    date_deprecated: datetime | None
+    date_repo_archived: datetime | None
+    category_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: models.Package) -> Package:
+        return cls(
+            id=row.id,
+            title=row.title,
+            slug=row.slug,
+            repo_url=row.repo_url,
+            repo_description=row.repo_description,
+            repo_watchers=row.repo_watchers,
+            repo_forks=row.repo_forks,
+            pypi_url=row.pypi_url,
+            pypi_version=row.pypi_version,
+            documentation_url=row.documentation_url,
+            last_updated=models.with_offset(row.last_updated, row.last_updated_offset),
+            last_fetched=models.with_offset(row.last_fetched, row.last_fetched_offset),
+            created=models.with_offset(row.created, row.created_offset),
+            modified=models.with_offset(row.modified, row.modified_offset),
+            commits_over_52=list(row.commits_over_52 or []),
+            repo_host=row.repo_host,
+            score=row.score,
+            pypi_downloads=row.pypi_downloads,
+            supports_python3=row.supports_python3,
+            commit_count=row.commit_count,
+            favorite_count=row.favorite_count,
+            date_deprecated=models.with_offset(row.date_deprecated, row.date_deprecated_offset),
+            date_repo_archived=models.with_offset(
+                row.date_repo_archived, row.date_repo_archived_offset
+            ),
+            category_id=row.category_id,
+        )
+
+    @strawberry.field(description="The category the package is listed in.")
+    async def category(
+        self, info: Info
+    ) -> Annotated[Category, strawberry.lazy("schema.types.category")] | None:
+        from schema.types.category import Category
+
+        if self.category_id is None:
+            return None
+        row = await info.context.loaders.category_by_id.load(self.category_id)
+        return Category.from_row(row) if row else None
+
+    @strawberry.field(description="The comparison grids the package appears in, by grid id.")
+    async def grids(
+        self, info: Info
+    ) -> list[Annotated[Grid, strawberry.lazy("schema.types.grid")]]:
+        from schema.types.grid import Grid
+
+        rows = await info.context.loaders.grids_of_package.load(self.id)
+        return [Grid.from_row(row) for row in rows]
+
+    @strawberry.field(description="Contributors, in the order Django Packages lists them.")
+    async def participants(
+        self, info: Info, first: int | None = None
+    ) -> list[Annotated[Participant, strawberry.lazy("schema.types.participant")]]:
+        from schema.types.participant import Participant
+
+        key = ChildKey(self.id, page_size(first, default=None))
+        rows = await info.context.loaders.participants_of_package.load(key)
+        return [Participant.from_row(row) for row in rows]

@@ -1,0 +1,1 @@
+"""dpgraph: a GraphQL API server for the Django Packages catalogue."""

@@ -1,0 +1,62 @@
+"""The ASGI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse
+from starlette.routing import Route
+
+from schema import build_schema
+from server.db import Database
+from server.demo import load_demo_data
+from server.graphql_app import GraphQLApp
+from server.settings import Settings
+
+
+def create_app(settings: Settings | None = None, *, db: Database | None = None) -> Starlette:
+    """Build the app; the database is prepared in the lifespan, not at import time."""
+    settings = settings or Settings()
+    database = db or Database.from_settings(settings)
+    graphql = GraphQLApp(build_schema(), db=database, settings=settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await database.create_tables()
+        if settings.load_demo_data:
+            await load_demo_data(database)
+        yield
+        if db is None:  # an injected database belongs to the caller
+            await database.dispose()
+
+    async def health(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def home(request: Request) -> RedirectResponse:
+        return RedirectResponse("/graphql")
+
+    app = Starlette(
+        routes=[
+            Route("/", home),
+            Route("/healthz", health),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+        ],
+        middleware=[
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_allow_origins,
+                allow_methods=["GET", "POST", "OPTIONS"],
+                allow_headers=["Authorization", "Content-Type"],
+                max_age=600,
+            )
+        ],
+        lifespan=lifespan,
+    )
+    app.state.db = database
+    app.state.settings = settings
+    return app

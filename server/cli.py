@@ -1,0 +1,81 @@
+"""The `dpgraph` command line: `python -m server [serve|export-schema]`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from server.settings import PROJECT_ROOT, Settings
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    host = args.host or settings.host
+    port = args.port or settings.port
+    workers = args.workers or settings.workers
+    print(f"dpgraph: serving http://{host}:{port}/graphql on {_safe_url(settings)}", flush=True)
+    uvicorn.run(
+        "server.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=settings.log_level,
+        factory=False,
+    )
+    return 0
+
+
+def _export_schema(args: argparse.Namespace, settings: Settings) -> int:
+    from schema import build_schema
+
+    sdl = build_schema().as_str() + "\n"
+    if args.output == "-":
+        sys.stdout.write(sdl)
+    else:
+        Path(args.output).write_text(sdl, encoding="utf-8")
+    return 0
+
+
+def _safe_url(settings: Settings) -> str:
+    """The database URL without its password, for logs."""
+    from sqlalchemy.engine.url import make_url
+
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dpgraph", description=__doc__)
+    commands = parser.add_subparsers(dest="command")
+
+    serve = commands.add_parser("serve", help="run the GraphQL server (the default)")
+    serve.add_argument("--host", help="interface to bind (HOST)")
+    serve.add_argument("--port", type=int, help="port to bind (PORT)")
+    serve.add_argument("--workers", type=int, help="worker processes (WORKERS)")
+    serve.set_defaults(handler=_serve)
+
+    export = commands.add_parser("export-schema", help="print the GraphQL SDL")
+    export.add_argument(
+        "--output", default=str(PROJECT_ROOT / "schema.graphql"), help="file, or - for stdout"
+    )
+    export.set_defaults(handler=_export_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if not arguments or (arguments[0].startswith("-") and arguments[0] not in ("-h", "--help")):
+        arguments.insert(0, "serve")  # `python -m server --port 9000` serves
+    args = build_parser().parse_args(arguments)
+    try:
+        settings = Settings()
+    except ValueError as error:
+        print(f"dpgraph: invalid configuration: {error}", file=sys.stderr)
+        return 2
+    handler = args.handler
+    result: int = handler(args, settings)
+    return result

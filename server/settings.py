@@ -1,0 +1,66 @@
+"""Every setting the server reads, from the environment or a `.env` file.
+
+No other module reads the environment: build a `Settings` and pass it on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "dpgraph.db"
+
+
+class Settings(BaseSettings):
+    """Server configuration; see the README's configuration table."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite+aiosqlite:///{DEFAULT_SQLITE_PATH}",
+        description="SQLAlchemy async URL: sqlite+aiosqlite:///path or postgresql+asyncpg://...",
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1)
+    load_demo_data: bool = Field(
+        default=True, description="Load the bundled seed packages into an empty database."
+    )
+    public_base_url: str = Field(
+        default="https://djangopackages.org",
+        description="Base of the absolute URLs the REST layer writes (no trailing slash).",
+    )
+    graphiql: bool = True
+    cors_allow_origins: list[str] = Field(default_factory=lambda: ["*"])
+    max_page_size: int = Field(default=100, ge=1)
+    sql_echo: bool = False
+    log_level: str = "info"
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        """Plain driver names would block the event loop; map them to their async twins."""
+        if value.startswith("postgres://"):
+            value = "postgresql://" + value.removeprefix("postgres://")
+        if value.startswith("postgresql://"):
+            return "postgresql+asyncpg://" + value.removeprefix("postgresql://")
+        if value.startswith("sqlite://"):
+            return "sqlite+aiosqlite://" + value.removeprefix("sqlite://")
+        if value.startswith(("postgresql+asyncpg://", "postgresql+psycopg://", "sqlite+aiosqlite://")):
+            return value
+        raise ValueError(
+            f"DATABASE_URL {value!r} is not supported: use sqlite+aiosqlite:///path "
+            "or postgresql+asyncpg://user@host/db"
+        )
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

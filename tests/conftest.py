@@ -1,0 +1,128 @@
+"""Test fixtures: one database for the run (SQLite, or PostgreSQL when a URL is set),
+emptied after every test, plus helpers to run GraphQL and count SQL statements."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import event, text
+from sqlmodel import SQLModel
+
+from schema import build_schema
+from schema.context import Context
+from server.app import create_app
+from server.db import Database
+from server.demo import load_demo_data
+from server.settings import Settings
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if POSTGRES_URL:
+        return f"database: {POSTGRES_URL.split('@')[-1]} (DATABASE_URL)"
+    return "database: SQLite (set DATABASE_URL to also run against PostgreSQL)"
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    url = POSTGRES_URL or f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    return Settings(database_url=url, load_demo_data=False, _env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+async def database(settings: Settings) -> AsyncIterator[Database]:
+    db = Database.from_settings(settings)
+    async with db.engine.begin() as connection:
+        await connection.run_sync(SQLModel.metadata.drop_all)
+        await connection.run_sync(SQLModel.metadata.create_all)
+    yield db
+    await db.dispose()
+
+
+async def _empty_tables(db: Database) -> None:
+    tables = [table.name for table in reversed(SQLModel.metadata.sorted_tables)]
+    async with db.engine.begin() as connection:
+        if db.dialect == "postgresql":
+            await connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                await connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+async def db(database: Database) -> AsyncIterator[Database]:
+    """The test database, empty at the start of every test."""
+    yield database
+    await _empty_tables(database)
+
+
+@pytest.fixture
+async def demo(db: Database) -> Database:
+    """The database holding the bundled demo catalogue (the five seeds)."""
+    await load_demo_data(db)
+    return db
+
+
+@dataclass
+class StatementLog:
+    statements: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_statements(db: Database) -> Any:
+    """`with count_statements() as log:` records every SQL statement sent to the database."""
+
+    @contextmanager
+    def counting() -> Iterator[StatementLog]:
+        log = StatementLog()
+
+        def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            log.statements.append(statement)
+
+        event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+        try:
+            yield log
+        finally:
+            event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+
+    return counting
+
+
+@pytest.fixture(scope="session")
+def graphql_schema() -> Any:
+    return build_schema()
+
+
+@pytest.fixture
+def execute(db: Database, settings: Settings, graphql_schema: Any) -> Any:
+    """Run a GraphQL document against the test database with a fresh context."""
+
+    async def run(query: str, variables: dict[str, Any] | None = None) -> Any:
+        context = Context.create(db=db, settings=settings)
+        return await graphql_schema.execute(query, variable_values=variables, context_value=context)
+
+    return run
+
+
+@pytest.fixture
+async def client(db: Database, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client calling the app in-process."""
+    app = create_app(settings, db=db)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "data" / "seeds"
