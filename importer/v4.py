@@ -115,7 +115,7 @@ def _logins(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):  # v3 and the Django model keep a comma-separated string
-        value = [part for part in value.split(",")]
+        value = list(value.split(","))
     if not isinstance(value, list):
         raise TypeError(f"expected a list of logins, got {value!r}")
     logins: list[str] = []
@@ -151,9 +151,7 @@ def parse_package(data: Any) -> PackageRecord:
         title=_get(data, "title", _non_empty, required=True),
         slug=_get(data, "slug", _non_empty, required=True),
         category_id=(
-            None
-            if category is None
-            else id_from_url(category, kind="categories", field="category")
+            None if category is None else id_from_url(category, kind="categories", field="category")
         ),
         grid_ids=_get(data, "grids", _urls("grids", "grids"), required=False) or (),
         participants=_get(data, "participants", _logins, required=False) or (),

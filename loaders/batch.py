@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 import models
 from loaders.windows import ChildKey, load_windowed
@@ -21,49 +22,47 @@ Row = TypeVar("Row")
 
 
 async def _by_column(
-    session: AsyncSession, entity: type[Row], column: ColumnElement[Any], keys: Sequence[Any]
+    session: AsyncSession, entity: type[Row], column: str, keys: Sequence[Any]
 ) -> list[Row | None]:
     """One row per key looked up by a unique column, None where there is none."""
-    statement = select(entity).where(column.in_(list(set(keys))))
+    statement = select(entity).where(col(getattr(entity, column)).in_(list(set(keys))))
     rows = (await session.execute(statement)).scalars().all()
-    by_key = {getattr(row, column.key): row for row in rows}  # type: ignore[attr-defined]
+    by_key = {getattr(row, column): row for row in rows}
     return [by_key.get(key) for key in keys]
 
 
 async def packages_by_id(session: AsyncSession, keys: Sequence[int]) -> list[models.Package | None]:
-    return await _by_column(session, models.Package, models.Package.id, keys)  # type: ignore[arg-type]
+    return await _by_column(session, models.Package, "id", keys)
 
 
 async def packages_by_slug(
     session: AsyncSession, keys: Sequence[str]
 ) -> list[models.Package | None]:
-    return await _by_column(session, models.Package, models.Package.slug, keys)  # type: ignore[arg-type]
+    return await _by_column(session, models.Package, "slug", keys)
 
 
 async def categories_by_id(
     session: AsyncSession, keys: Sequence[int]
 ) -> list[models.Category | None]:
-    return await _by_column(session, models.Category, models.Category.id, keys)  # type: ignore[arg-type]
+    return await _by_column(session, models.Category, "id", keys)
 
 
 async def categories_by_slug(
     session: AsyncSession, keys: Sequence[str]
 ) -> list[models.Category | None]:
-    return await _by_column(session, models.Category, models.Category.slug, keys)  # type: ignore[arg-type]
+    return await _by_column(session, models.Category, "slug", keys)
 
 
 async def grids_by_id(session: AsyncSession, keys: Sequence[int]) -> list[models.Grid | None]:
-    return await _by_column(session, models.Grid, models.Grid.id, keys)  # type: ignore[arg-type]
+    return await _by_column(session, models.Grid, "id", keys)
 
 
 async def grids_by_slug(session: AsyncSession, keys: Sequence[str]) -> list[models.Grid | None]:
-    return await _by_column(session, models.Grid, models.Grid.slug, keys)  # type: ignore[arg-type]
+    return await _by_column(session, models.Grid, "slug", keys)
 
 
-async def features_by_id(
-    session: AsyncSession, keys: Sequence[int]
-) -> list[models.Feature | None]:
-    return await _by_column(session, models.Feature, models.Feature.id, keys)  # type: ignore[arg-type]
+async def features_by_id(session: AsyncSession, keys: Sequence[int]) -> list[models.Feature | None]:
+    return await _by_column(session, models.Feature, "id", keys)
 
 
 async def participants_by_login(
@@ -72,7 +71,7 @@ async def participants_by_login(
     return await _by_column(
         session,
         models.Participant,
-        models.Participant.login,  # type: ignore[arg-type]
+        "login",
         keys,
     )
 
@@ -85,9 +84,11 @@ async def participants_of_packages(
     return await load_windowed(
         session,
         entity=models.Participant,
-        base=select(models.Participant).join(link, link.participant_id == models.Participant.id),  # type: ignore[arg-type]
-        parent=link.package_id,  # type: ignore[arg-type]
-        order_by=[link.position],  # type: ignore[list-item]
+        base=select(models.Participant).join(
+            link, col(link.participant_id) == col(models.Participant.id)
+        ),
+        parent=col(link.package_id),
+        order_by=[col(link.position)],
         keys=keys,
     )
 
@@ -99,9 +100,9 @@ async def packages_of_participants(
     return await load_windowed(
         session,
         entity=models.Package,
-        base=select(models.Package).join(link, link.package_id == models.Package.id),  # type: ignore[arg-type]
-        parent=link.participant_id,  # type: ignore[arg-type]
-        order_by=[models.Package.id],  # type: ignore[list-item]
+        base=select(models.Package).join(link, col(link.package_id) == col(models.Package.id)),
+        parent=col(link.participant_id),
+        order_by=[col(models.Package.id)],
         keys=keys,
     )
 
@@ -113,8 +114,8 @@ async def packages_of_categories(
         session,
         entity=models.Package,
         base=select(models.Package),
-        parent=models.Package.category_id,  # type: ignore[arg-type]
-        order_by=[models.Package.id],  # type: ignore[list-item]
+        parent=col(models.Package.category_id),
+        order_by=[col(models.Package.id)],
         keys=keys,
     )
 
@@ -126,23 +127,21 @@ async def packages_of_grids(
     return await load_windowed(
         session,
         entity=models.Package,
-        base=select(models.Package).join(link, link.package_id == models.Package.id),  # type: ignore[arg-type]
-        parent=link.grid_id,  # type: ignore[arg-type]
-        order_by=[models.Package.id],  # type: ignore[list-item]
+        base=select(models.Package).join(link, col(link.package_id) == col(models.Package.id)),
+        parent=col(link.grid_id),
+        order_by=[col(models.Package.id)],
         keys=keys,
     )
 
 
-async def grids_of_packages(
-    session: AsyncSession, keys: Sequence[int]
-) -> list[list[models.Grid]]:
+async def grids_of_packages(session: AsyncSession, keys: Sequence[int]) -> list[list[models.Grid]]:
     link = models.GridPackage
     lists = await load_windowed(
         session,
         entity=models.Grid,
-        base=select(models.Grid).join(link, link.grid_id == models.Grid.id),  # type: ignore[arg-type]
-        parent=link.package_id,  # type: ignore[arg-type]
-        order_by=[models.Grid.id],  # type: ignore[list-item]
+        base=select(models.Grid).join(link, col(link.grid_id) == col(models.Grid.id)),
+        parent=col(link.package_id),
+        order_by=[col(models.Grid.id)],
         keys=[ChildKey(key) for key in keys],
     )
     return lists
@@ -155,8 +154,8 @@ async def features_of_grids(
         session,
         entity=models.Feature,
         base=select(models.Feature),
-        parent=models.Feature.grid_id,  # type: ignore[arg-type]
-        order_by=[models.Feature.id],  # type: ignore[list-item]
+        parent=col(models.Feature.grid_id),
+        order_by=[col(models.Feature.id)],
         keys=[ChildKey(key) for key in keys],
     )
 
@@ -176,8 +175,8 @@ async def rows_of_grids(session: AsyncSession, keys: Sequence[ChildKey]) -> list
         session,
         entity=models.GridPackage,
         base=select(models.GridPackage),
-        parent=link.grid_id,  # type: ignore[arg-type]
-        order_by=[link.package_id],  # type: ignore[list-item]
+        parent=col(link.grid_id),
+        order_by=[col(link.package_id)],
         keys=keys,
     )
     membership_ids = [m.id for group in memberships for m in group if m.id is not None]
@@ -185,8 +184,8 @@ async def rows_of_grids(session: AsyncSession, keys: Sequence[ChildKey]) -> list
     if membership_ids:
         statement = (
             select(models.Element)
-            .where(models.Element.grid_package_id.in_(membership_ids))  # type: ignore[attr-defined]
-            .order_by(models.Element.feature_id)
+            .where(col(models.Element.grid_package_id).in_(membership_ids))
+            .order_by(col(models.Element.feature_id))
         )
         for element in (await session.execute(statement)).scalars():
             elements[element.grid_package_id].append(element)
@@ -195,14 +194,12 @@ async def rows_of_grids(session: AsyncSession, keys: Sequence[ChildKey]) -> list
     ]
 
 
-async def package_counts_of_participants(
-    session: AsyncSession, keys: Sequence[int]
-) -> list[int]:
+async def package_counts_of_participants(session: AsyncSession, keys: Sequence[int]) -> list[int]:
     link = models.PackageParticipant
     statement = (
-        select(link.participant_id, func.count())
-        .where(link.participant_id.in_(list(set(keys))))  # type: ignore[attr-defined]
-        .group_by(link.participant_id)
+        select(col(link.participant_id), func.count())
+        .where(col(link.participant_id).in_(list(set(keys))))
+        .group_by(col(link.participant_id))
     )
     counts = {row[0]: row[1] for row in await session.execute(statement)}
     return [counts.get(key, 0) for key in keys]

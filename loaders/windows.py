@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeAlias, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Mapped, aliased
 
 T = TypeVar("T")
+
+# A column as SQLModel's `col()` hands it over, or any SQL expression.
+SQLColumn: TypeAlias = ColumnElement[Any] | Mapped[Any]
 
 
 class ChildKey(NamedTuple):
@@ -39,8 +42,8 @@ async def load_windowed(
     *,
     entity: type[T],
     base: Select[Any],
-    parent: ColumnElement[Any],
-    order_by: Sequence[ColumnElement[Any]],
+    parent: SQLColumn,
+    order_by: Sequence[SQLColumn],
     keys: Sequence[ChildKey],
 ) -> list[list[T]]:
     """Run `base` (which selects `entity`) for every parent in `keys`, `first` rows per parent.
@@ -62,7 +65,7 @@ async def load_windowed(
                 .where(parent.in_(parent_ids))
                 .subquery()
             )
-            child = aliased(entity, numbered)  # type: ignore[type-var]
+            child = aliased(entity, numbered)
             statement = (
                 select(child, numbered.c.parent_id)
                 .where(numbered.c.row_number <= first)

@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 import strawberry
 from sqlalchemy import Select, select
+from sqlmodel import col
 
 import models
 from schema.arguments import DEFAULT_PAGE_SIZE, one_of_id_or_slug, page_offset, page_size
@@ -19,15 +20,17 @@ Row = TypeVar("Row")
 
 
 async def _page(
-    info: Info, statement: Select[tuple[Row]], first: int | None, offset: int | None
-) -> list[Row]:
+    info: Info, statement: Select[Any], first: int | None, offset: int | None
+) -> list[Any]:
     limit = page_size(first, default=DEFAULT_PAGE_SIZE)
     statement = statement.limit(limit).offset(page_offset(offset))
     async with info.context.db.session() as session:
         return list((await session.execute(statement)).scalars().all())
 
 
-async def _by_id_or_slug(loader_by_id: Any, loader_by_slug: Any, id: int | None, slug: str | None) -> Any:
+async def _by_id_or_slug(
+    loader_by_id: Any, loader_by_slug: Any, id: int | None, slug: str | None
+) -> Any:
     one_of_id_or_slug(id, slug)
     if id is not None:
         return await loader_by_id.load(id)
@@ -48,15 +51,13 @@ class Query:
     async def packages(
         self, info: Info, first: int | None = None, offset: int | None = None
     ) -> list[Package]:
-        statement = select(models.Package).order_by(models.Package.id)  # type: ignore[arg-type]
+        statement = select(models.Package).order_by(col(models.Package.id))
         rows = await _page(info, statement, first, offset)
         info.context.loaders.prime_packages(rows)
         return [Package.from_row(row) for row in rows]
 
     @strawberry.field(description="One grid, by id or by slug.")
-    async def grid(
-        self, info: Info, id: int | None = None, slug: str | None = None
-    ) -> Grid | None:
+    async def grid(self, info: Info, id: int | None = None, slug: str | None = None) -> Grid | None:
         loaders = info.context.loaders
         row = await _by_id_or_slug(loaders.grid_by_id, loaders.grid_by_slug, id, slug)
         return Grid.from_row(row) if row else None
@@ -65,7 +66,7 @@ class Query:
     async def grids(
         self, info: Info, first: int | None = None, offset: int | None = None
     ) -> list[Grid]:
-        statement = select(models.Grid).order_by(models.Grid.id)  # type: ignore[arg-type]
+        statement = select(models.Grid).order_by(col(models.Grid.id))
         return [Grid.from_row(row) for row in await _page(info, statement, first, offset)]
 
     @strawberry.field(description="One category, by id or by slug.")
@@ -80,7 +81,7 @@ class Query:
     async def categories(
         self, info: Info, first: int | None = None, offset: int | None = None
     ) -> list[Category]:
-        statement = select(models.Category).order_by(models.Category.id)  # type: ignore[arg-type]
+        statement = select(models.Category).order_by(col(models.Category.id))
         return [Category.from_row(row) for row in await _page(info, statement, first, offset)]
 
     @strawberry.field(description="One participant, by login (case-sensitive).")
@@ -93,6 +94,7 @@ class Query:
         self, info: Info, first: int | None = None, offset: int | None = None
     ) -> list[Participant]:
         statement = select(models.Participant).order_by(
-            models.Participant.login, models.Participant.id  # type: ignore[arg-type]
+            col(models.Participant.login),
+            col(models.Participant.id),
         )
         return [Participant.from_row(row) for row in await _page(info, statement, first, offset)]

@@ -26,7 +26,9 @@ logger = logging.getLogger("dpgraph.demo")
 async def load_demo_data(db: Database) -> int:
     """Load the demo catalogue into an empty database; the number of packages loaded."""
     async with db.transaction() as session:
-        existing = (await session.execute(select(func.count()).select_from(models.Package))).scalar()
+        existing = (
+            await session.execute(select(func.count()).select_from(models.Package))
+        ).scalar()
         if existing:
             return 0
         for category in json.loads((DATA_DIR / "demo_categories.json").read_text()):

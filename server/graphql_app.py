@@ -29,7 +29,9 @@ class GraphQLApp(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        return Context.create(db=self.db, settings=self.settings, request=request, response=response)
+        return Context.create(
+            db=self.db, settings=self.settings, request=request, response=response
+        )
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)

@@ -49,7 +49,9 @@ class Settings(BaseSettings):
             return "postgresql+asyncpg://" + value.removeprefix("postgresql://")
         if value.startswith("sqlite://"):
             return "sqlite+aiosqlite://" + value.removeprefix("sqlite://")
-        if value.startswith(("postgresql+asyncpg://", "postgresql+psycopg://", "sqlite+aiosqlite://")):
+        if value.startswith(
+            ("postgresql+asyncpg://", "postgresql+psycopg://", "sqlite+aiosqlite://")
+        ):
             return value
         raise ValueError(
             f"DATABASE_URL {value!r} is not supported: use sqlite+aiosqlite:///path "

@@ -34,7 +34,7 @@ def pytest_report_header(config: pytest.Config) -> str:
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     url = POSTGRES_URL or f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    return Settings(database_url=url, load_demo_data=False, _env_file=None)  # type: ignore[call-arg]
+    return Settings(database_url=url, load_demo_data=False, _env_file=None)
 
 
 @pytest.fixture(scope="session")

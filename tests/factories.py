@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from sqlalchemy import select
+from sqlmodel import col
+
 import models
 from importer.records import CategoryRecord, GridRecord, PackageRecord
 from server.db import Database
@@ -83,9 +86,11 @@ async def build_catalogue(
             ]
             session.add_all(features)
         await session.flush()
-        memberships = (await session.execute(_select_memberships())).scalars().all()
+        memberships = (await session.execute(select(models.GridPackage))).scalars().all()
         features_by_grid: dict[int, list[models.Feature]] = {}
-        for feature in (await session.execute(_select_features())).scalars():
+        for feature in (
+            await session.execute(select(models.Feature).order_by(col(models.Feature.id)))
+        ).scalars():
             features_by_grid.setdefault(feature.grid_id, []).append(feature)
         for membership in memberships:
             for feature in features_by_grid.get(membership.grid_id, []):
@@ -97,15 +102,3 @@ async def build_catalogue(
                         text=f"{feature.title} of package {membership.package_id}",
                     )
                 )
-
-
-def _select_memberships():  # type: ignore[no-untyped-def]
-    from sqlalchemy import select
-
-    return select(models.GridPackage)
-
-
-def _select_features():  # type: ignore[no-untyped-def]
-    from sqlalchemy import select
-
-    return select(models.Feature).order_by(models.Feature.id)

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col
 
 import models
 from importer.records import CategoryRecord, GridRecord, PackageRecord
@@ -43,7 +43,9 @@ async def _ensure_stubs(session: AsyncSession, table: type[Table], ids: Iterable
     if not wanted:
         return
     id_column: Any = table.id  # type: ignore[attr-defined]
-    existing = set((await session.execute(select(id_column).where(id_column.in_(wanted)))).scalars())
+    existing = set(
+        (await session.execute(select(id_column).where(id_column.in_(wanted)))).scalars()
+    )
     for missing in sorted(wanted - existing):
         session.add(table(id=missing, is_fetched=False))
     await session.flush()
@@ -79,9 +81,7 @@ async def upsert_category(session: AsyncSession, record: CategoryRecord) -> Outc
         "modified": record.modified,
         "is_fetched": True,
     }
-    _, outcome = await _upsert(
-        session, models.Category, record.id, column_values(values, _STAMPED)
-    )
+    _, outcome = await _upsert(session, models.Category, record.id, column_values(values, _STAMPED))
     await session.flush()
     return outcome
 
@@ -139,7 +139,9 @@ async def upsert_package(session: AsyncSession, record: PackageRecord) -> Outcom
         session, models.Package, record.id, column_values(values, _PACKAGE_STAMPED)
     )
     await session.flush()
-    grids_changed = await _sync_package_grids(session, package_id=record.id, grid_ids=record.grid_ids)
+    grids_changed = await _sync_package_grids(
+        session, package_id=record.id, grid_ids=record.grid_ids
+    )
     people_changed = await _sync_participants(
         session, package_id=record.id, logins=record.participants
     )
@@ -161,14 +163,20 @@ async def _sync_package_grids(
     """The package's grids become exactly `grid_ids`; a grid it left loses it (and its cells)."""
     link: Any = models.GridPackage
     current = set(
-        (await session.execute(select(link.grid_id).where(link.package_id == package_id))).scalars()
+        (
+            await session.execute(
+                select(col(link.grid_id)).where(col(link.package_id) == package_id)
+            )
+        ).scalars()
     )
     wanted = set(grid_ids)
     if current == wanted:
         return False
     if current - wanted:
         await session.execute(
-            delete(link).where(link.package_id == package_id, link.grid_id.in_(current - wanted))
+            delete(link).where(
+                col(link.package_id) == package_id, col(link.grid_id).in_(current - wanted)
+            )
         )
     for grid_id in sorted(wanted - current):
         session.add(models.GridPackage(grid_id=grid_id, package_id=package_id))
@@ -182,14 +190,18 @@ async def _sync_grid_members(
     """The grid's packages become exactly `package_ids`."""
     link: Any = models.GridPackage
     current = set(
-        (await session.execute(select(link.package_id).where(link.grid_id == grid_id))).scalars()
+        (
+            await session.execute(select(col(link.package_id)).where(col(link.grid_id) == grid_id))
+        ).scalars()
     )
     wanted = set(package_ids)
     if current == wanted:
         return False
     if current - wanted:
         await session.execute(
-            delete(link).where(link.grid_id == grid_id, link.package_id.in_(current - wanted))
+            delete(link).where(
+                col(link.grid_id) == grid_id, col(link.package_id).in_(current - wanted)
+            )
         )
     for package_id in sorted(wanted - current):
         session.add(models.GridPackage(grid_id=grid_id, package_id=package_id))
@@ -202,7 +214,9 @@ async def _participant_ids(session: AsyncSession, logins: Sequence[str]) -> dict
     table: Any = models.Participant
     found = {
         row.login: row.id
-        for row in await session.execute(select(table.login, table.id).where(table.login.in_(logins)))
+        for row in await session.execute(
+            select(table.login, table.id).where(table.login.in_(logins))
+        )
     }
     missing = [models.Participant(login=login) for login in logins if login not in found]
     if missing:
@@ -222,15 +236,15 @@ async def _sync_participants(
         (
             await session.execute(
                 select(participant.login)
-                .join(link, link.participant_id == participant.id)
-                .where(link.package_id == package_id)
-                .order_by(link.position)
+                .join(link, col(link.participant_id) == participant.id)
+                .where(col(link.package_id) == package_id)
+                .order_by(col(link.position))
             )
         ).scalars()
     )
     if current == list(logins):
         return False
-    await session.execute(delete(link).where(link.package_id == package_id))
+    await session.execute(delete(link).where(col(link.package_id) == package_id))
     ids = await _participant_ids(session, logins)
     session.add_all(
         models.PackageParticipant(package_id=package_id, participant_id=ids[login], position=index)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-
-from tests.conftest import SEEDS_DIR
+from typing import Any
 
 from importer.documents import read_document
+from tests.conftest import SEEDS_DIR
 
 SHOP_QUERY = """
 { package(slug: "django-shop") {
@@ -15,7 +15,7 @@ SHOP_QUERY = """
 """
 
 
-def _seed(slug: str) -> dict:
+def _seed(slug: str) -> Any:
     for path in SEEDS_DIR.glob("*.txt"):
         document = read_document(path)
         if document["slug"] == slug:
@@ -76,13 +76,11 @@ async def test_documentation_url_keeps_empty_string_and_null_apart(demo, execute
 
 async def test_all_participants_keep_the_source_order(demo, execute):
     seed = _seed("django-organizations")
-    result = await execute('{ package(id: 1412) { participants { login } } }')
+    result = await execute("{ package(id: 1412) { participants { login } } }")
     assert [p["login"] for p in result.data["package"]["participants"]] == seed["participants"]
 
 
-async def test_fields_django_packages_keeps_beside_the_v4_ones_are_null_when_unknown(
-    demo, execute
-):
+async def test_fields_django_packages_keeps_beside_the_v4_ones_are_null_when_unknown(demo, execute):
     result = await execute(
         "{ package(id: 631) { repoHost score pypiDownloads supportsPython3 commitCount"
         " favoriteCount dateDeprecated dateRepoArchived } }"
@@ -91,18 +89,24 @@ async def test_fields_django_packages_keeps_beside_the_v4_ones_are_null_when_unk
 
 
 async def test_package_by_id_and_by_slug_agree(demo, execute):
-    result = await execute('{ a: package(id: 1327) { slug } b: package(slug: "django-hstore") { id } }')
+    result = await execute(
+        '{ a: package(id: 1327) { slug } b: package(slug: "django-hstore") { id } }'
+    )
     assert result.data == {"a": {"slug": "django-hstore"}, "b": {"id": 1327}}
 
 
 async def test_unknown_package_is_null_without_error(demo, execute):
-    result = await execute('{ a: package(slug: "no-such-thing") { id } b: package(id: 99999) { id } }')
+    result = await execute(
+        '{ a: package(slug: "no-such-thing") { id } b: package(id: 99999) { id } }'
+    )
     assert result.errors is None
     assert result.data == {"a": None, "b": None}
 
 
 async def test_category_1_is_apps(demo, execute):
-    result = await execute("{ package(id: 1412) { category { id title titlePlural slug isFetched } } }")
+    result = await execute(
+        "{ package(id: 1412) { category { id title titlePlural slug isFetched } } }"
+    )
     assert result.data["package"]["category"] == {
         "id": 1,
         "title": "App",
