@@ -52,5 +52,4 @@ class Category:
 
         key = ChildKey(self.id, page_size(first, default=None))
         rows = await info.context.loaders.packages_of_category.load(key)
-        info.context.loaders.prime_packages(rows)
         return [Package.from_row(row) for row in rows]

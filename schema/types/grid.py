@@ -69,7 +69,6 @@ class Grid:
 
         key = ChildKey(self.id, page_size(first, default=None))
         rows = await info.context.loaders.packages_of_grid.load(key)
-        info.context.loaders.prime_packages(rows)
         return [Package.from_row(row) for row in rows]
 
     @strawberry.field(description="The features (columns) of the grid, by id.")

@@ -1,0 +1,70 @@
+"""N+1 is a bug: a query's statement count must not grow with the number of rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import _empty_tables
+from tests.factories import build_catalogue
+
+DEEP_QUERY = """
+{ packages(first: 100) {
+    title
+    category { title }
+    grids { id features { title } }
+    participants(first: 3) { login packageCount packages(first: 2) { slug } }
+} }
+"""
+
+# One statement per relation level: packages, category, grids, features,
+# participants, packageCount, participant.packages.
+DEEP_QUERY_LEVELS = 7
+
+GRID_QUERY = """
+{ grids { slug packages(first: 50) { slug } features { title }
+          rows(first: 50) { package { title } elements { text feature { title } } } } }
+"""
+
+
+async def _statements_for(db, execute, count_statements, query: str, packages: int) -> int:
+    await build_catalogue(db, packages=packages)
+    with count_statements() as log:
+        result = await execute(query)
+    assert result.errors is None, result.errors
+    return log.count
+
+
+@pytest.mark.parametrize("packages", [1, 100])
+async def test_deep_package_query_costs_one_statement_per_level(
+    db, execute, count_statements, packages
+):
+    statements = await _statements_for(db, execute, count_statements, DEEP_QUERY, packages)
+    assert statements == DEEP_QUERY_LEVELS
+
+
+async def test_statement_count_is_the_same_for_1_and_100_packages(db, execute, count_statements):
+    small = await _statements_for(db, execute, count_statements, GRID_QUERY, 1)
+    await _empty_tables(db)
+    large = await _statements_for(db, execute, count_statements, GRID_QUERY, 100)
+    assert small == large
+    # grids, packages, features, rows (memberships + cells), row packages, cell features
+    assert large <= 7
+
+
+async def test_first_is_applied_inside_sql_not_after_loading(db, execute, count_statements):
+    await build_catalogue(db, packages=20)
+    with count_statements() as log:
+        result = await execute("{ packages(first: 20) { participants(first: 1) { login } } }")
+    assert all(len(p["participants"]) == 1 for p in result.data["packages"])
+    participant_sql = [s for s in log.statements if "package_participant" in s]
+    assert len(participant_sql) == 1
+    assert "row_number() OVER" in participant_sql[0]
+
+
+async def test_a_level_is_loaded_in_one_batch_with_every_key(db, execute, count_statements):
+    await build_catalogue(db, packages=30)
+    with count_statements() as log:
+        result = await execute("{ packages(first: 30) { category { id } } }")
+    assert len(result.data["packages"]) == 30
+    category_sql = [s for s in log.statements if "FROM category" in s]
+    assert len(category_sql) == 1

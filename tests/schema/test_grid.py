@@ -1,0 +1,66 @@
+"""The Grid type: packages, features and comparison cells."""
+
+from __future__ import annotations
+
+from tests.factories import build_catalogue
+
+
+async def test_grid_by_slug_with_packages_features_and_cells(db, execute):
+    await build_catalogue(db, packages=3, grids=1, features_per_grid=2)
+    result = await execute(
+        """{ grid(slug: "grid-1") {
+            id title slug description isLocked header created isFetched
+            packages { slug }
+            features { id title description }
+            rows { package { slug } elements { text feature { title } } }
+        } }"""
+    )
+    assert result.errors is None
+    grid = result.data["grid"]
+    assert grid["id"] == 1
+    assert grid["title"] == "Grid 1"
+    assert grid["isFetched"] is True
+    assert grid["isLocked"] is False
+    assert grid["created"] == "2024-01-15T09:30:00.123456-05:00"
+    assert [p["slug"] for p in grid["packages"]] == ["package-1", "package-2", "package-3"]
+    assert [f["title"] for f in grid["features"]] == ["Feature 1", "Feature 2"]
+    first_row = grid["rows"][0]
+    assert first_row["package"] == {"slug": "package-1"}
+    assert first_row["elements"] == [
+        {"text": "Feature 1 of package 1", "feature": {"title": "Feature 1"}},
+        {"text": "Feature 2 of package 1", "feature": {"title": "Feature 2"}},
+    ]
+
+
+async def test_grid_packages_and_rows_honour_first(db, execute):
+    await build_catalogue(db, packages=5, grids=2)
+    result = await execute(
+        "{ grids { id packages(first: 2) { id } rows(first: 3) { package { id } } } }"
+    )
+    assert result.data["grids"] == [
+        {"id": 1, "packages": [{"id": 1}, {"id": 2}], "rows": [{"package": {"id": n}} for n in (1, 2, 3)]},
+        {"id": 2, "packages": [{"id": 1}, {"id": 2}], "rows": [{"package": {"id": n}} for n in (1, 2, 3)]},
+    ]
+
+
+async def test_grids_referenced_by_seeds_are_unfetched_stubs(demo, execute):
+    result = await execute("{ grid(id: 41) { id title slug isFetched packages { slug } } }")
+    assert result.data["grid"] == {
+        "id": 41,
+        "title": None,
+        "slug": None,
+        "isFetched": False,
+        "packages": [{"slug": "django-shop"}],
+    }
+
+
+async def test_grid_lookup_errors_and_misses(demo, execute):
+    both = await execute('{ grid(id: 41, slug: "x") { id } }')
+    assert both.errors[0].extensions["code"] == "BAD_USER_INPUT"
+    missing = await execute('{ grid(slug: "nope") { id } }')
+    assert missing.errors is None and missing.data == {"grid": None}
+
+
+async def test_grids_list_is_ordered_by_id_and_paged(demo, execute):
+    result = await execute("{ grids(first: 3, offset: 1) { id } }")
+    assert [g["id"] for g in result.data["grids"]] == [71, 114, 160]

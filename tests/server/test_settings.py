@@ -1,0 +1,34 @@
+"""Settings: database URLs are made async, bad ones refused with a clear message."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from server.settings import Settings
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgresql://u@h/db", "postgresql+asyncpg://u@h/db"),
+        ("postgres://u@h/db", "postgresql+asyncpg://u@h/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:///x.db", "sqlite+aiosqlite:///x.db"),
+    ],
+)
+def test_database_urls_get_async_drivers(given: str, expected: str) -> None:
+    assert Settings(database_url=given, _env_file=None).database_url == expected
+
+
+def test_unsupported_database_is_refused() -> None:
+    with pytest.raises(ValidationError, match="mysql://u@h/db"):
+        Settings(database_url="mysql://u@h/db", _env_file=None)
+
+
+def test_environment_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORT", "9001")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://mirror.example/")
+    settings = Settings(_env_file=None)
+    assert settings.port == 9001
+    assert settings.public_base_url == "https://mirror.example"
