@@ -31,7 +31,7 @@ async def _statements_for(db, execute, count_statements, query: str, packages: i
     with count_statements() as log:
         result = await execute(query)
     assert result.errors is None, result.errors
-    return log.count
+    return int(log.count)
 
 
 @pytest.mark.parametrize("packages", [1, 100])

@@ -38,8 +38,16 @@ async def test_grid_packages_and_rows_honour_first(db, execute):
         "{ grids { id packages(first: 2) { id } rows(first: 3) { package { id } } } }"
     )
     assert result.data["grids"] == [
-        {"id": 1, "packages": [{"id": 1}, {"id": 2}], "rows": [{"package": {"id": n}} for n in (1, 2, 3)]},
-        {"id": 2, "packages": [{"id": 1}, {"id": 2}], "rows": [{"package": {"id": n}} for n in (1, 2, 3)]},
+        {
+            "id": 1,
+            "packages": [{"id": 1}, {"id": 2}],
+            "rows": [{"package": {"id": n}} for n in (1, 2, 3)],
+        },
+        {
+            "id": 2,
+            "packages": [{"id": 1}, {"id": 2}],
+            "rows": [{"package": {"id": n}} for n in (1, 2, 3)],
+        },
     ]
 
 

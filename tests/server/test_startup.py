@@ -59,7 +59,11 @@ def test_fresh_start_on_embedded_sqlite(tmp_path: Path) -> None:
             "repoWatchers": 3310,
             "category": {"id": 2},
             "grids": [{"id": 41}, {"id": 287}],
-            "participants": [{"login": "jrief"}, {"login": "rfleschenberg"}, {"login": "chrisglass"}],
+            "participants": [
+                {"login": "jrief"},
+                {"login": "rfleschenberg"},
+                {"login": "chrisglass"},
+            ],
         }
         page = httpx.get(f"http://127.0.0.1:{port}/graphql", headers={"accept": "text/html"})
         assert "graphiql" in page.text.lower()
