@@ -24,7 +24,7 @@ async def _participant_logins(db, package_id: int) -> list[str]:
     async with db.session() as session:
         link = models.PackageParticipant
         rows = await session.execute(
-            select(models.Participant.login)
+            select(col(models.Participant.login))
             .join(link, col(link.participant_id) == col(models.Participant.id))
             .where(col(link.package_id) == package_id)
             .order_by(col(link.position))
@@ -71,7 +71,7 @@ async def test_grids_follow_the_record_and_leaving_a_grid_removes_membership(db)
         grid_ids = set(
             (
                 await session.execute(
-                    select(models.GridPackage.grid_id).where(
+                    select(col(models.GridPackage.grid_id)).where(
                         col(models.GridPackage.package_id) == 1
                     )
                 )
