@@ -10,11 +10,13 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from schema import build_schema
 from server.db import Database
 from server.demo import load_demo_data
+from server.graphiql import STATIC_DIR
 from server.graphql_app import GraphQLApp
 from server.settings import Settings
 
@@ -45,6 +47,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
             Route("/", home),
             Route("/healthz", health),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         middleware=[
             Middleware(

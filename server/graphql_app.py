@@ -7,11 +7,12 @@ from typing import Any
 import orjson
 import strawberry
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from schema.context import Context
+from server.graphiql import graphiql_page
 from server.db import Database
 from server.settings import Settings
 
@@ -32,6 +33,10 @@ class GraphQLApp(GraphQL[Context, None]):
         return Context.create(
             db=self.db, settings=self.settings, request=request, response=response
         )
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        """Our GraphiQL page: assets served locally, example queries as tabs."""
+        return HTMLResponse(graphiql_page())
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
