@@ -12,8 +12,8 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from schema.context import Context
-from server.graphiql import graphiql_page
 from server.db import Database
+from server.graphiql import graphiql_page
 from server.settings import Settings
 
 
