@@ -27,6 +27,19 @@ def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+    # The driver's own BEGIN comes only before INSERT/UPDATE/DELETE, so a SAVEPOINT sent
+    # first would run outside the transaction and its RELEASE would commit: we send BEGIN.
+    dbapi_connection.isolation_level = None
+
+
+def _begin_sqlite_transaction(connection: Any) -> None:
+    """Every transaction starts with BEGIN, so savepoints nest inside it (SQLAlchemy's recipe).
+
+    Sent on the DBAPI cursor, as PostgreSQL drivers do, so statement counters see no BEGIN.
+    """
+    cursor = connection.connection.cursor()
+    cursor.execute("BEGIN")
+    cursor.close()
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
@@ -36,6 +49,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
     engine = create_async_engine(url, echo=settings.sql_echo, pool_pre_ping=True)
     if url.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
+        event.listen(engine.sync_engine, "begin", _begin_sqlite_transaction)
     return engine
 
 
