@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -135,16 +135,54 @@ async def packages_of_grids(
 
 
 async def grids_of_packages(session: AsyncSession, keys: Sequence[int]) -> list[list[models.Grid]]:
+    """Each package's grids in the package's own order (its source list), then by grid id."""
     link = models.GridPackage
     lists = await load_windowed(
         session,
         entity=models.Grid,
         base=select(models.Grid).join(link, col(link.grid_id) == col(models.Grid.id)),
         parent=col(link.package_id),
-        order_by=[col(models.Grid.id)],
+        # `position IS NULL` first: NULLs sort last on SQLite and PostgreSQL alike.
+        order_by=[col(link.position).is_(None), col(link.position), col(models.Grid.id)],
         keys=[ChildKey(key) for key in keys],
     )
     return lists
+
+
+class PackageRef(NamedTuple):
+    """What a link to a package needs (v4 links by id, v3 by slug), without the whole row."""
+
+    id: int
+    slug: str
+
+
+async def package_refs_of_grids(
+    session: AsyncSession, keys: Sequence[int]
+) -> list[list[PackageRef]]:
+    """Each grid's packages as (id, slug), by package id, in one statement."""
+    link = models.GridPackage
+    refs: dict[int, list[PackageRef]] = defaultdict(list)
+    if keys:
+        statement = (
+            select(col(link.grid_id), col(models.Package.id), col(models.Package.slug))
+            .join(models.Package, col(models.Package.id) == col(link.package_id))
+            .where(col(link.grid_id).in_(list(set(keys))))
+            .order_by(col(link.grid_id), col(models.Package.id))
+        )
+        for grid_id, package_id, slug in await session.execute(statement):
+            refs[grid_id].append(PackageRef(package_id, slug))
+    return [list(refs.get(key, [])) for key in keys]
+
+
+async def package_counts_of_grids(session: AsyncSession, keys: Sequence[int]) -> list[int]:
+    link = models.GridPackage
+    statement = (
+        select(col(link.grid_id), func.count())
+        .where(col(link.grid_id).in_(list(set(keys))))
+        .group_by(col(link.grid_id))
+    )
+    counts = {row[0]: row[1] for row in await session.execute(statement)}
+    return [counts.get(key, 0) for key in keys]
 
 
 async def features_of_grids(

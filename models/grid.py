@@ -37,6 +37,9 @@ class GridPackage(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     grid_id: int = Field(foreign_key="grid.id", ondelete="CASCADE")
     package_id: int = Field(foreign_key="package.id", ondelete="CASCADE", index=True)
+    # The grid's place in the package's own grid list (v4 lists grids in that order);
+    # null for memberships known only from the grid's side.
+    position: int | None = None
 
 
 class Feature(SQLModel, table=True):

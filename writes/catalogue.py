@@ -157,31 +157,44 @@ async def _existing_ids(
     return set((await session.execute(select(id_column).where(id_column.in_(set(ids))))).scalars())
 
 
+def _grid_order(row: models.GridPackage) -> tuple[bool, int, int]:
+    """A package's grids in source order; memberships without a position go last, by grid id."""
+    return (row.position is None, row.position or 0, row.grid_id)
+
+
 async def _sync_package_grids(
     session: AsyncSession, *, package_id: int, grid_ids: Sequence[int]
 ) -> bool:
-    """The package's grids become exactly `grid_ids`; a grid it left loses it (and its cells)."""
+    """The package's grids become exactly `grid_ids`, in that order (v4 lists them so);
+    a grid it left loses it (and its cells). Changed means another set or another order."""
     link: Any = models.GridPackage
-    current = set(
-        (
-            await session.execute(
-                select(col(link.grid_id)).where(col(link.package_id) == package_id)
-            )
-        ).scalars()
+    rows = list(
+        (await session.execute(select(link).where(col(link.package_id) == package_id))).scalars()
     )
-    wanted = set(grid_ids)
-    if current == wanted:
+    current: dict[int, models.GridPackage] = {row.grid_id: row for row in rows}
+    positions: dict[int, int] = {}
+    for index, grid_id in enumerate(grid_ids):
+        positions.setdefault(grid_id, index)
+    if current.keys() == positions.keys() and all(
+        row.position == positions[grid_id] for grid_id, row in current.items()
+    ):
         return False
-    if current - wanted:
+    order_before = [row.grid_id for row in sorted(rows, key=_grid_order)]
+    gone = current.keys() - positions.keys()
+    if gone:
         await session.execute(
-            delete(link).where(
-                col(link.package_id) == package_id, col(link.grid_id).in_(current - wanted)
-            )
+            delete(link).where(col(link.package_id) == package_id, col(link.grid_id).in_(gone))
         )
-    for grid_id in sorted(wanted - current):
-        session.add(models.GridPackage(grid_id=grid_id, package_id=package_id))
+    for grid_id, position in positions.items():
+        row = current.get(grid_id)
+        if row is None:
+            session.add(
+                models.GridPackage(grid_id=grid_id, package_id=package_id, position=position)
+            )
+        elif row.position != position:
+            row.position = position
     await session.flush()
-    return True
+    return current.keys() != positions.keys() or order_before != list(positions)
 
 
 async def _sync_grid_members(

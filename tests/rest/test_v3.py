@@ -1,0 +1,143 @@
+"""v3: apiv3's resources by slug, in its `meta`/`objects` envelope."""
+
+from __future__ import annotations
+
+from tests.factories import build_catalogue
+
+PACKAGE_KEYS = [
+    "absolute_url",
+    "created",
+    "modified",
+    "slug",
+    "title",
+    "category",
+    "commit_list",
+    "commits_over_52",
+    "created_by",
+    "documentation_url",
+    "grids",
+    "last_fetched",
+    "last_modified_by",
+    "participants",
+    "pypi_url",
+    "pypi_version",
+    "repo_description",
+    "repo_forks",
+    "repo_url",
+    "repo_watchers",
+    "resource_uri",
+    "usage_count",
+]
+META_KEYS = ["limit", "next", "offset", "previous", "total_count"]
+
+
+async def test_package_detail_in_v3_shape(demo, api):
+    body = (await api.get("/api/v3/packages/django-organizations/")).json()
+    assert list(body) == PACKAGE_KEYS
+    assert body["absolute_url"] == "/packages/p/django-organizations/"
+    assert body["resource_uri"] == "/api/v3/packages/django-organizations/"
+    assert body["category"] == "/api/v3/categories/apps/"
+    # Django's JSON encoder: the UTC instant, milliseconds, Z.
+    assert body["created"] == "2012-08-13T16:13:58.949Z"
+    assert body["last_fetched"] == "2026-02-15T22:15:22.834Z"
+    assert body["participants"].startswith("bennylope,mgrdcm,")
+    assert body["commits_over_52"].count(",") == 51
+    assert body["commit_list"].startswith("[0, 0,")
+    # The seeds' grids are known by id only: there is no v3 (slug) address for them.
+    assert body["grids"] == []
+    assert body["created_by"] is None and body["usage_count"] == 0
+
+
+async def test_an_unfetched_category_has_no_v3_link(demo, api):
+    assert (await api.get("/api/v3/packages/django-shop/")).json()["category"] is None
+
+
+async def test_package_list_and_category_filter(db, api):
+    await build_catalogue(db, packages=25)
+    body = (await api.get("/api/v3/packages/?category=category-1&limit=10")).json()
+    assert list(body) == ["meta", "category", "objects"]
+    assert body["meta"] == {
+        "limit": 10,
+        "next": "/api/v3/packages/?limit=10&offset=10&category=category-1",
+        "offset": 0,
+        "previous": None,
+        "total_count": 25,
+    }
+    assert body["category"] is None  # apiv3 never filled it in
+    assert [p["slug"] for p in body["objects"]][:3] == ["package-1", "package-2", "package-3"]
+    assert body["objects"][0]["grids"] == ["/api/v3/grids/grid-1/", "/api/v3/grids/grid-2/"]
+    assert body["objects"][0]["created"] == "2024-01-14T14:30:00.123Z"
+
+
+async def test_unknown_category_filter_is_404(db, api):
+    await build_catalogue(db, packages=1)
+    response = await api.get("/api/v3/packages/?category=nope")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No category with slug 'nope'."}
+
+
+async def test_grid_list_and_detail(db, api):
+    await build_catalogue(db, packages=2, grids=3)
+    listed = (await api.get("/api/v3/grids/?limit=2&offset=1")).json()
+    assert list(listed["meta"]) == META_KEYS
+    assert listed["meta"]["previous"] == "/api/v3/grids/?limit=2&offset=0"
+    assert [grid["slug"] for grid in listed["objects"]] == ["grid-2", "grid-3"]
+    detail = (await api.get("/api/v3/grids/grid-1/")).json()
+    assert detail == {
+        "absolute_url": "/grids/g/grid-1/",
+        "created": "2024-01-15T14:30:00.123Z",
+        "modified": "2024-01-15T14:30:00.123Z",
+        "slug": "grid-1",
+        "title": "Grid 1",
+        "description": "",
+        "is_locked": False,
+        "resource_uri": "/api/v3/grids/grid-1/",
+        "header": False,
+        "packages": ["/api/v3/packages/package-1/", "/api/v3/packages/package-2/"],
+    }
+    assert list(detail)[:5] == ["absolute_url", "created", "modified", "slug", "title"]
+
+
+async def test_grid_packages_pages_the_members_beside_the_grid(db, api):
+    await build_catalogue(db, packages=5, grids=1)
+    body = (await api.get("/api/v3/grids/grid-1/packages/?limit=2&offset=2")).json()
+    assert list(body) == ["meta", "grid", "objects"]
+    assert body["meta"]["total_count"] == 5
+    assert body["meta"]["next"] == "/api/v3/grids/grid-1/packages/?limit=2&offset=4"
+    assert body["grid"]["slug"] == "grid-1"
+    assert [p["slug"] for p in body["objects"]] == ["package-3", "package-4"]
+    assert list(body["objects"][0]) == PACKAGE_KEYS
+
+
+async def test_rows_without_a_slug_are_not_in_v3_lists(demo, api):
+    """The demo's grids and category 2 are known by id only; v3 has no address for them."""
+    assert (await api.get("/api/v3/grids/")).json()["meta"]["total_count"] == 0
+    categories = (await api.get("/api/v3/categories/")).json()
+    assert [c["slug"] for c in categories["objects"]] == ["apps"]
+
+
+async def test_category_detail(demo, api):
+    assert (await api.get("/api/v3/categories/apps/")).json() == {
+        "absolute_url": "/categories/apps/",
+        "created": None,
+        "modified": None,
+        "slug": "apps",
+        "title": "App",
+        "description": "",
+        "resource_uri": "/api/v3/categories/apps/",
+        "show_pypi": True,
+        "title_plural": "Apps",
+    }
+
+
+async def test_v3_is_by_slug_so_a_number_is_a_slug(demo, api):
+    for path in (
+        "/api/v3/packages/1412/",
+        "/api/v3/packages/nope/",
+        "/api/v3/grids/nope/",
+        "/api/v3/grids/nope/packages/",
+        "/api/v3/categories/1/",
+    ):
+        response = await api.get(path)
+        assert response.status_code == 404, path
+        assert response.json() == {"detail": "Not found."}
