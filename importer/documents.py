@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -30,3 +31,16 @@ def json_body(text: str, *, source: str = "<text>") -> Any:
 
 def read_document(path: Path) -> Any:
     return json_body(path.read_text(encoding="utf-8"), source=str(path))
+
+
+_REQUEST_LINE = re.compile(r"^(?:GET|HEAD)\s+(\S+)", re.MULTILINE)
+
+
+def request_target(text: str) -> str | None:
+    """The target of a saved response's request line (`GET /api/v4/grids/?offset=20`), if any.
+
+    It tells what a saved page holds when its objects and links do not.
+    """
+    body = re.search(r"^\s*[\[{]", text, re.MULTILINE)
+    match = _REQUEST_LINE.search(text, 0, body.start() if body else len(text))
+    return None if match is None else match[1]
