@@ -1,4 +1,4 @@
-"""The `dpgraph` command line: `python -m server [serve|export-schema]`."""
+"""The `dpgraph` command line: `python -m server [serve|import|generate|export-schema]`."""
 
 from __future__ import annotations
 
@@ -40,6 +40,18 @@ def _export_schema(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _generate(args: argparse.Namespace, settings: Settings) -> int:
+    from synthetic.command import run_generate
+
+    return run_generate(args, settings)
+
+
+def _import(args: argparse.Namespace, settings: Settings) -> int:
+    from importer.command import run as run_import
+
+    return run_import(args, settings)
+
+
 def _safe_url(settings: Settings) -> str:
     """The database URL without its password, for logs."""
     from sqlalchemy.engine.url import make_url
@@ -62,6 +74,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--output", default=str(PROJECT_ROOT / "schema.graphql"), help="file, or - for stdout"
     )
     export.set_defaults(handler=_export_schema)
+
+    generate = commands.add_parser(
+        "generate", help="write a labelled synthetic catalogue (ids from 1,000,000)"
+    )
+    generate.add_argument("--packages", type=int, required=True, help="how many packages (>= 1)")
+    generate.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    generate.add_argument("--replace", action="store_true", help="delete earlier synthetic rows")
+    generate.set_defaults(handler=_generate)
+
+    from importer.command import add_arguments as add_import_arguments
+
+    importing = commands.add_parser(
+        "import", help="mirror Django Packages API v4 data (files or a live URL) into the database"
+    )
+    add_import_arguments(importing)
+    importing.set_defaults(handler=_import)
     return parser
 
 
