@@ -14,6 +14,8 @@ from pathlib import Path
 
 import httpx
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 @dataclass
 class RunningServer:
@@ -51,7 +53,8 @@ def running_server(
     process = subprocess.Popen(
         [sys.executable, "-m", "server", "--port", str(port), *args],
         cwd=workdir,
-        env={**base, "LOG_LEVEL": "warning", **env},
+        # Run this checkout's code, whatever is installed in the environment.
+        env={**base, "PYTHONPATH": str(ROOT), "LOG_LEVEL": "warning", **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
