@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, literal_column, or_, select
 from sqlmodel import col
 
 import models
@@ -74,6 +74,10 @@ def _in_range(column: Any, bounds: IntRange | TimeRange | None) -> list[ColumnEl
     return conditions
 
 
+# The `simple` configuration: no stemming or stop words, so package names match as typed.
+SIMPLE_CONFIG: ColumnElement[Any] = literal_column("'simple'::regconfig")
+
+
 def text_matches(dialect: str, query: str, *columns: Any) -> ColumnElement[bool]:
     """Case-insensitive substring match on any column; PostgreSQL adds full-text matching.
 
@@ -82,12 +86,14 @@ def text_matches(dialect: str, query: str, *columns: Any) -> ColumnElement[bool]
     """
     needle = query.strip().lower()
     if dialect == "postgresql":
-        document = func.to_tsvector(
-            literal("simple"), func.concat_ws(" ", *[func.coalesce(c, "") for c in columns])
-        )
+        # `||` (not concat_ws, which is not IMMUTABLE) so the GIN expression index applies.
+        joined: ColumnElement[Any] = func.coalesce(columns[0], "")
+        for column in columns[1:]:
+            joined = joined.op("||")(" ").op("||")(func.coalesce(column, ""))
+        document = func.to_tsvector(SIMPLE_CONFIG, joined)
         return or_(
             *(c.ilike(f"%{_escape(needle)}%", escape="\\") for c in columns),
-            document.op("@@")(func.websearch_to_tsquery(literal("simple"), needle)),
+            document.op("@@")(func.websearch_to_tsquery(SIMPLE_CONFIG, needle)),
         )
     return or_(*(func.lower(c).contains(needle, autoescape=True) for c in columns))
 

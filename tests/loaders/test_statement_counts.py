@@ -71,3 +71,30 @@ async def test_a_level_is_loaded_in_one_batch_with_every_key(db, execute, count_
     assert len(result.data["packages"]["nodes"]) == 30
     category_sql = [s for s in log.statements if "FROM category" in s]
     assert len(category_sql) == 1
+
+
+FILTERED_NESTED_QUERY = """
+{ packages(first: 50, orderBy: {field: WATCHERS}, filter: {repoWatchers: {min: 10}, hasPypi: true}) {
+    totalCount
+    pageInfo { endCursor }
+    nodes {
+      title
+      grids { databaseId }
+      participants(first: 2) { totalCount nodes { login packages(first: 2,
+          orderBy: {field: LAST_UPDATED}, filter: {isArchived: false}) { totalCount nodes { slug } } } }
+    }
+} }
+"""
+
+
+@pytest.mark.parametrize("packages", [3, 60])
+async def test_filtered_ordered_nested_page_has_a_fixed_cost(
+    db, execute, count_statements, packages
+):
+    await build_catalogue(db, packages=packages)
+    with count_statements() as log:
+        result = await execute(FILTERED_NESTED_QUERY)
+    assert result.errors is None, result.errors
+    assert len(result.data["packages"]["nodes"]) == min(packages, 50)
+    # page, totalCount, grids, participants page, participants' packages page
+    assert log.count == 5
