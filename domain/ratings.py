@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from enum import Enum
 
 MAX_INTENSITY = 3
+# What may stand between a keyword and its note: "yes, since 2.0", "no - only PostgreSQL".
+NOTE_SEPARATORS = " \t\n:,;.-\u2013\u2014"
 POSITIVE_WORDS = ("check", "yes", "good")
 NEGATIVE_WORDS = ("bad", "negative", "evil", "sucks", "no")
 
@@ -61,5 +63,5 @@ def parse_rating(text: str) -> Rating | None:
         intensity = int(match["number"])
         if intensity == 0:
             return None
-    note = rest.strip(" \t\n:,;.–—-") or None
+    note = rest.strip(NOTE_SEPARATORS) or None
     return Rating(sign=sign, intensity=min(intensity, MAX_INTENSITY), note=note)

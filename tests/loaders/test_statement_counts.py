@@ -74,14 +74,16 @@ async def test_a_level_is_loaded_in_one_batch_with_every_key(db, execute, count_
 
 
 FILTERED_NESTED_QUERY = """
-{ packages(first: 50, orderBy: {field: WATCHERS}, filter: {repoWatchers: {min: 10}, hasPypi: true}) {
+{ packages(first: 50, orderBy: {field: WATCHERS},
+           filter: {repoWatchers: {min: 10}, hasPypi: true}) {
     totalCount
     pageInfo { endCursor }
     nodes {
       title
       grids { databaseId }
-      participants(first: 2) { totalCount nodes { login packages(first: 2,
-          orderBy: {field: LAST_UPDATED}, filter: {isArchived: false}) { totalCount nodes { slug } } } }
+      participants(first: 2) { totalCount nodes { login
+          packages(first: 2, orderBy: {field: LAST_UPDATED}, filter: {isArchived: false}) {
+            totalCount nodes { slug } } } }
     }
 } }
 """
