@@ -65,6 +65,12 @@ async def features_by_id(session: AsyncSession, keys: Sequence[int]) -> list[mod
     return await _by_column(session, models.Feature, "id", keys)
 
 
+async def participants_by_id(
+    session: AsyncSession, keys: Sequence[int]
+) -> list[models.Participant | None]:
+    return await _by_column(session, models.Participant, "id", keys)
+
+
 async def participants_by_login(
     session: AsyncSession, keys: Sequence[str]
 ) -> list[models.Participant | None]:

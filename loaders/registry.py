@@ -14,7 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
 import models
-from loaders import batch
+from loaders import batch, connections
+from loaders.connections import PageKey
+from loaders.paging import Page
 from loaders.windows import ChildKey
 from server.db import Database
 
@@ -42,6 +44,7 @@ class Loaders:
     grid_by_slug: DataLoader[str, models.Grid | None]
     feature_by_id: DataLoader[int, models.Feature | None]
     participant_by_login: DataLoader[str, models.Participant | None]
+    participant_by_id: DataLoader[int, models.Participant | None]
     participants_of_package: DataLoader[ChildKey, list[models.Participant]]
     packages_of_participant: DataLoader[ChildKey, list[models.Package]]
     packages_of_category: DataLoader[ChildKey, list[models.Package]]
@@ -50,11 +53,21 @@ class Loaders:
     features_of_grid: DataLoader[int, list[models.Feature]]
     rows_of_grid: DataLoader[ChildKey, list[batch.GridRow]]
     package_count_of_participant: DataLoader[int, int]
+    packages_page_of_category: DataLoader[PageKey, Page[models.Package]]
+    packages_page_of_grid: DataLoader[PageKey, Page[models.Package]]
+    packages_page_of_participant: DataLoader[PageKey, Page[models.Package]]
+    participants_page_of_package: DataLoader[PageKey, Page[models.Participant]]
 
     @classmethod
     def create(cls, db: Database) -> Loaders:
         def make(batch_fn: Any) -> Any:
             return _loader(db, batch_fn)
+
+        def pages(relation: connections.Relation) -> Any:
+            async def load(session: AsyncSession, keys: Sequence[PageKey]) -> Any:
+                return await connections.load_pages(session, relation, keys)
+
+            return _loader(db, load)
 
         return cls(
             package_by_id=make(batch.packages_by_id),
@@ -65,6 +78,7 @@ class Loaders:
             grid_by_slug=make(batch.grids_by_slug),
             feature_by_id=make(batch.features_by_id),
             participant_by_login=make(batch.participants_by_login),
+            participant_by_id=make(batch.participants_by_id),
             participants_of_package=make(batch.participants_of_packages),
             packages_of_participant=make(batch.packages_of_participants),
             packages_of_category=make(batch.packages_of_categories),
@@ -73,6 +87,10 @@ class Loaders:
             features_of_grid=make(batch.features_of_grids),
             rows_of_grid=make(batch.rows_of_grids),
             package_count_of_participant=make(batch.package_counts_of_participants),
+            packages_page_of_category=pages(connections.CATEGORY_PACKAGES),
+            packages_page_of_grid=pages(connections.GRID_PACKAGES),
+            packages_page_of_participant=pages(connections.PARTICIPANT_PACKAGES),
+            participants_page_of_package=pages(connections.PACKAGE_PARTICIPANTS),
         )
 
     def prime_packages(self, packages: Sequence[models.Package]) -> None:

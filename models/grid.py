@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, func, text
 from sqlmodel import Field, SQLModel
 
 from models.timestamps import UTCDateTime
@@ -14,6 +14,7 @@ class Grid(SQLModel, table=True):
     """A comparison grid; rows known only by a package's reference have `is_fetched` false."""
 
     __tablename__ = "grid"
+    __table_args__ = (Index("ix_grid_title_lower", func.lower(text("title")), "id"),)
 
     id: int = Field(primary_key=True)
     title: str | None = Field(default=None, max_length=100)
@@ -32,7 +33,10 @@ class GridPackage(SQLModel, table=True):
     """A package's membership in a grid (one row of the comparison)."""
 
     __tablename__ = "grid_package"
-    __table_args__ = (UniqueConstraint("grid_id", "package_id"),)
+    __table_args__ = (
+        UniqueConstraint("grid_id", "package_id"),
+        Index("ix_grid_package_grid", "grid_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     grid_id: int = Field(foreign_key="grid.id", ondelete="CASCADE")

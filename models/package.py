@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON
+from sqlalchemy import JSON, Index, func, text
 from sqlmodel import Field, SQLModel
 
 from models.timestamps import UTCDateTime
@@ -14,6 +14,28 @@ class Package(SQLModel, table=True):
     """One Django package; `id` is the Django Packages id, so clients can sync by it."""
 
     __tablename__ = "package"
+    # Every ordering a client can ask for, with the id tie-breaker, plus the filters.
+    __table_args__ = (
+        Index("ix_package_watchers", "repo_watchers", "id"),
+        Index("ix_package_forks", "repo_forks", "id"),
+        Index("ix_package_score", "score", "id"),
+        Index("ix_package_last_updated", "last_updated", "id"),
+        Index("ix_package_created", "created", "id"),
+        Index("ix_package_modified", "modified", "id"),
+        Index("ix_package_pypi_downloads", "pypi_downloads", "id"),
+        Index("ix_package_title_lower", func.lower(text("title")), "id"),
+        Index("ix_package_date_deprecated", "date_deprecated"),
+        Index("ix_package_date_repo_archived", "date_repo_archived"),
+        # Full-text search (PostgreSQL only); the expression matches loaders.filters.
+        Index(
+            "ix_package_search",
+            text(
+                "to_tsvector('simple'::regconfig, coalesce(title, '') || ' ' || "
+                "coalesce(slug, '') || ' ' || coalesce(repo_description, ''))"
+            ),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
+    )
 
     id: int = Field(primary_key=True)
     category_id: int | None = Field(default=None, foreign_key="category.id", index=True)

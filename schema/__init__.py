@@ -5,6 +5,8 @@ Not to be confused with the PyPI package called `schema`, which this project nev
 
 from __future__ import annotations
 
+import functools
+
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
@@ -25,8 +27,12 @@ class Schema(strawberry.Schema):
         """Client mistakes are answers, not server faults: SafeErrors logs the real faults."""
 
 
+@functools.cache
 def build_schema() -> strawberry.Schema:
-    """The schema with its protections against expensive or malformed queries."""
+    """The schema with its protections against expensive or malformed queries.
+
+    Built once per process: strawberry's relay `node` fields can be bound to one schema only.
+    """
     return Schema(
         query=Query,
         extensions=[

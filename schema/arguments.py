@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from loaders.cursors import InvalidCursor, decode_cursor
+from loaders.paging import Ordering, Window
 from schema.errors import BadUserInput
 
 DEFAULT_PAGE_SIZE = 20
@@ -34,3 +36,30 @@ def one_of_id_or_slug(id: int | None, slug: str | None) -> None:
         raise BadUserInput(
             "Give exactly one of 'id' or 'slug'.", argument="id" if id is not None else "slug"
         )
+
+
+def page_window(
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    ordering: Ordering,
+) -> Window:
+    """A validated slice request: one of `first`/`last` (1 to 100, default first 20)."""
+    if first is not None and last is not None:
+        raise BadUserInput("Give 'first' or 'last', not both.", argument="last")
+    size_first = page_size(first, default=None)
+    size_last = page_size(last, argument="last", default=None)
+    if size_first is None and size_last is None:
+        size_first = DEFAULT_PAGE_SIZE
+    for name, cursor in (("after", after), ("before", before)):
+        if cursor is not None:
+            try:
+                decode_cursor(cursor, ordering.name, ordering.kinds())
+            except InvalidCursor as error:
+                raise BadUserInput(
+                    f"'{name}' is not a cursor of this list and ordering: {error}",
+                    argument=name,
+                ) from None
+    return Window(first=size_first, last=size_last, after=after, before=before)

@@ -6,14 +6,23 @@ import logging
 
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
+from strawberry.relay.types import GlobalIDValueError
 
 logger = logging.getLogger("dpgraph.errors")
+
+
+# Exceptions raised by the libraries we use that mean "the client sent bad input".
+CLIENT_ERRORS: tuple[type[Exception], ...] = (GlobalIDValueError,)
 
 
 def _is_unexpected(error: GraphQLError) -> bool:
     """An exception that is not a GraphQLError escaped a resolver: a bug, not bad input."""
     original = error.original_error
-    return original is not None and not isinstance(original, GraphQLError)
+    return (
+        original is not None
+        and not isinstance(original, GraphQLError)
+        and not isinstance(original, CLIENT_ERRORS)
+    )
 
 
 class SafeErrors(MaskErrors):
@@ -37,6 +46,8 @@ class SafeErrors(MaskErrors):
 
 
 def _code_for(error: GraphQLError) -> str:
+    if isinstance(error.original_error, CLIENT_ERRORS):
+        return "BAD_USER_INPUT"
     if error.message.startswith("Syntax Error"):
         return "GRAPHQL_PARSE_FAILED"
     if error.path is None:

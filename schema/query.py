@@ -1,31 +1,50 @@
-"""The root `Query`: look-ups by key and paged lists."""
+"""The root `Query`: look-ups by key, connections, node look-ups and search."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from datetime import UTC, datetime
+from typing import Any
 
 import strawberry
 from sqlalchemy import Select, select
-from sqlmodel import col
+from strawberry import relay
 
 import models
-from schema.arguments import DEFAULT_PAGE_SIZE, one_of_id_or_slug, page_offset, page_size
+from loaders import filters
+from loaders.orderings import CATEGORY_ORDERINGS, GRID_ORDERINGS, PARTICIPANT_ORDERINGS
+from loaders.paging import Ordering, Window, count_rows, fetch_pages
+from schema.arguments import one_of_id_or_slug, page_size, page_window
 from schema.context import Info
+from schema.inputs import (
+    GridFilter,
+    GridOrder,
+    PackageFilter,
+    PackageOrder,
+    ParticipantFilter,
+    ParticipantOrder,
+)
+from schema.package_lists import package_window
+from schema.search import SearchResult, search
 from schema.types.category import Category
+from schema.types.connection import Connection
 from schema.types.grid import Grid
 from schema.types.package import Package
 from schema.types.participant import Participant
 
-Row = TypeVar("Row")
 
-
-async def _page(
-    info: Info, statement: Select[Any], first: int | None, offset: int | None
-) -> list[Any]:
-    limit = page_size(first, default=DEFAULT_PAGE_SIZE)
-    statement = statement.limit(limit).offset(page_offset(offset))
+async def _connection(
+    info: Info, *, entity: type[Any], base: Select[Any], ordering: Ordering, window: Window
+) -> tuple[Any, Any]:
     async with info.context.db.session() as session:
-        return list((await session.execute(statement)).scalars().all())
+        pages = await fetch_pages(
+            session, entity=entity, base=base, ordering=ordering, window=window
+        )
+
+    async def total() -> int:
+        async with info.context.db.session() as session:
+            return await count_rows(session, base)
+
+    return pages[None], total
 
 
 async def _by_id_or_slug(
@@ -39,6 +58,9 @@ async def _by_id_or_slug(
 
 @strawberry.type
 class Query:
+    node: relay.Node | None = relay.node(description="Any object by its global id.")
+    nodes: list[relay.Node | None] = relay.node(description="Objects by global ids, batched.")
+
     @strawberry.field(description="One package, by its Django Packages id or by slug.")
     async def package(
         self, info: Info, id: int | None = None, slug: str | None = None
@@ -47,14 +69,31 @@ class Query:
         row = await _by_id_or_slug(loaders.package_by_id, loaders.package_by_slug, id, slug)
         return Package.from_row(row) if row else None
 
-    @strawberry.field(description="Packages ordered by id; `first` is 1 to 100, default 20.")
+    @strawberry.field(description="Packages, filtered and ordered (default: by id).")
     async def packages(
-        self, info: Info, first: int | None = None, offset: int | None = None
-    ) -> list[Package]:
-        statement = select(models.Package).order_by(col(models.Package.id))
-        rows = await _page(info, statement, first, offset)
-        info.context.loaders.prime_packages(rows)
-        return [Package.from_row(row) for row in rows]
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: PackageFilter | None = None,
+        order_by: PackageOrder | None = None,
+    ) -> Connection[Package]:
+        key, window = package_window(order_by, first, after, last, before)
+        base = select(models.Package)
+        if filter is not None:
+            conditions = filters.package_conditions(
+                filter.to_spec(), dialect=info.context.db.dialect, now=datetime.now(UTC)
+            )
+            base = base.where(*conditions)
+        from loaders.orderings import PACKAGE_ORDERINGS
+
+        page, total = await _connection(
+            info, entity=models.Package, base=base, ordering=PACKAGE_ORDERINGS[key], window=window
+        )
+        info.context.loaders.prime_packages(page.rows)
+        return Connection.from_page(page, Package.from_row, total)
 
     @strawberry.field(description="One grid, by id or by slug.")
     async def grid(self, info: Info, id: int | None = None, slug: str | None = None) -> Grid | None:
@@ -62,12 +101,28 @@ class Query:
         row = await _by_id_or_slug(loaders.grid_by_id, loaders.grid_by_slug, id, slug)
         return Grid.from_row(row) if row else None
 
-    @strawberry.field(description="Grids ordered by id; `first` is 1 to 100, default 20.")
+    @strawberry.field(description="Grids, filtered and ordered (default: by id).")
     async def grids(
-        self, info: Info, first: int | None = None, offset: int | None = None
-    ) -> list[Grid]:
-        statement = select(models.Grid).order_by(col(models.Grid.id))
-        return [Grid.from_row(row) for row in await _page(info, statement, first, offset)]
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: GridFilter | None = None,
+        order_by: GridOrder | None = None,
+    ) -> Connection[Grid]:
+        ordering = GRID_ORDERINGS[order_by.key if order_by else "ID_ASC"]
+        window = page_window(first=first, after=after, last=last, before=before, ordering=ordering)
+        base = select(models.Grid)
+        if filter is not None:
+            base = base.where(
+                *filters.grid_conditions(filter.to_spec(), dialect=info.context.db.dialect)
+            )
+        page, total = await _connection(
+            info, entity=models.Grid, base=base, ordering=ordering, window=window
+        )
+        return Connection.from_page(page, Grid.from_row, total)
 
     @strawberry.field(description="One category, by id or by slug.")
     async def category(
@@ -77,24 +132,55 @@ class Query:
         row = await _by_id_or_slug(loaders.category_by_id, loaders.category_by_slug, id, slug)
         return Category.from_row(row) if row else None
 
-    @strawberry.field(description="Categories ordered by id; `first` is 1 to 100, default 20.")
+    @strawberry.field(description="Categories by id.")
     async def categories(
-        self, info: Info, first: int | None = None, offset: int | None = None
-    ) -> list[Category]:
-        statement = select(models.Category).order_by(col(models.Category.id))
-        return [Category.from_row(row) for row in await _page(info, statement, first, offset)]
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Category]:
+        ordering = CATEGORY_ORDERINGS["ID_ASC"]
+        window = page_window(first=first, after=after, last=last, before=before, ordering=ordering)
+        page, total = await _connection(
+            info,
+            entity=models.Category,
+            base=select(models.Category),
+            ordering=ordering,
+            window=window,
+        )
+        return Connection.from_page(page, Category.from_row, total)
 
     @strawberry.field(description="One participant, by login (case-sensitive).")
     async def participant(self, info: Info, login: str) -> Participant | None:
         row = await info.context.loaders.participant_by_login.load(login)
         return Participant.from_row(row) if row else None
 
-    @strawberry.field(description="Participants ordered by login; `first` is 1 to 100, default 20.")
+    @strawberry.field(description="Participants, filtered and ordered (default: by login).")
     async def participants(
-        self, info: Info, first: int | None = None, offset: int | None = None
-    ) -> list[Participant]:
-        statement = select(models.Participant).order_by(
-            col(models.Participant.login),
-            col(models.Participant.id),
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: ParticipantFilter | None = None,
+        order_by: ParticipantOrder | None = None,
+    ) -> Connection[Participant]:
+        ordering = PARTICIPANT_ORDERINGS[order_by.key if order_by else "LOGIN_ASC"]
+        window = page_window(first=first, after=after, last=last, before=before, ordering=ordering)
+        base = select(models.Participant)
+        if filter is not None:
+            base = base.where(*filters.participant_conditions(filter.to_spec()))
+        page, total = await _connection(
+            info, entity=models.Participant, base=base, ordering=ordering, window=window
         )
-        return [Participant.from_row(row) for row in await _page(info, statement, first, offset)]
+        return Connection.from_page(page, Participant.from_row, total)
+
+    @strawberry.field(
+        description="Packages and grids matching a text, ranked: exact slug, then title "
+        "prefix, then the rest; then by score."
+    )
+    async def search(self, info: Info, query: str, first: int | None = None) -> list[SearchResult]:
+        return await search(info, query, page_size(first, default=10) or 10)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine.url import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -19,6 +21,17 @@ from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
 from server.settings import Settings
+
+logger = logging.getLogger("dpgraph.db")
+
+# Columns searched with ILIKE '%text%' (see loaders.filters.text_matches).
+TRIGRAM_COLUMNS = (
+    ("package", "title"),
+    ("package", "slug"),
+    ("package", "repo_description"),
+    ("grid", "title"),
+    ("grid", "slug"),
+)
 
 
 def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
@@ -71,6 +84,27 @@ class Database:
     async def create_tables(self) -> None:
         async with self.engine.begin() as connection:
             await connection.run_sync(SQLModel.metadata.create_all)
+        if self.dialect == "postgresql":
+            await self._create_trigram_indexes()
+
+    async def _create_trigram_indexes(self) -> None:
+        """Trigram indexes make ILIKE '%text%' searches fast; they need pg_trgm.
+
+        Creating the extension needs privileges a production role may lack: then
+        searches still work, only slower, and the log says why.
+        """
+        try:
+            async with self.engine.begin() as connection:
+                await connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+                for table, column in TRIGRAM_COLUMNS:
+                    await connection.execute(
+                        text(
+                            f"CREATE INDEX IF NOT EXISTS ix_{table}_{column}_trgm "
+                            f"ON {table} USING gin ({column} gin_trgm_ops)"
+                        )
+                    )
+        except DBAPIError as error:
+            logger.warning("trigram indexes not created (text search will scan): %s", error)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

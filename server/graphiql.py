@@ -13,35 +13,73 @@ ASSETS_URL = "/static/graphiql"
 EXAMPLE_QUERIES: tuple[str, ...] = (
     """query PackageWithRelations {
   package(slug: "django-shop") {
+    id
+    databaseId
     title
     repoWatchers
+    isActive
+    pypiName
+    commitsLastYear
     category { title isFetched }
-    grids { id title }
-    participants(first: 3) { login packageCount }
+    grids { databaseId title }
+    participants(first: 3) {
+      totalCount
+      nodes { login avatarUrl packageCount }
+    }
   }
 }""",
-    """query PackagesPage {
-  packages(first: 10, offset: 0) {
+    """query FilteredSortedPackages($after: String) {
+  packages(
+    first: 10
+    after: $after
+    filter: { search: "django", repoWatchers: { min: 100 }, hasPypi: true }
+    orderBy: { field: WATCHERS, direction: DESC }
+  ) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { slug title repoWatchers lastUpdated } }
+  }
+}""",
+    """query Search {
+  search(query: "django", first: 10) {
+    __typename
+    ... on Package { slug title score }
+    ... on Grid { gridSlug: slug gridTitle: title }
+  }
+}""",
+    """query NodesById {
+  nodes(ids: ["UGFja2FnZTo2MzE=", "R3JpZDo0MQ=="]) {
     id
-    slug
-    lastUpdated
-    commitsOver52
+    ... on Package { title }
+    ... on Grid { databaseId isFetched }
   }
 }""",
     """query GridComparison {
-  grids(first: 5) {
-    slug
-    title
-    features { id title }
-    rows(first: 10) {
-      package { title }
-      elements { feature { title } text }
+  grids(first: 5, filter: { minPackageCount: 1 }) {
+    nodes {
+      slug
+      title
+      packages(first: 10, orderBy: { field: WATCHERS }) { totalCount nodes { title } }
+      comparison(first: 10) {
+        features { title }
+        rows {
+          package { title }
+          cells { text rating { sign intensity note } }
+        }
+      }
     }
   }
 }""",
     """query CategoryAndParticipant {
-  category(slug: "apps") { titlePlural packages(first: 5) { title } }
-  participant(login: "nemesifier") { packageCount packages { slug } }
+  category(slug: "apps") {
+    titlePlural
+    packages(first: 5, filter: { isActive: true }) { totalCount nodes { title } }
+  }
+  participant(login: "nemesifier") {
+    profileUrl
+    packageCount
+    packages { nodes { slug } }
+  }
 }""",
 )
 

@@ -42,7 +42,7 @@ async def database(settings: Settings) -> AsyncIterator[Database]:
     db = Database.from_settings(settings)
     async with db.engine.begin() as connection:
         await connection.run_sync(SQLModel.metadata.drop_all)
-        await connection.run_sync(SQLModel.metadata.create_all)
+    await db.create_tables()
     yield db
     await db.dispose()
 

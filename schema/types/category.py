@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from strawberry import relay
 
 import models
-from loaders import ChildKey
-from schema.arguments import page_size
 from schema.context import Info
+from schema.types.connection import Connection
+from schema.types.nodes import load_nodes
 
 if TYPE_CHECKING:
+    from schema.inputs import PackageFilter, PackageOrder
     from schema.types.package import Package
 
 
 @strawberry.type(description="A category of packages: apps, frameworks, projects, ...")
-class Category:
-    id: int
+class Category(relay.Node):
+    database_id: int = strawberry.field(description="The Django Packages id.")
     title: str | None = strawberry.field(description="Null until the category is fetched.")
     slug: str | None
     description: str | None
@@ -33,7 +36,7 @@ class Category:
     @classmethod
     def from_row(cls, row: models.Category) -> Category:
         return cls(
-            id=row.id,
+            database_id=row.id,
             title=row.title,
             slug=row.slug,
             description=row.description,
@@ -44,12 +47,38 @@ class Category:
             is_fetched=row.is_fetched,
         )
 
-    @strawberry.field(description="Packages in this category, by id.")
-    async def packages(
-        self, info: Info, first: int | None = None
-    ) -> list[Annotated[Package, strawberry.lazy("schema.types.package")]]:
-        from schema.types.package import Package
+    @classmethod
+    def resolve_id(cls, root: Category, *, info: Info) -> str:
+        return str(root.database_id)
 
-        key = ChildKey(self.id, page_size(first, default=None))
-        rows = await info.context.loaders.packages_of_category.load(key)
-        return [Package.from_row(row) for row in rows]
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> Sequence[Category | None]:
+        loader = info.context.loaders.category_by_id
+        rows = await load_nodes(loader, node_ids, "Category", required)
+        return [cls.from_row(row) if row else None for row in rows]
+
+    @strawberry.field(description="Packages in this category (default order: by id).")
+    async def packages(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: Annotated[PackageFilter, strawberry.lazy("schema.inputs")] | None = None,
+        order_by: Annotated[PackageOrder, strawberry.lazy("schema.inputs")] | None = None,
+    ) -> Connection[Annotated[Package, strawberry.lazy("schema.types.package")]]:
+        from schema.package_lists import nested_packages
+
+        return await nested_packages(
+            info.context.loaders.packages_page_of_category,
+            self.database_id,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            filter=filter,
+            order_by=order_by,
+        )

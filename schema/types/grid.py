@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from strawberry import relay
 
 import models
 from loaders import ChildKey
 from schema.arguments import page_size
 from schema.context import Info
+from schema.types.comparison import ComparisonCell, ComparisonRow, GridComparison
+from schema.types.connection import Connection
 from schema.types.feature import Element, Feature
+from schema.types.nodes import load_nodes
 
 if TYPE_CHECKING:
+    from schema.inputs import PackageFilter, PackageOrder
     from schema.types.package import Package
 
 
@@ -34,8 +41,8 @@ class GridRow:
 
 
 @strawberry.type(description="A comparison grid: packages side by side on a set of features.")
-class Grid:
-    id: int
+class Grid(relay.Node):
+    database_id: int = strawberry.field(description="The Django Packages id.")
     title: str | None = strawberry.field(description="Null until the grid is fetched.")
     slug: str | None
     description: str | None
@@ -50,7 +57,7 @@ class Grid:
     @classmethod
     def from_row(cls, row: models.Grid) -> Grid:
         return cls(
-            id=row.id,
+            database_id=row.id,
             title=row.title,
             slug=row.slug,
             description=row.description,
@@ -61,26 +68,51 @@ class Grid:
             is_fetched=row.is_fetched,
         )
 
-    @strawberry.field(description="Packages compared by this grid, by id.")
-    async def packages(
-        self, info: Info, first: int | None = None
-    ) -> list[Annotated[Package, strawberry.lazy("schema.types.package")]]:
-        from schema.types.package import Package
+    @classmethod
+    def resolve_id(cls, root: Grid, *, info: Info) -> str:
+        return str(root.database_id)
 
-        key = ChildKey(self.id, page_size(first, default=None))
-        rows = await info.context.loaders.packages_of_grid.load(key)
-        return [Package.from_row(row) for row in rows]
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> Sequence[Grid | None]:
+        rows = await load_nodes(info.context.loaders.grid_by_id, node_ids, "Grid", required)
+        return [cls.from_row(row) if row else None for row in rows]
+
+    @strawberry.field(description="Packages compared by this grid (default order: by id).")
+    async def packages(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: Annotated[PackageFilter, strawberry.lazy("schema.inputs")] | None = None,
+        order_by: Annotated[PackageOrder, strawberry.lazy("schema.inputs")] | None = None,
+    ) -> Connection[Annotated[Package, strawberry.lazy("schema.types.package")]]:
+        from schema.package_lists import nested_packages
+
+        return await nested_packages(
+            info.context.loaders.packages_page_of_grid,
+            self.database_id,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            filter=filter,
+            order_by=order_by,
+        )
 
     @strawberry.field(description="The features (columns) of the grid, by id.")
     async def features(self, info: Info) -> list[Feature]:
-        rows = await info.context.loaders.features_of_grid.load(self.id)
+        rows = await info.context.loaders.features_of_grid.load(self.database_id)
         return [Feature.from_row(row) for row in rows]
 
     @strawberry.field(
         description="The comparison cells: for each package (by id) its elements, by feature."
     )
     async def rows(self, info: Info, first: int | None = None) -> list[GridRow]:
-        key = ChildKey(self.id, page_size(first, default=None))
+        key = ChildKey(self.database_id, page_size(first, default=None))
         rows = await info.context.loaders.rows_of_grid.load(key)
         return [
             GridRow(
@@ -89,3 +121,23 @@ class Grid:
             )
             for row in rows
         ]
+
+    @strawberry.field(
+        description="The matrix: features x packages (first N by id), every cell rated."
+    )
+    async def comparison(self, info: Info, first: int | None = None) -> GridComparison:
+        loaders = info.context.loaders
+        key = ChildKey(self.database_id, page_size(first, default=None))
+        feature_rows, grid_rows = await asyncio.gather(
+            loaders.features_of_grid.load(self.database_id), loaders.rows_of_grid.load(key)
+        )
+        features = [Feature.from_row(row) for row in feature_rows]
+        rows = []
+        for row in grid_rows:
+            texts = {element.feature_id: element.text for element in row.elements}
+            cells = [
+                ComparisonCell(feature=feature, text=texts.get(feature.id) or None)
+                for feature in features
+            ]
+            rows.append(ComparisonRow(package_id=row.package_id, cells=cells))
+        return GridComparison(features=features, rows=rows)

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
+from strawberry import relay
 
 import models
-from loaders import ChildKey
-from schema.arguments import page_size
+from domain import packages as facts
+from loaders.connections import PageKey
+from loaders.orderings import SOURCE_ORDER
+from schema.arguments import page_window
 from schema.context import Info
+from schema.types.connection import Connection
+from schema.types.nodes import load_nodes
 
 if TYPE_CHECKING:
     from schema.types.category import Category
@@ -19,8 +25,10 @@ if TYPE_CHECKING:
 
 
 @strawberry.type(description="A reusable Django app, site or tool listed on Django Packages.")
-class Package:
-    id: int = strawberry.field(description="The Django Packages id.")
+class Package(relay.Node):
+    database_id: int = strawberry.field(
+        description="The Django Packages id (stable; use it to sync with the v4 REST API)."
+    )
     title: str
     slug: str
     repo_url: str = strawberry.field(description="Repository URL (GitHub, GitLab, ...).")
@@ -41,7 +49,9 @@ class Package:
     commits_over_52: list[int] = strawberry.field(
         description="Commits per week over the last 52 weeks, oldest week first; may be empty."
     )
-    repo_host: str | None = strawberry.field(description="github, gitlab, bitbucket, ...")
+    repo_host: str | None = strawberry.field(
+        description="github, gitlab, bitbucket, ...: as stored, else read from repoUrl."
+    )
     score: int | None
     pypi_downloads: int | None
     supports_python3: bool | None
@@ -49,12 +59,24 @@ class Package:
     favorite_count: int | None
     date_deprecated: datetime | None
     date_repo_archived: datetime | None
+    is_active: bool = strawberry.field(
+        description="A commit in the last year, and neither archived nor deprecated."
+    )
+    is_archived: bool = strawberry.field(description="The repository is archived.")
+    is_deprecated: bool = strawberry.field(description="Marked deprecated on Django Packages.")
+    pypi_name: str | None = strawberry.field(description="The project name on PyPI.")
+    commits_last_year: int = strawberry.field(description="The sum of commitsOver52.")
     category_id: strawberry.Private[int | None]
 
     @classmethod
     def from_row(cls, row: models.Package) -> Package:
+        date_deprecated = models.with_offset(row.date_deprecated, row.date_deprecated_offset)
+        date_repo_archived = models.with_offset(
+            row.date_repo_archived, row.date_repo_archived_offset
+        )
+        last_updated = models.with_offset(row.last_updated, row.last_updated_offset)
         return cls(
-            id=row.id,
+            database_id=row.id,
             title=row.title,
             slug=row.slug,
             repo_url=row.repo_url,
@@ -64,23 +86,42 @@ class Package:
             pypi_url=row.pypi_url,
             pypi_version=row.pypi_version,
             documentation_url=row.documentation_url,
-            last_updated=models.with_offset(row.last_updated, row.last_updated_offset),
+            last_updated=last_updated,
             last_fetched=models.with_offset(row.last_fetched, row.last_fetched_offset),
             created=models.with_offset(row.created, row.created_offset),
             modified=models.with_offset(row.modified, row.modified_offset),
             commits_over_52=list(row.commits_over_52 or []),
-            repo_host=row.repo_host,
+            repo_host=facts.repo_host(row.repo_url, row.repo_host),
             score=row.score,
             pypi_downloads=row.pypi_downloads,
             supports_python3=row.supports_python3,
             commit_count=row.commit_count,
             favorite_count=row.favorite_count,
-            date_deprecated=models.with_offset(row.date_deprecated, row.date_deprecated_offset),
-            date_repo_archived=models.with_offset(
-                row.date_repo_archived, row.date_repo_archived_offset
+            date_deprecated=date_deprecated,
+            date_repo_archived=date_repo_archived,
+            is_active=facts.is_active(
+                last_updated=last_updated,
+                date_repo_archived=date_repo_archived,
+                date_deprecated=date_deprecated,
+                now=datetime.now(UTC),
             ),
+            is_archived=facts.is_archived(date_repo_archived),
+            is_deprecated=facts.is_deprecated(date_deprecated),
+            pypi_name=facts.pypi_name(row.pypi_url),
+            commits_last_year=facts.commits_last_year(row.commits_over_52 or []),
             category_id=row.category_id,
         )
+
+    @classmethod
+    def resolve_id(cls, root: Package, *, info: Info) -> str:
+        return str(root.database_id)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> Sequence[Package | None]:
+        rows = await load_nodes(info.context.loaders.package_by_id, node_ids, "Package", required)
+        return [cls.from_row(row) if row else None for row in rows]
 
     @strawberry.field(description="The category the package is listed in.")
     async def category(
@@ -93,21 +134,29 @@ class Package:
         row = await info.context.loaders.category_by_id.load(self.category_id)
         return Category.from_row(row) if row else None
 
-    @strawberry.field(description="The comparison grids the package appears in, by grid id.")
+    @strawberry.field(description="The comparison grids the package appears in.")
     async def grids(
         self, info: Info
     ) -> list[Annotated[Grid, strawberry.lazy("schema.types.grid")]]:
         from schema.types.grid import Grid
 
-        rows = await info.context.loaders.grids_of_package.load(self.id)
+        rows = await info.context.loaders.grids_of_package.load(self.database_id)
         return [Grid.from_row(row) for row in rows]
 
     @strawberry.field(description="Contributors, in the order Django Packages lists them.")
     async def participants(
-        self, info: Info, first: int | None = None
-    ) -> list[Annotated[Participant, strawberry.lazy("schema.types.participant")]]:
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Annotated[Participant, strawberry.lazy("schema.types.participant")]]:
         from schema.types.participant import Participant
 
-        key = ChildKey(self.id, page_size(first, default=None))
-        rows = await info.context.loaders.participants_of_package.load(key)
-        return [Participant.from_row(row) for row in rows]
+        window = page_window(
+            first=first, after=after, last=last, before=before, ordering=SOURCE_ORDER
+        )
+        key = PageKey(self.database_id, window, "SOURCE_ORDER")
+        page: Any = await info.context.loaders.participants_page_of_package.load(key)
+        return Connection.from_page(page, Participant.from_row)

@@ -2,39 +2,77 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from strawberry import relay
 
 import models
-from loaders import ChildKey
-from schema.arguments import page_size
+from domain.packages import github_avatar_url, github_profile_url
 from schema.context import Info
+from schema.types.connection import Connection
+from schema.types.nodes import load_nodes
 
 if TYPE_CHECKING:
+    from schema.inputs import PackageFilter, PackageOrder
     from schema.types.package import Package
 
 
 @strawberry.type(description="A contributor to one or more packages' repositories.")
-class Participant:
+class Participant(relay.Node):
     login: str = strawberry.field(description="The repository host login (GitHub username).")
-    id: strawberry.Private[int]
+    row_id: strawberry.Private[int]
 
     @classmethod
     def from_row(cls, row: models.Participant) -> Participant:
         assert row.id is not None
-        return cls(login=row.login, id=row.id)
+        return cls(login=row.login, row_id=row.id)
+
+    @classmethod
+    def resolve_id(cls, root: Participant, *, info: Info) -> str:
+        return str(root.row_id)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> Sequence[Participant | None]:
+        loader = info.context.loaders.participant_by_id
+        rows = await load_nodes(loader, node_ids, "Participant", required)
+        return [cls.from_row(row) if row else None for row in rows]
+
+    @strawberry.field(description="GitHub profile page of the login.")
+    def profile_url(self) -> str:
+        return github_profile_url(self.login)
+
+    @strawberry.field(description="GitHub avatar image of the login.")
+    def avatar_url(self) -> str:
+        return github_avatar_url(self.login)
 
     @strawberry.field(description="How many packages list this participant.")
     async def package_count(self, info: Info) -> int:
-        return await info.context.loaders.package_count_of_participant.load(self.id)
+        return await info.context.loaders.package_count_of_participant.load(self.row_id)
 
-    @strawberry.field(description="Packages this participant contributes to, by id.")
+    @strawberry.field(description="Packages this participant contributes to (default: by id).")
     async def packages(
-        self, info: Info, first: int | None = None
-    ) -> list[Annotated[Package, strawberry.lazy("schema.types.package")]]:
-        from schema.types.package import Package
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: Annotated[PackageFilter, strawberry.lazy("schema.inputs")] | None = None,
+        order_by: Annotated[PackageOrder, strawberry.lazy("schema.inputs")] | None = None,
+    ) -> Connection[Annotated[Package, strawberry.lazy("schema.types.package")]]:
+        from schema.package_lists import nested_packages
 
-        key = ChildKey(self.id, page_size(first, default=None))
-        rows = await info.context.loaders.packages_of_participant.load(key)
-        return [Package.from_row(row) for row in rows]
+        return await nested_packages(
+            info.context.loaders.packages_page_of_participant,
+            self.row_id,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            filter=filter,
+            order_by=order_by,
+        )

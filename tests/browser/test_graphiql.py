@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from server.graphiql import EXAMPLE_QUERIES
 from tests.server_process import running_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -39,7 +40,7 @@ def test_graphiql_opens_with_example_tabs_and_runs_a_query(tmp_path: Path) -> No
             page.wait_for_selector(".graphiql-tab", timeout=15_000)
             tabs = page.locator(".graphiql-tab").all_inner_texts()
             assert any("PackageWithRelations" in tab for tab in tabs), tabs
-            assert len(tabs) == 4, tabs
+            assert len(tabs) == len(EXAMPLE_QUERIES), tabs
             page.locator(".graphiql-tab", has_text="PackageWithRelations").first.click()
             page.locator(".graphiql-execute-button").click()
             page.wait_for_function(

@@ -7,13 +7,13 @@ from tests.factories import build_catalogue
 
 async def test_category_by_slug_with_packages(demo, execute):
     result = await execute(
-        '{ category(slug: "apps") { id title titlePlural showPypi packages { slug } } }'
+        '{ category(slug: "apps") { databaseId titlePlural showPypi packages { nodes { slug } } } }'
     )
     category = result.data["category"]
-    assert category["id"] == 1
+    assert category["databaseId"] == 1
     assert category["titlePlural"] == "Apps"
     assert category["showPypi"] is True
-    assert [p["slug"] for p in category["packages"]] == [
+    assert [p["slug"] for p in category["packages"]["nodes"]] == [
         "django-cities",
         "django-hstore",
         "django-organizations",
@@ -23,16 +23,23 @@ async def test_category_by_slug_with_packages(demo, execute):
 
 async def test_category_packages_first(db, execute):
     await build_catalogue(db, packages=10)
-    result = await execute("{ category(id: 1) { packages(first: 4) { id } } }")
-    assert [p["id"] for p in result.data["category"]["packages"]] == [1, 2, 3, 4]
+    result = await execute(
+        "{ category(id: 1) { packages(first: 4) { totalCount nodes { databaseId } } } }"
+    )
+    packages = result.data["category"]["packages"]
+    assert packages["totalCount"] == 10
+    assert [p["databaseId"] for p in packages["nodes"]] == [1, 2, 3, 4]
 
 
 async def test_categories_list_shows_stub_honestly(demo, execute):
-    result = await execute("{ categories { id title isFetched } }")
-    assert result.data["categories"] == [
-        {"id": 1, "title": "App", "isFetched": True},
-        {"id": 2, "title": None, "isFetched": False},
-    ]
+    result = await execute("{ categories { totalCount nodes { databaseId title isFetched } } }")
+    assert result.data["categories"] == {
+        "totalCount": 2,
+        "nodes": [
+            {"databaseId": 1, "title": "App", "isFetched": True},
+            {"databaseId": 2, "title": None, "isFetched": False},
+        ],
+    }
 
 
 async def test_category_lookup_needs_exactly_one_key(demo, execute):

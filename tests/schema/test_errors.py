@@ -10,11 +10,19 @@ from loaders import batch
 @pytest.mark.parametrize(
     ("query", "argument"),
     [
-        ("{ packages(first: 0) { id } }", "first"),
-        ("{ packages(first: 101) { id } }", "first"),
-        ("{ packages(offset: -1) { id } }", "offset"),
-        ("{ participants(first: -5) { login } }", "first"),
-        ("{ package(id: 631) { participants(first: 1000) { login } } }", "first"),
+        ("{ packages(first: 0) { totalCount } }", "first"),
+        ("{ packages(first: 101) { totalCount } }", "first"),
+        ("{ packages(last: 101) { totalCount } }", "last"),
+        ("{ packages(first: 2, last: 2) { totalCount } }", "last"),
+        ('{ packages(after: "bogus") { totalCount } }', "after"),
+        ('{ grids(before: "bogus") { totalCount } }', "before"),
+        ("{ participants(first: -5) { totalCount } }", "first"),
+        ("{ package(id: 631) { participants(first: 1000) { totalCount } } }", "first"),
+        ("{ packages(filter: {repoWatchers: {min: 10, max: 1}}) { totalCount } }", "repoWatchers"),
+        (
+            '{ packages(filter: {created: {since: "2020-01-01T00:00:00"}}) { totalCount } }',
+            "created",
+        ),
     ],
 )
 async def test_out_of_range_page_arguments(demo, execute, query, argument):

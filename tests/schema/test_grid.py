@@ -9,20 +9,21 @@ async def test_grid_by_slug_with_packages_features_and_cells(db, execute):
     await build_catalogue(db, packages=3, grids=1, features_per_grid=2)
     result = await execute(
         """{ grid(slug: "grid-1") {
-            id title slug description isLocked header created isFetched
-            packages { slug }
+            databaseId title slug description isLocked header created isFetched
+            packages { totalCount nodes { slug } }
             features { id title description }
             rows { package { slug } elements { text feature { title } } }
         } }"""
     )
     assert result.errors is None
     grid = result.data["grid"]
-    assert grid["id"] == 1
+    assert grid["databaseId"] == 1
     assert grid["title"] == "Grid 1"
     assert grid["isFetched"] is True
     assert grid["isLocked"] is False
     assert grid["created"] == "2024-01-15T09:30:00.123456-05:00"
-    assert [p["slug"] for p in grid["packages"]] == ["package-1", "package-2", "package-3"]
+    assert grid["packages"]["totalCount"] == 3
+    assert [p["slug"] for p in grid["packages"]["nodes"]] == ["package-1", "package-2", "package-3"]
     assert [f["title"] for f in grid["features"]] == ["Feature 1", "Feature 2"]
     first_row = grid["rows"][0]
     assert first_row["package"] == {"slug": "package-1"}
@@ -35,30 +36,27 @@ async def test_grid_by_slug_with_packages_features_and_cells(db, execute):
 async def test_grid_packages_and_rows_honour_first(db, execute):
     await build_catalogue(db, packages=5, grids=2)
     result = await execute(
-        "{ grids { id packages(first: 2) { id } rows(first: 3) { package { id } } } }"
+        "{ grids { nodes { databaseId packages(first: 2) { nodes { databaseId } }"
+        " rows(first: 3) { package { databaseId } } } } }"
     )
-    assert result.data["grids"] == [
-        {
-            "id": 1,
-            "packages": [{"id": 1}, {"id": 2}],
-            "rows": [{"package": {"id": n}} for n in (1, 2, 3)],
-        },
-        {
-            "id": 2,
-            "packages": [{"id": 1}, {"id": 2}],
-            "rows": [{"package": {"id": n}} for n in (1, 2, 3)],
-        },
+    rows = [{"package": {"databaseId": n}} for n in (1, 2, 3)]
+    first_two = {"nodes": [{"databaseId": 1}, {"databaseId": 2}]}
+    assert result.data["grids"]["nodes"] == [
+        {"databaseId": 1, "packages": first_two, "rows": rows},
+        {"databaseId": 2, "packages": first_two, "rows": rows},
     ]
 
 
 async def test_grids_referenced_by_seeds_are_unfetched_stubs(demo, execute):
-    result = await execute("{ grid(id: 41) { id title slug isFetched packages { slug } } }")
+    result = await execute(
+        "{ grid(id: 41) { databaseId title slug isFetched packages { nodes { slug } } } }"
+    )
     assert result.data["grid"] == {
-        "id": 41,
+        "databaseId": 41,
         "title": None,
         "slug": None,
         "isFetched": False,
-        "packages": [{"slug": "django-shop"}],
+        "packages": {"nodes": [{"slug": "django-shop"}]},
     }
 
 
@@ -70,5 +68,10 @@ async def test_grid_lookup_errors_and_misses(demo, execute):
 
 
 async def test_grids_list_is_ordered_by_id_and_paged(demo, execute):
-    result = await execute("{ grids(first: 3, offset: 1) { id } }")
-    assert [g["id"] for g in result.data["grids"]] == [71, 114, 160]
+    first = await execute("{ grids(first: 1) { pageInfo { endCursor } } }")
+    cursor = first.data["grids"]["pageInfo"]["endCursor"]
+    result = await execute(
+        "query ($after: String) { grids(first: 3, after: $after) { nodes { databaseId } } }",
+        {"after": cursor},
+    )
+    assert [g["databaseId"] for g in result.data["grids"]["nodes"]] == [71, 114, 160]

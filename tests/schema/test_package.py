@@ -10,8 +10,8 @@ from tests.conftest import SEEDS_DIR
 
 SHOP_QUERY = """
 { package(slug: "django-shop") {
-    title repoWatchers category { id title isFetched } grids { id isFetched }
-    participants(first: 3) { login } } }
+    title repoWatchers category { databaseId title isFetched } grids { databaseId isFetched }
+    participants(first: 3) { nodes { login } } } }
 """
 
 
@@ -31,14 +31,14 @@ async def test_the_readme_query_returns_the_seed_values(demo, execute):
     assert package["title"] == seed["title"] == "django SHOP"
     assert package["repoWatchers"] == seed["repo_watchers"] == 3310
     # The seeds only give category 2's URL: the id is kept and the row is honestly unfetched.
-    assert package["category"] == {"id": 2, "title": None, "isFetched": False}
-    assert [grid["id"] for grid in package["grids"]] == [41, 287]
-    assert [p["login"] for p in package["participants"]] == seed["participants"][:3]
+    assert package["category"] == {"databaseId": 2, "title": None, "isFetched": False}
+    assert [grid["databaseId"] for grid in package["grids"]] == [41, 287]
+    assert [p["login"] for p in package["participants"]["nodes"]] == seed["participants"][:3]
 
 
 async def test_every_scalar_field_round_trips_from_each_seed(demo, execute):
     query = """query ($slug: String!) { package(slug: $slug) {
-        id title slug repoUrl repoDescription repoWatchers repoForks pypiUrl pypiVersion
+        databaseId title slug repoUrl repoDescription repoWatchers repoForks pypiUrl pypiVersion
         documentationUrl lastUpdated lastFetched created modified commitsOver52 } }"""
     for path in sorted(SEEDS_DIR.glob("*.txt")):
         seed = read_document(path)
@@ -46,7 +46,7 @@ async def test_every_scalar_field_round_trips_from_each_seed(demo, execute):
         assert result.errors is None
         package = result.data["package"]
         expected = {
-            "id": seed["id"],
+            "databaseId": seed["id"],
             "title": seed["title"],
             "slug": seed["slug"],
             "repoUrl": seed["repo_url"],
@@ -76,13 +76,17 @@ async def test_documentation_url_keeps_empty_string_and_null_apart(demo, execute
 
 async def test_all_participants_keep_the_source_order(demo, execute):
     seed = _seed("django-organizations")
-    result = await execute("{ package(id: 1412) { participants { login } } }")
-    assert [p["login"] for p in result.data["package"]["participants"]] == seed["participants"]
+    result = await execute(
+        "{ package(id: 1412) { participants(first: 100) { totalCount nodes { login } } } }"
+    )
+    participants = result.data["package"]["participants"]
+    assert participants["totalCount"] == len(seed["participants"]) == 42
+    assert [p["login"] for p in participants["nodes"]] == seed["participants"]
 
 
 async def test_fields_django_packages_keeps_beside_the_v4_ones_are_null_when_unknown(demo, execute):
     result = await execute(
-        "{ package(id: 631) { repoHost score pypiDownloads supportsPython3 commitCount"
+        "{ package(id: 631) { score pypiDownloads supportsPython3 commitCount"
         " favoriteCount dateDeprecated dateRepoArchived } }"
     )
     assert set(result.data["package"].values()) == {None}
@@ -90,9 +94,9 @@ async def test_fields_django_packages_keeps_beside_the_v4_ones_are_null_when_unk
 
 async def test_package_by_id_and_by_slug_agree(demo, execute):
     result = await execute(
-        '{ a: package(id: 1327) { slug } b: package(slug: "django-hstore") { id } }'
+        '{ a: package(id: 1327) { slug } b: package(slug: "django-hstore") { databaseId } }'
     )
-    assert result.data == {"a": {"slug": "django-hstore"}, "b": {"id": 1327}}
+    assert result.data == {"a": {"slug": "django-hstore"}, "b": {"databaseId": 1327}}
 
 
 async def test_unknown_package_is_null_without_error(demo, execute):
@@ -105,12 +109,26 @@ async def test_unknown_package_is_null_without_error(demo, execute):
 
 async def test_category_1_is_apps(demo, execute):
     result = await execute(
-        "{ package(id: 1412) { category { id title titlePlural slug isFetched } } }"
+        "{ package(id: 1412) { category { databaseId title titlePlural slug isFetched } } }"
     )
     assert result.data["package"]["category"] == {
-        "id": 1,
+        "databaseId": 1,
         "title": "App",
         "titlePlural": "Apps",
         "slug": "apps",
         "isFetched": True,
     }
+
+
+async def test_derived_fields(demo, execute):
+    result = await execute(
+        "{ package(id: 1412) { repoHost pypiName commitsLastYear isArchived isDeprecated"
+        " isActive } }"
+    )
+    package = result.data["package"]
+    assert package["repoHost"] == "github"  # not stored: read from repoUrl
+    assert package["pypiName"] == "django-organizations"
+    assert package["commitsLastYear"] == 2  # two weeks with one commit each
+    assert package["isArchived"] is False and package["isDeprecated"] is False
+    # Last commit 2025-12-04; "active" means a commit within a year of now.
+    assert isinstance(package["isActive"], bool)

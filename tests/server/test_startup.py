@@ -9,8 +9,8 @@ import httpx
 from tests.server_process import running_server
 
 README_QUERY = (
-    '{ package(slug: "django-shop") { title repoWatchers category { id } '
-    "grids { id } participants(first: 3) { login } } }"
+    '{ package(slug: "django-shop") { title repoWatchers category { databaseId } '
+    "grids { databaseId } participants(first: 3) { nodes { login } } } }"
 )
 
 
@@ -23,21 +23,19 @@ def test_fresh_start_on_embedded_sqlite(tmp_path: Path) -> None:
         assert response.json()["data"]["package"] == {
             "title": "django SHOP",
             "repoWatchers": 3310,
-            "category": {"id": 2},
-            "grids": [{"id": 41}, {"id": 287}],
-            "participants": [
-                {"login": "jrief"},
-                {"login": "rfleschenberg"},
-                {"login": "chrisglass"},
-            ],
+            "category": {"databaseId": 2},
+            "grids": [{"databaseId": 41}, {"databaseId": 287}],
+            "participants": {
+                "nodes": [{"login": "jrief"}, {"login": "rfleschenberg"}, {"login": "chrisglass"}]
+            },
         }
     assert "Traceback" not in server.output, server.output
 
 
 def test_restart_keeps_data_and_does_not_reload_demo(tmp_path: Path) -> None:
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}"}
-    count = "{ packages(first: 100) { id } }"
+    count = "{ packages { totalCount } }"
     for _ in range(2):
         with running_server(tmp_path, env) as server:
             response = httpx.post(f"{server.url}/graphql", json={"query": count}, timeout=5)
-            assert len(response.json()["data"]["packages"]) == 5
+            assert response.json()["data"]["packages"]["totalCount"] == 5

@@ -1,0 +1,1 @@
+"""Pure rules of the catalogue (no I/O): grid ratings, derived package facts."""

@@ -1,0 +1,56 @@
+"""Opaque keyset cursors: the sort values of a row, plus the ordering they belong to.
+
+A cursor names a position in an ordering ("after watchers=1352, id=1412"), not an
+offset, so it stays valid while rows are inserted or deleted before it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+
+class InvalidCursor(ValueError):
+    """A cursor that was not made by this server for this ordering."""
+
+
+def encode_cursor(ordering: str, values: tuple[Any, ...]) -> str:
+    payload = [ordering, [_plain(value) for value in values]]
+    return base64.urlsafe_b64encode(orjson.dumps(payload)).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, ordering: str, kinds: tuple[type, ...]) -> tuple[Any, ...]:
+    """The sort values in `cursor`, checked against the ordering and value kinds expected."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        name, values = orjson.loads(raw)
+    except (binascii.Error, ValueError, TypeError) as error:
+        raise InvalidCursor(f"cursor {cursor!r} is not valid") from error
+    if name != ordering:
+        raise InvalidCursor(f"cursor {cursor!r} belongs to ordering {name!r}, not {ordering!r}")
+    if not isinstance(values, list) or len(values) != len(kinds):
+        raise InvalidCursor(f"cursor {cursor!r} is not valid")
+    return tuple(_typed(value, kind, cursor) for value, kind in zip(values, kinds, strict=True))
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _typed(value: Any, kind: type, cursor: str) -> Any:
+    if value is None:
+        return None
+    if kind is datetime and isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError as error:
+            raise InvalidCursor(f"cursor {cursor!r} is not valid") from error
+    if kind is int and isinstance(value, bool):
+        raise InvalidCursor(f"cursor {cursor!r} is not valid")
+    if not isinstance(value, kind):
+        raise InvalidCursor(f"cursor {cursor!r} is not valid")
+    return value
