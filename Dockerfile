@@ -17,6 +17,9 @@ COPY loaders ./loaders
 COPY models ./models
 COPY importer ./importer
 COPY writes ./writes
+COPY domain ./domain
+COPY rest ./rest
+COPY synthetic ./synthetic
 COPY data ./data
 RUN pip install --no-cache-dir -e . \
     && mkdir -p /app/var && chown dpgraph:dpgraph /app/var

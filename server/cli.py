@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 from collections.abc import Sequence
@@ -18,6 +19,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     port = args.port or settings.port
     workers = args.workers or settings.workers
     print(f"dpgraph: serving http://{host}:{port}/graphql on {_safe_url(settings)}", flush=True)
+    if workers > 1:  # prepare once here, so the workers find the tables ready
+        asyncio.run(prepare_database(settings))
     uvicorn.run(
         "server.asgi:app",
         host=host,
@@ -27,6 +30,19 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         factory=False,
     )
     return 0
+
+
+async def prepare_database(settings: Settings) -> None:
+    from server.db import Database
+    from server.demo import load_demo_data
+
+    db = Database.from_settings(settings)
+    try:
+        await db.create_tables()
+        if settings.load_demo_data:
+            await load_demo_data(db)
+    finally:
+        await db.dispose()
 
 
 def _export_schema(args: argparse.Namespace, settings: Settings) -> int:

@@ -12,6 +12,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -23,6 +24,9 @@ import models  # noqa: F401  (registers every table on SQLModel.metadata)
 from server.settings import Settings
 
 logger = logging.getLogger("dpgraph.db")
+
+# Any fixed number; names the advisory lock that start-up work holds on PostgreSQL.
+STARTUP_LOCK_KEY = 0x647067  # "dpg"
 
 # Columns searched with ILIKE '%text%' (see loaders.filters.text_matches).
 TRIGRAM_COLUMNS = (
@@ -81,8 +85,20 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    async def lock_for_startup(self, connection: AsyncConnection) -> None:
+        """Serialise start-up work between server processes (PostgreSQL advisory lock).
+
+        Several workers starting at once would otherwise race to create the same tables
+        or load the same demo rows. The lock ends with the caller's transaction.
+        """
+        if self.dialect == "postgresql":
+            await connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": STARTUP_LOCK_KEY}
+            )
+
     async def create_tables(self) -> None:
         async with self.engine.begin() as connection:
+            await self.lock_for_startup(connection)
             await connection.run_sync(SQLModel.metadata.create_all)
         if self.dialect == "postgresql":
             await self._create_trigram_indexes()
@@ -95,6 +111,7 @@ class Database:
         """
         try:
             async with self.engine.begin() as connection:
+                await self.lock_for_startup(connection)
                 await connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
                 for table, column in TRIGRAM_COLUMNS:
                     await connection.execute(

@@ -26,6 +26,7 @@ logger = logging.getLogger("dpgraph.demo")
 async def load_demo_data(db: Database) -> int:
     """Load the demo catalogue into an empty database; the number of packages loaded."""
     async with db.transaction() as session:
+        await db.lock_for_startup(await session.connection())
         existing = (
             await session.execute(select(func.count()).select_from(models.Package))
         ).scalar()
