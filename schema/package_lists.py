@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+import strawberry
 from strawberry.dataloader import DataLoader
 
+from loaders import Loaders
 from loaders.connections import PageKey
 from loaders.orderings import PACKAGE_ORDERINGS
 from loaders.paging import Ordering, Page, Window
 from schema.arguments import page_window
+from schema.context import Info
 from schema.inputs import PackageFilter, PackageOrder
 from schema.types.connection import Connection
 from schema.types.package import Package
@@ -49,3 +53,37 @@ async def nested_packages(
     spec = filter.to_spec() if filter else None
     page = await loader.load(PageKey(parent_id, window, key, spec))
     return Connection.from_page(page, Package.from_row)
+
+
+def nested_packages_field(
+    loader: Callable[[Loaders], DataLoader[PageKey, Page[Any]]],
+    parent_id: Callable[[Any], int],
+    description: str,
+) -> Any:
+    """`packages(first, after, last, before, filter, orderBy)` under a category, grid or person.
+
+    One definition, so the three nested lists take exactly the same arguments.
+    """
+
+    async def resolve(
+        root: Any,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: PackageFilter | None = None,
+        order_by: PackageOrder | None = None,
+    ) -> Connection[Package]:
+        return await nested_packages(
+            loader(info.context.loaders),
+            parent_id(root),
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            filter=filter,
+            order_by=order_by,
+        )
+
+    return strawberry.field(resolver=resolve, description=description)

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
 
 import models
 from schema.context import Info
-from schema.types.connection import Connection
+from schema.package_lists import nested_packages_field
 from schema.types.nodes import load_nodes
-
-if TYPE_CHECKING:
-    from schema.inputs import PackageFilter, PackageOrder
-    from schema.types.package import Package
 
 
 @strawberry.type(description="A category of packages: apps, frameworks, projects, ...")
@@ -59,26 +54,8 @@ class Category(relay.Node):
         rows = await load_nodes(loader, node_ids, "Category", required)
         return [cls.from_row(row) if row else None for row in rows]
 
-    @strawberry.field(description="Packages in this category (default order: by id).")
-    async def packages(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: Annotated[PackageFilter, strawberry.lazy("schema.inputs")] | None = None,
-        order_by: Annotated[PackageOrder, strawberry.lazy("schema.inputs")] | None = None,
-    ) -> Connection[Annotated[Package, strawberry.lazy("schema.types.package")]]:
-        from schema.package_lists import nested_packages
-
-        return await nested_packages(
-            info.context.loaders.packages_page_of_category,
-            self.database_id,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            filter=filter,
-            order_by=order_by,
-        )
+    packages = nested_packages_field(
+        lambda loaders: loaders.packages_page_of_category,
+        lambda parent: parent.database_id,
+        "Packages in this category (default order: by id).",
+    )

@@ -14,13 +14,12 @@ import models
 from loaders import ChildKey
 from schema.arguments import page_size
 from schema.context import Info
+from schema.package_lists import nested_packages_field
 from schema.types.comparison import ComparisonCell, ComparisonRow, GridComparison
-from schema.types.connection import Connection
 from schema.types.feature import Element, Feature
 from schema.types.nodes import load_nodes
 
 if TYPE_CHECKING:
-    from schema.inputs import PackageFilter, PackageOrder
     from schema.types.package import Package
 
 
@@ -79,29 +78,11 @@ class Grid(relay.Node):
         rows = await load_nodes(info.context.loaders.grid_by_id, node_ids, "Grid", required)
         return [cls.from_row(row) if row else None for row in rows]
 
-    @strawberry.field(description="Packages compared by this grid (default order: by id).")
-    async def packages(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: Annotated[PackageFilter, strawberry.lazy("schema.inputs")] | None = None,
-        order_by: Annotated[PackageOrder, strawberry.lazy("schema.inputs")] | None = None,
-    ) -> Connection[Annotated[Package, strawberry.lazy("schema.types.package")]]:
-        from schema.package_lists import nested_packages
-
-        return await nested_packages(
-            info.context.loaders.packages_page_of_grid,
-            self.database_id,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            filter=filter,
-            order_by=order_by,
-        )
+    packages = nested_packages_field(
+        lambda loaders: loaders.packages_page_of_grid,
+        lambda parent: parent.database_id,
+        "Packages compared by this grid (default order: by id).",
+    )
 
     @strawberry.field(description="The features (columns) of the grid, by id.")
     async def features(self, info: Info) -> list[Feature]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
@@ -11,12 +10,8 @@ from strawberry import relay
 import models
 from domain.packages import github_avatar_url, github_profile_url
 from schema.context import Info
-from schema.types.connection import Connection
+from schema.package_lists import nested_packages_field
 from schema.types.nodes import load_nodes
-
-if TYPE_CHECKING:
-    from schema.inputs import PackageFilter, PackageOrder
-    from schema.types.package import Package
 
 
 @strawberry.type(description="A contributor to one or more packages' repositories.")
@@ -53,26 +48,8 @@ class Participant(relay.Node):
     async def package_count(self, info: Info) -> int:
         return await info.context.loaders.package_count_of_participant.load(self.row_id)
 
-    @strawberry.field(description="Packages this participant contributes to (default: by id).")
-    async def packages(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: Annotated[PackageFilter, strawberry.lazy("schema.inputs")] | None = None,
-        order_by: Annotated[PackageOrder, strawberry.lazy("schema.inputs")] | None = None,
-    ) -> Connection[Annotated[Package, strawberry.lazy("schema.types.package")]]:
-        from schema.package_lists import nested_packages
-
-        return await nested_packages(
-            info.context.loaders.packages_page_of_participant,
-            self.row_id,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            filter=filter,
-            order_by=order_by,
-        )
+    packages = nested_packages_field(
+        lambda loaders: loaders.packages_page_of_participant,
+        lambda parent: parent.row_id,
+        "Packages this participant contributes to (default: by id).",
+    )
