@@ -7,6 +7,7 @@ the page, then one batch statement per relation.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +21,7 @@ import models
 from loaders import batch
 from rest import related, serializers
 from rest.context import RestContext
-from rest.pagination import PageRequest, page_request, v4_page
+from rest.pagination import page_request, v4_page
 from rest.queries import count_rows, fetch_page, one_by_key
 from rest.responses import ROUTE_METHODS, endpoint
 from rest.search import search_catalogue
@@ -31,9 +32,19 @@ async def index(api: RestContext, request: Request) -> dict[str, str]:
     return {name: api.urls.v4(name) for name in ("packages", "search", "grids", "categories")}
 
 
-def _page(
-    api: RestContext, request: Request, page: PageRequest, count: int, results: list[Any]
+async def _newest_first(
+    api: RestContext,
+    request: Request,
+    table: type[Any],
+    to_json: Callable[[AsyncSession, list[Any]], Awaitable[list[dict[str, Any]]]],
 ) -> dict[str, Any]:
+    """A v4 list page: newest id first, the count, the page, then its relations."""
+    page = page_request(request.query_params, max_limit=api.settings.max_page_size)
+    statement = select(table).order_by(col(table.id).desc())
+    async with api.db.session() as session:
+        count = await count_rows(session, statement)
+        rows = await fetch_page(session, statement, page, count)
+        results = await to_json(session, rows)
     return v4_page(
         urls=api.urls,
         path=request.url.path,
@@ -59,13 +70,9 @@ async def _packages_json(
 
 
 async def package_list(api: RestContext, request: Request) -> dict[str, Any]:
-    page = page_request(request.query_params, max_limit=api.settings.max_page_size)
-    statement = select(models.Package).order_by(col(models.Package.id).desc())
-    async with api.db.session() as session:
-        count = await count_rows(session, statement)
-        rows = await fetch_page(session, statement, page, count)
-        results = await _packages_json(api, session, rows)
-    return _page(api, request, page, count, results)
+    return await _newest_first(
+        api, request, models.Package, lambda session, rows: _packages_json(api, session, rows)
+    )
 
 
 async def package_detail(api: RestContext, request: Request) -> dict[str, Any]:
@@ -92,13 +99,9 @@ async def _grids_json(
 
 
 async def grid_list(api: RestContext, request: Request) -> dict[str, Any]:
-    page = page_request(request.query_params, max_limit=api.settings.max_page_size)
-    statement = select(models.Grid).order_by(col(models.Grid.id).desc())
-    async with api.db.session() as session:
-        count = await count_rows(session, statement)
-        rows = await fetch_page(session, statement, page, count)
-        results = await _grids_json(api, session, rows)
-    return _page(api, request, page, count, results)
+    return await _newest_first(
+        api, request, models.Grid, lambda session, rows: _grids_json(api, session, rows)
+    )
 
 
 async def grid_detail(api: RestContext, request: Request) -> dict[str, Any]:
@@ -112,13 +115,14 @@ async def grid_detail(api: RestContext, request: Request) -> dict[str, Any]:
         return (await _grids_json(api, session, [row]))[0]
 
 
+async def _categories_json(
+    session: AsyncSession, rows: list[models.Category]
+) -> list[dict[str, Any]]:
+    return [serializers.category(row) for row in rows]
+
+
 async def category_list(api: RestContext, request: Request) -> dict[str, Any]:
-    page = page_request(request.query_params, max_limit=api.settings.max_page_size)
-    statement = select(models.Category).order_by(col(models.Category.id).desc())
-    async with api.db.session() as session:
-        count = await count_rows(session, statement)
-        rows = await fetch_page(session, statement, page, count)
-    return _page(api, request, page, count, [serializers.category(row) for row in rows])
+    return await _newest_first(api, request, models.Category, _categories_json)
 
 
 async def category_detail(api: RestContext, request: Request) -> dict[str, Any]:
