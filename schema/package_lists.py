@@ -32,10 +32,10 @@ def package_window(
     after: str | None,
     last: int | None,
     before: str | None,
-) -> tuple[str, Window]:
+) -> tuple[str, Ordering, Window]:
     key, ordering = package_ordering(order_by)
     window = page_window(first=first, after=after, last=last, before=before, ordering=ordering)
-    return key, window
+    return key, ordering, window
 
 
 async def nested_packages(
@@ -49,7 +49,7 @@ async def nested_packages(
     filter: PackageFilter | None,
     order_by: PackageOrder | None,
 ) -> Connection[Package]:
-    key, window = package_window(order_by, first, after, last, before)
+    key, _, window = package_window(order_by, first, after, last, before)
     spec = filter.to_spec() if filter else None
     page = await loader.load(PageKey(parent_id, window, key, spec))
     return Connection.from_page(page, Package.from_row)

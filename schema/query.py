@@ -80,17 +80,15 @@ class Query:
         filter: PackageFilter | None = None,
         order_by: PackageOrder | None = None,
     ) -> Connection[Package]:
-        key, window = package_window(order_by, first, after, last, before)
+        _, ordering, window = package_window(order_by, first, after, last, before)
         base = select(models.Package)
         if filter is not None:
             conditions = filters.package_conditions(
                 filter.to_spec(), dialect=info.context.db.dialect, now=datetime.now(UTC)
             )
             base = base.where(*conditions)
-        from loaders.orderings import PACKAGE_ORDERINGS
-
         page, total = await _connection(
-            info, entity=models.Package, base=base, ordering=PACKAGE_ORDERINGS[key], window=window
+            info, entity=models.Package, base=base, ordering=ordering, window=window
         )
         info.context.loaders.prime_packages(page.rows)
         return Connection.from_page(page, Package.from_row, total)
