@@ -28,7 +28,17 @@ from importer.records import CategoryRecord, GridRecord, PackageRecord
 from importer.summary import Failure, Summary
 from importer.v4 import MalformedRecord, parse_category, parse_grid, parse_package
 from server.db import Database
-from writes import Outcome, upsert_category, upsert_grid, upsert_package
+from writes import (
+    IMPORTER,
+    InvalidInput,
+    Outcome,
+    Publisher,
+    WriteUnit,
+    open_unit,
+    upsert_category,
+    upsert_grid,
+    upsert_package,
+)
 
 logger = logging.getLogger("dpgraph.import")
 
@@ -67,9 +77,16 @@ class Writer:
     """Writes items as they come; `finish()` applies the grids' package lists at the end."""
 
     def __init__(
-        self, db: Database, *, summary: Summary, reporter: Reporter, batch_size: int = 100
+        self,
+        db: Database,
+        *,
+        summary: Summary,
+        reporter: Reporter,
+        batch_size: int = 100,
+        publish: Publisher | None = None,
     ) -> None:
         self.db = db
+        self.publish = publish
         self.summary = summary
         self.reporter = reporter
         self.batch_size = batch_size
@@ -152,12 +169,18 @@ class Writer:
         """One transaction; a refused record rolls back to its own savepoint only."""
         outcomes: list[tuple[int, Outcome]] = []
         refused: list[tuple[Item, str]] = []
-        async with self.db.transaction() as session:
+        async with open_unit(self.db, actor=IMPORTER, publish=self.publish) as unit:
             for parsed in chunk:
                 try:
-                    async with session.begin_nested():
-                        outcome = await _upsert(session, parsed.record)
+                    async with unit.savepoint():
+                        outcome = await _upsert(unit, parsed.record)
+                except InvalidInput as error:
+                    unit.session.expunge_all()
+                    refused.append((parsed.item, str(error)))
+                    if kind is Kind.GRID:
+                        self._grid_lists.pop(parsed.record.id, None)
                 except (IntegrityError, DataError) as error:
+                    session = unit.session
                     session.expunge_all()  # forget rows the savepoint rollback expired
                     refused.append((parsed.item, await _explain(session, kind, parsed, error)))
                     if kind is Kind.GRID:  # its list would only be refused again at the end
@@ -177,12 +200,12 @@ class Writer:
         logger.warning("skipped %s", failure)
 
 
-async def _upsert(session: AsyncSession, record: Record) -> Outcome:
+async def _upsert(unit: WriteUnit, record: Record) -> Outcome:
     if isinstance(record, CategoryRecord):
-        return await upsert_category(session, record)
+        return await upsert_category(unit, record)
     if isinstance(record, GridRecord):
-        return await upsert_grid(session, record)
-    return await upsert_package(session, record)
+        return await upsert_grid(unit, record)
+    return await upsert_package(unit, record)
 
 
 async def _explain(

@@ -1,5 +1,6 @@
 """SQLModel tables. They know nothing of GraphQL: refer to them as `models.Package`."""
 
+from models.audit import AuditEntry
 from models.category import Category
 from models.grid import Element, Feature, Grid, GridPackage
 from models.package import Package
@@ -7,6 +8,7 @@ from models.participant import PackageParticipant, Participant
 from models.timestamps import UTCDateTime, offset_minutes, with_offset
 
 __all__ = [
+    "AuditEntry",
     "Category",
     "Element",
     "Feature",

@@ -25,3 +25,5 @@ class Category(SQLModel, table=True):
     modified: datetime | None = Field(default=None, sa_type=UTCDateTime)
     modified_offset: int | None = None
     is_fetched: bool = False
+    # Bumped by every change, so an edit made on a stale copy is refused (see writes/).
+    version: int = 1

@@ -27,6 +27,8 @@ class Grid(SQLModel, table=True):
     modified: datetime | None = Field(default=None, sa_type=UTCDateTime)
     modified_offset: int | None = None
     is_fetched: bool = False
+    # Bumped by every change, so an edit made on a stale copy is refused (see writes/).
+    version: int = 1
 
 
 class GridPackage(SQLModel, table=True):
@@ -55,6 +57,7 @@ class Feature(SQLModel, table=True):
     grid_id: int = Field(foreign_key="grid.id", ondelete="CASCADE", index=True)
     title: str = Field(max_length=100)
     description: str = ""
+    version: int = 1
 
 
 class Element(SQLModel, table=True):

@@ -69,3 +69,5 @@ class Package(SQLModel, table=True):
     date_deprecated_offset: int | None = None
     date_repo_archived: datetime | None = Field(default=None, sa_type=UTCDateTime)
     date_repo_archived_offset: int | None = None
+    # Bumped by every change, so an edit made on a stale copy is refused (see writes/).
+    version: int = 1

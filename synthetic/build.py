@@ -111,6 +111,8 @@ def _categories(rng: random.Random) -> list[Row]:
                 **stamps.columns("created", created),
                 **stamps.columns("modified", stamps.between(rng, created, NOW)),
                 "is_fetched": True,
+            "version": 1,
+                "version": 1,
             }
         )
     return rows
@@ -136,6 +138,7 @@ def _package(rng: random.Random, number: int) -> Row:
     docs = _DOCS.pick(rng)
     return {
         "id": BASE_ID + number,
+        "version": 1,
         "category_id": BASE_ID + _CATEGORY_INDEX.pick(rng),
         "title": slug,
         "slug": slug,
@@ -291,6 +294,7 @@ class _GridBuilder:
                     "grid_id": BASE_ID + number,
                     "title": title,
                     "description": f"{LABEL}: {title.lower()}.",
+                    "version": 1,
                 }
             )
             self.next_feature += 1

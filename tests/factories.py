@@ -10,7 +10,7 @@ from sqlmodel import col
 import models
 from importer.records import CategoryRecord, GridRecord, PackageRecord
 from server.db import Database
-from writes import upsert_category, upsert_grid, upsert_package
+from writes import IMPORTER, open_unit, upsert_category, upsert_grid, upsert_package
 
 EASTERN = timezone(timedelta(hours=-5))
 BASE_TIME = datetime(2024, 1, 15, 9, 30, 0, 123456, tzinfo=EASTERN)
@@ -58,11 +58,12 @@ async def build_catalogue(
     db: Database, *, packages: int, grids: int = 2, features_per_grid: int = 2
 ) -> None:
     """`packages` packages in category 1, each in every grid, with participants and cells."""
-    async with db.transaction() as session:
-        await upsert_category(session, category_record(1))
+    async with open_unit(db, actor=IMPORTER) as unit:
+        session = unit.session
+        await upsert_category(unit, category_record(1))
         for grid_number in range(1, grids + 1):
             await upsert_grid(
-                session,
+                unit,
                 GridRecord(
                     id=grid_number,
                     title=f"Grid {grid_number}",
@@ -76,7 +77,7 @@ async def build_catalogue(
             )
         for number in range(1, packages + 1):
             await upsert_package(
-                session,
+                unit,
                 package_record(number, grid_ids=tuple(range(1, grids + 1))),
             )
         for grid_number in range(1, grids + 1):

@@ -1,22 +1,28 @@
 """Idempotent upserts of categories, grids and packages, keyed by the Django Packages id.
 
-Writing the same record twice changes nothing (no UPDATE, no `modified` bump), so a
-re-import is cheap and silent; a changed record updates only what changed.
+The importer's side of the write path. Writing the same record twice changes nothing
+(no UPDATE, no new version, no audit entry, no event), so a re-import is cheap and
+silent; a changed record updates only what changed. Records pass the same rules as
+mutations (writes.rules) and are refused whole when they break one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import SQLModel, col
+from sqlalchemy import select
+from sqlmodel import SQLModel
 
 import models
 from importer.records import CategoryRecord, GridRecord, PackageRecord
-from writes.fields import apply_changes, column_values
+from writes import links, rows
+from writes import validation as check
+from writes.changes import ObjectRef
+from writes.fields import column_values
+from writes.rules import CATEGORY_RULES, GRID_RULES, PACKAGE_RULES, Rule, apply_rules
+from writes.unit import WriteUnit
 
 Table = TypeVar("Table", bound=SQLModel)
 
@@ -29,6 +35,26 @@ _PACKAGE_STAMPED = (
     "date_deprecated",
     "date_repo_archived",
 )
+_PACKAGE_COLUMNS = (
+    "title",
+    "slug",
+    "category_id",
+    "repo_url",
+    "repo_description",
+    "repo_watchers",
+    "repo_forks",
+    "pypi_url",
+    "pypi_version",
+    "documentation_url",
+    "commits_over_52",
+    "repo_host",
+    "score",
+    "pypi_downloads",
+    "supports_python3",
+    "commit_count",
+    "favorite_count",
+    *_PACKAGE_STAMPED,
+)
 
 
 class Outcome(StrEnum):
@@ -37,40 +63,52 @@ class Outcome(StrEnum):
     UNCHANGED = "unchanged"
 
 
-async def _ensure_stubs(session: AsyncSession, table: type[Table], ids: Iterable[int]) -> None:
+async def _ensure_stubs(unit: WriteUnit, table: type[Table], ids: Iterable[int]) -> None:
     """Rows known only by reference: the id, marked as not fetched, no invented titles."""
     wanted = set(ids)
     if not wanted:
         return
     id_column: Any = table.id  # type: ignore[attr-defined]
-    existing = set(
-        (await session.execute(select(id_column).where(id_column.in_(wanted)))).scalars()
-    )
+    statement = select(id_column).where(id_column.in_(wanted))
+    existing = set((await unit.session.execute(statement)).scalars())
     for missing in sorted(wanted - existing):
-        session.add(table(id=missing, is_fetched=False))
-    await session.flush()
+        unit.session.add(table(id=missing, is_fetched=False))
+    await unit.session.flush()
 
 
-async def ensure_category_stubs(session: AsyncSession, ids: Iterable[int]) -> None:
-    await _ensure_stubs(session, models.Category, ids)
+async def ensure_category_stubs(unit: WriteUnit, ids: Iterable[int]) -> None:
+    await _ensure_stubs(unit, models.Category, ids)
 
 
-async def ensure_grid_stubs(session: AsyncSession, ids: Iterable[int]) -> None:
-    await _ensure_stubs(session, models.Grid, ids)
+async def ensure_grid_stubs(unit: WriteUnit, ids: Iterable[int]) -> None:
+    await _ensure_stubs(unit, models.Grid, ids)
+
+
+def _validate(rules: dict[str, Rule], values: dict[str, Any], logins: Iterable[str] = ()) -> None:
+    problems = check.Problems()
+    apply_rules(problems, rules, values)
+    check.logins(problems, ("participants",), list(logins))
+    problems.raise_if_any()
 
 
 async def _upsert(
-    session: AsyncSession, table: type[Table], row_id: int, columns: dict[str, Any]
-) -> tuple[Table, Outcome]:
-    row = await session.get(table, row_id)
+    unit: WriteUnit,
+    table: type[Table],
+    row_id: int,
+    columns: dict[str, Any],
+    *,
+    links_changed: dict[str, dict[str, Any]] | None = None,
+) -> Outcome:
+    row = await unit.session.get(table, row_id)
     if row is None:
-        row = table(id=row_id, **columns)
-        session.add(row)
-        return row, Outcome.CREATED
-    return row, Outcome.UPDATED if apply_changes(row, columns) else Outcome.UNCHANGED
+        await rows.insert(unit, table(id=row_id, **columns))
+        return Outcome.CREATED
+    if await rows.update(unit, row, columns, extra=links_changed, stamp=False):
+        return Outcome.UPDATED
+    return Outcome.UNCHANGED
 
 
-async def upsert_category(session: AsyncSession, record: CategoryRecord) -> Outcome:
+async def upsert_category(unit: WriteUnit, record: CategoryRecord) -> Outcome:
     values = {
         "title": record.title,
         "slug": record.slug,
@@ -81,12 +119,11 @@ async def upsert_category(session: AsyncSession, record: CategoryRecord) -> Outc
         "modified": record.modified,
         "is_fetched": True,
     }
-    _, outcome = await _upsert(session, models.Category, record.id, column_values(values, _STAMPED))
-    await session.flush()
-    return outcome
+    _validate(CATEGORY_RULES, values)
+    return await _upsert(unit, models.Category, record.id, column_values(values, _STAMPED))
 
 
-async def upsert_grid(session: AsyncSession, record: GridRecord) -> Outcome:
+async def upsert_grid(unit: WriteUnit, record: GridRecord) -> Outcome:
     values = {
         "title": record.title,
         "slug": record.slug,
@@ -97,171 +134,63 @@ async def upsert_grid(session: AsyncSession, record: GridRecord) -> Outcome:
         "modified": record.modified,
         "is_fetched": True,
     }
-    _, outcome = await _upsert(session, models.Grid, record.id, column_values(values, _STAMPED))
-    await session.flush()
-    if record.package_ids is not None:
-        known = await _existing_ids(session, models.Package, record.package_ids)
-        members = [package_id for package_id in record.package_ids if package_id in known]
-        if await _sync_grid_members(session, grid_id=record.id, package_ids=members):
-            outcome = Outcome.UPDATED if outcome is Outcome.UNCHANGED else outcome
-    return outcome
+    _validate(GRID_RULES, values)
+    outcome = await _upsert(unit, models.Grid, record.id, column_values(values, _STAMPED))
+    if record.package_ids is None:
+        return outcome
+    known = await _existing_ids(unit, models.Package, record.package_ids)
+    members = [package_id for package_id in record.package_ids if package_id in known]
+    change = await links.sync_grid_members(unit.session, grid_id=record.id, package_ids=members)
+    if change is None:
+        return outcome
+    grid = await unit.session.get(models.Grid, record.id)
+    assert grid is not None
+    moved = set(change["before"]).symmetric_difference(change["after"])
+    related = tuple(ObjectRef("Package", package_id) for package_id in sorted(moved))
+    await rows.update(unit, grid, {}, extra={"packages": change}, related=related, stamp=False)
+    return Outcome.UPDATED if outcome is Outcome.UNCHANGED else outcome
 
 
-async def upsert_package(session: AsyncSession, record: PackageRecord) -> Outcome:
-    if record.category_id is not None:
-        await ensure_category_stubs(session, [record.category_id])
-    await ensure_grid_stubs(session, record.grid_ids)
-    values = {
-        name: getattr(record, name)
-        for name in (
-            "title",
-            "slug",
-            "category_id",
-            "repo_url",
-            "repo_description",
-            "repo_watchers",
-            "repo_forks",
-            "pypi_url",
-            "pypi_version",
-            "documentation_url",
-            "commits_over_52",
-            "repo_host",
-            "score",
-            "pypi_downloads",
-            "supports_python3",
-            "commit_count",
-            "favorite_count",
-            *_PACKAGE_STAMPED,
-        )
-    }
+async def upsert_package(unit: WriteUnit, record: PackageRecord) -> Outcome:
+    values = {name: getattr(record, name) for name in _PACKAGE_COLUMNS}
     values["commits_over_52"] = list(record.commits_over_52)
-    _, outcome = await _upsert(
-        session, models.Package, record.id, column_values(values, _PACKAGE_STAMPED)
-    )
-    await session.flush()
-    grids_changed = await _sync_package_grids(
-        session, package_id=record.id, grid_ids=record.grid_ids
-    )
-    people_changed = await _sync_participants(
+    _validate(PACKAGE_RULES, values, record.participants)
+    if record.category_id is not None:
+        await ensure_category_stubs(unit, [record.category_id])
+    await ensure_grid_stubs(unit, record.grid_ids)
+    columns = column_values(values, _PACKAGE_STAMPED)
+    session = unit.session
+    row = await session.get(models.Package, record.id)
+    created = row is None
+    if row is None:
+        row = models.Package(id=record.id, **columns)
+        session.add(row)
+        await session.flush()
+    grids = await links.sync_package_grids(session, package_id=record.id, grid_ids=record.grid_ids)
+    people = await links.sync_participants(
         session, package_id=record.id, logins=record.participants
     )
-    if outcome is Outcome.UNCHANGED and (grids_changed or people_changed):
-        outcome = Outcome.UPDATED
-    return outcome
-
-
-async def _existing_ids(
-    session: AsyncSession, table: type[SQLModel], ids: Iterable[int]
-) -> set[int]:
-    id_column: Any = table.id  # type: ignore[attr-defined]
-    return set((await session.execute(select(id_column).where(id_column.in_(set(ids))))).scalars())
-
-
-def _grid_order(row: models.GridPackage) -> tuple[bool, int, int]:
-    """A package's grids in source order; memberships without a position go last, by grid id."""
-    return (row.position is None, row.position or 0, row.grid_id)
-
-
-async def _sync_package_grids(
-    session: AsyncSession, *, package_id: int, grid_ids: Sequence[int]
-) -> bool:
-    """The package's grids become exactly `grid_ids`, in that order (v4 lists them so);
-    a grid it left loses it (and its cells). Changed means another set or another order."""
-    link: Any = models.GridPackage
-    rows = list(
-        (await session.execute(select(link).where(col(link.package_id) == package_id))).scalars()
-    )
-    current: dict[int, models.GridPackage] = {row.grid_id: row for row in rows}
-    positions: dict[int, int] = {}
-    for index, grid_id in enumerate(grid_ids):
-        positions.setdefault(grid_id, index)
-    if current.keys() == positions.keys() and all(
-        row.position == positions[grid_id] for grid_id, row in current.items()
-    ):
-        return False
-    order_before = [row.grid_id for row in sorted(rows, key=_grid_order)]
-    gone = current.keys() - positions.keys()
-    if gone:
-        await session.execute(
-            delete(link).where(col(link.package_id) == package_id, col(link.grid_id).in_(gone))
-        )
-    for grid_id, position in positions.items():
-        row = current.get(grid_id)
-        if row is None:
-            session.add(
-                models.GridPackage(grid_id=grid_id, package_id=package_id, position=position)
-            )
-        elif row.position != position:
-            row.position = position
-    await session.flush()
-    return current.keys() != positions.keys() or order_before != list(positions)
-
-
-async def _sync_grid_members(
-    session: AsyncSession, *, grid_id: int, package_ids: Sequence[int]
-) -> bool:
-    """The grid's packages become exactly `package_ids`."""
-    link: Any = models.GridPackage
-    current = set(
-        (
-            await session.execute(select(col(link.package_id)).where(col(link.grid_id) == grid_id))
-        ).scalars()
-    )
-    wanted = set(package_ids)
-    if current == wanted:
-        return False
-    if current - wanted:
-        await session.execute(
-            delete(link).where(
-                col(link.grid_id) == grid_id, col(link.package_id).in_(current - wanted)
-            )
-        )
-    for package_id in sorted(wanted - current):
-        session.add(models.GridPackage(grid_id=grid_id, package_id=package_id))
-    await session.flush()
-    return True
-
-
-async def _participant_ids(session: AsyncSession, logins: Sequence[str]) -> dict[str, int]:
-    """Ids for these logins, creating the participants not seen before."""
-    table: Any = models.Participant
-    found = {
-        row.login: row.id
-        for row in await session.execute(
-            select(table.login, table.id).where(table.login.in_(logins))
-        )
+    related = _grids_moved(grids)
+    if created:
+        lists = {"grids": list(record.grid_ids), "participants": list(record.participants)}
+        rows.record_created(unit, row, related=related, extra=lists)
+        return Outcome.CREATED
+    extra = {
+        name: change for name, change in (("grids", grids), ("participants", people)) if change
     }
-    missing = [models.Participant(login=login) for login in logins if login not in found]
-    if missing:
-        session.add_all(missing)
-        await session.flush()
-        found.update({row.login: row.id for row in missing if row.id is not None})
-    return found
+    changed = await rows.update(unit, row, columns, extra=extra, related=related, stamp=False)
+    return Outcome.UPDATED if changed else Outcome.UNCHANGED
 
 
-async def _sync_participants(
-    session: AsyncSession, *, package_id: int, logins: Sequence[str]
-) -> bool:
-    """The package's participants become exactly `logins`, in that order."""
-    link: Any = models.PackageParticipant
-    participant: Any = models.Participant
-    current = list(
-        (
-            await session.execute(
-                select(participant.login)
-                .join(link, col(link.participant_id) == participant.id)
-                .where(col(link.package_id) == package_id)
-                .order_by(col(link.position))
-            )
-        ).scalars()
-    )
-    if current == list(logins):
-        return False
-    await session.execute(delete(link).where(col(link.package_id) == package_id))
-    ids = await _participant_ids(session, logins)
-    session.add_all(
-        models.PackageParticipant(package_id=package_id, participant_id=ids[login], position=index)
-        for index, login in enumerate(logins)
-    )
-    await session.flush()
-    return True
+def _grids_moved(change: dict[str, Any] | None) -> tuple[ObjectRef, ...]:
+    """Grids that gained or lost the package: their views changed too."""
+    if change is None:
+        return ()
+    moved = set(change["before"]).symmetric_difference(change["after"])
+    return tuple(ObjectRef("Grid", grid_id) for grid_id in sorted(moved))
+
+
+async def _existing_ids(unit: WriteUnit, table: type[SQLModel], ids: Iterable[int]) -> set[int]:
+    id_column: Any = table.id  # type: ignore[attr-defined]
+    statement = select(id_column).where(id_column.in_(set(ids)))
+    return set((await unit.session.execute(statement)).scalars())

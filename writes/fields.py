@@ -1,4 +1,4 @@
-"""Copy record values onto rows, touching only what differs, and say whether anything did."""
+"""Copy values onto rows, touching only what differs, and say what did."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import SQLModel
 
 from models.timestamps import offset_minutes
+from writes.snapshots import camel, public_value
 
 
 def column_values(values: Mapping[str, Any], timestamps: Iterable[str]) -> dict[str, Any]:
@@ -21,16 +22,29 @@ def column_values(values: Mapping[str, Any], timestamps: Iterable[str]) -> dict[
     return columns
 
 
-def apply_changes(row: SQLModel, columns: Mapping[str, Any]) -> list[str]:
-    """Set the columns whose value differs; the names of those changed, for audit and events."""
-    changed: list[str] = []
-    for name, value in columns.items():
-        current = getattr(row, name)
-        if isinstance(current, tuple | list) and isinstance(value, tuple | list):
-            same = list(current) == list(value)
-        else:
-            same = current == value
-        if not same:
-            setattr(row, name, list(value) if isinstance(value, tuple) else value)
-            changed.append(name)
-    return changed
+def _same(current: Any, value: Any) -> bool:
+    if isinstance(current, tuple | list) and isinstance(value, tuple | list):
+        return list(current) == list(value)
+    return bool(current == value)
+
+
+def _field_of(column: str, columns: Mapping[str, Any]) -> str:
+    """`modified_offset` belongs to the field `modified`."""
+    base = column.removesuffix("_offset")
+    return base if base != column and base in columns else column
+
+
+def apply_changes(row: SQLModel, columns: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Set the columns whose value differs; their public before/after, for audit and events.
+
+    A timestamp and its `_offset` column are one field: a change to either reports it.
+    """
+    changed = [name for name, value in columns.items() if not _same(getattr(row, name), value)]
+    fields = sorted({_field_of(name, columns) for name in changed})
+    before = {name: public_value(row, name) for name in fields}
+    for name in changed:
+        value = columns[name]
+        setattr(row, name, list(value) if isinstance(value, tuple) else value)
+    return {
+        camel(name): {"before": before[name], "after": public_value(row, name)} for name in fields
+    }

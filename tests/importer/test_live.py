@@ -165,8 +165,9 @@ async def test_a_changed_record_updates_only_its_row(db, run_import, fake_api, c
         summary = await run_import()
     assert counts(summary, Kind.PACKAGE) == (0, 1, 4, 0)
     assert counts(summary, Kind.GRID) == (0, 0, 8, 0)
-    [update] = writes_in(log.statements)
+    [update, audit] = writes_in(log.statements)
     assert update.startswith("UPDATE package SET repo_watchers")
+    assert audit.startswith("INSERT INTO audit_entry")
     async with db.session() as session:
         after = {
             p.id: p.modified for p in (await session.execute(select(models.Package))).scalars()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from importer.records import GridRecord
 from tests.factories import BASE_TIME, package_record
-from writes import Outcome, upsert_grid, upsert_package
+from writes import IMPORTER, Outcome, open_unit, upsert_grid, upsert_package
 
 
 async def _upsert(db, record) -> Outcome:
-    async with db.transaction() as session:
-        return await upsert_package(session, record)
+    async with open_unit(db, actor=IMPORTER) as unit:
+        return await upsert_package(unit, record)
 
 
 async def _grid_ids(api, package_id: int) -> list[int]:
@@ -33,10 +33,10 @@ async def test_joining_and_leaving_grids_keeps_the_order(db, api):
 
 async def test_memberships_from_the_grid_side_come_last_by_grid_id(db, api):
     await _upsert(db, package_record(1, grid_ids=(9,)))
-    async with db.transaction() as session:
+    async with open_unit(db, actor=IMPORTER) as unit:
         for grid_id in (8, 7):
             await upsert_grid(
-                session,
+                unit,
                 GridRecord(
                     id=grid_id,
                     title=f"Grid {grid_id}",

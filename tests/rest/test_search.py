@@ -8,7 +8,7 @@ import models
 from importer.records import GridRecord
 from rest.search_index import clean_title, grid_weight, package_weight, remove_prefix
 from tests.factories import BASE_TIME, build_catalogue, category_record, package_record
-from writes import upsert_category, upsert_grid, upsert_package
+from writes import IMPORTER, open_unit, upsert_category, upsert_grid, upsert_package
 
 SEARCH_KEYS = [
     "description",
@@ -48,8 +48,9 @@ def grid_record(number: int, title: str, slug: str) -> GridRecord:
 
 
 async def _forms_catalogue(db) -> None:
-    async with db.transaction() as session:
-        await upsert_category(session, category_record(1))
+    async with open_unit(db, actor=IMPORTER) as unit:
+        session = unit.session
+        await upsert_category(unit, category_record(1))
         for number, title, slug, watchers, score in [
             (1, "django-crispy-forms", "django-crispy-forms", 5000, 90),
             (2, "Forms Extra", "forms-extra", 500, None),
@@ -58,11 +59,11 @@ async def _forms_catalogue(db) -> None:
             (5, "Better forms", "better-forms", 100, 10),
         ]:
             record = package_record(number, title=title, slug=slug, repo_watchers=watchers)
-            await upsert_package(session, record)
+            await upsert_package(unit, record)
             row = await session.get(models.Package, number)
             assert row is not None
             row.score = score
-        await upsert_grid(session, grid_record(9, "Forms and widgets", "forms-and-widgets"))
+        await upsert_grid(unit, grid_record(9, "Forms and widgets", "forms-and-widgets"))
 
 
 async def test_ranking_exact_slug_then_title_prefix_then_the_rest(db, api):
@@ -128,8 +129,8 @@ async def test_an_unfetched_category_is_an_empty_string(demo, api):
 
 
 async def test_a_grid_item_in_searchv2_shape(db, api):
-    async with db.transaction() as session:
-        await upsert_grid(session, grid_record(3, "Django CMS", "cms"))
+    async with open_unit(db, actor=IMPORTER) as unit:
+        await upsert_grid(unit, grid_record(3, "Django CMS", "cms"))
     item = (await api.get("/api/v4/search/?q=cms")).json()[0]
     assert list(item) == SEARCH_KEYS
     assert item["item_type"] == "grid"

@@ -11,7 +11,7 @@ import pytest
 from importer.v4 import parse_package
 from tests.factories import build_catalogue
 from tests.rest.conftest import seed, seed_paths
-from writes import upsert_package
+from writes import IMPORTER, open_unit, upsert_package
 
 BROWSABLE_SUFFIX = "?format=api"
 
@@ -36,8 +36,8 @@ def exact(value: Any) -> str:
 @pytest.mark.parametrize("path", seed_paths(), ids=lambda path: path.name[:3])
 async def test_each_seed_imported_alone_is_served_exactly(db, api, path: Path):
     document = seed(path)
-    async with db.transaction() as session:
-        await upsert_package(session, parse_package(document))
+    async with open_unit(db, actor=IMPORTER) as unit:
+        await upsert_package(unit, parse_package(document))
     response = await api.get(f"/api/v4/packages/{document['id']}/")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
@@ -71,8 +71,8 @@ async def test_documentation_url_keeps_empty_string_and_null_apart(demo, api):
 
 
 async def test_a_package_without_category_has_null_category(db, api):
-    async with db.transaction() as session:
-        await upsert_package(session, parse_package({"id": 7, "title": "x", "slug": "x"}))
+    async with open_unit(db, actor=IMPORTER) as unit:
+        await upsert_package(unit, parse_package({"id": 7, "title": "x", "slug": "x"}))
     body = (await api.get("/api/v4/packages/7/")).json()
     assert body["category"] is None
     assert body["grids"] == body["participants"] == body["commits_over_52"] == []

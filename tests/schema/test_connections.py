@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.factories import build_catalogue, package_record
-from writes import upsert_package
+from writes import IMPORTER, open_unit, upsert_package
 
 PAGE = """query ($first: Int, $after: String, $last: Int, $before: String) {
   packages(first: $first, after: $after, last: $last, before: $before) {
@@ -49,9 +49,9 @@ async def test_cursors_stay_valid_while_rows_are_inserted(db, execute):
     await build_catalogue(db, packages=6, grids=0)
     first_page = await execute(PAGE, {"first": 3})
     cursor = first_page.data["packages"]["pageInfo"]["endCursor"]
-    async with db.transaction() as session:  # rows land before and after the cursor
+    async with open_unit(db, actor=IMPORTER) as unit:  # rows land before and after the cursor
         for number in (0, 100):
-            await upsert_package(session, package_record(number, grid_ids=()))
+            await upsert_package(unit, package_record(number, grid_ids=()))
     next_page = await execute(PAGE, {"first": 3, "after": cursor})
     assert _ids(next_page) == [4, 5, 6]
 

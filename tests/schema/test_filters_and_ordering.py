@@ -7,15 +7,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.factories import build_catalogue, package_record
-from writes import upsert_package
+from writes import IMPORTER, open_unit, upsert_package
 
 NOW = datetime.now(UTC)
 
 
 async def _packages(db, *records):
-    async with db.transaction() as session:
+    async with open_unit(db, actor=IMPORTER) as unit:
         for record in records:
-            await upsert_package(session, record)
+            await upsert_package(unit, record)
 
 
 async def _slugs(execute, arguments: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 
 from tests.factories import package_record
-from writes import upsert_package
+from writes import IMPORTER, open_unit, upsert_package
 
 
 def global_id(type_name: str, database_id: int) -> str:
@@ -59,14 +59,14 @@ async def test_malformed_node_id_is_bad_user_input(demo, execute):
 
 
 async def test_search_ranks_exact_slug_then_title_prefix_then_score(db, execute):
-    async with db.transaction() as session:
+    async with open_unit(db, actor=IMPORTER) as unit:
         for record in [
             package_record(1, slug="auth-tools", title="Tools for auth", score=900),
             package_record(2, slug="django-auth", title="Auth for Django", score=5),
             package_record(3, slug="auth", title="The auth package", score=1),
             package_record(4, slug="misc", title="Misc", repo_description="auth helpers", score=50),
         ]:
-            await upsert_package(session, record)
+            await upsert_package(unit, record)
     result = await execute('{ search(query: "Auth") { __typename ... on Package { slug } } }')
     assert [item["slug"] for item in result.data["search"]] == [
         "auth",  # exact slug

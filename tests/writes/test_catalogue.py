@@ -10,14 +10,14 @@ from sqlmodel import col
 
 import models
 from tests.factories import category_record, package_record
-from writes import Outcome, upsert_category, upsert_package
+from writes import IMPORTER, Outcome, open_unit, upsert_category, upsert_package
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
 async def _upsert(db, record):
-    async with db.transaction() as session:
-        return await upsert_package(session, record)
+    async with open_unit(db, actor=IMPORTER) as unit:
+        return await upsert_package(unit, record)
 
 
 async def _participant_logins(db, package_id: int) -> list[str]:
@@ -103,16 +103,19 @@ async def test_category_stub_is_filled_in_by_a_fetched_category(db):
     async with db.session() as session:
         stub = await session.get(models.Category, 3)
         assert stub is not None and stub.is_fetched is False
-    async with db.transaction() as session:
-        assert await upsert_category(session, category_record(3)) is Outcome.UPDATED
-    async with db.transaction() as session:
-        assert await upsert_category(session, category_record(3)) is Outcome.UNCHANGED
+    async with open_unit(db, actor=IMPORTER) as unit:
+        session = unit.session
+        assert await upsert_category(unit, category_record(3)) is Outcome.UPDATED
+    async with open_unit(db, actor=IMPORTER) as unit:
+        session = unit.session
+        assert await upsert_category(unit, category_record(3)) is Outcome.UNCHANGED
 
 
 async def test_a_failed_transaction_leaves_no_trace(db):
     try:
-        async with db.transaction() as session:
-            await upsert_package(session, package_record(1))
+        async with open_unit(db, actor=IMPORTER) as unit:
+            session = unit.session
+            await upsert_package(unit, package_record(1))
             raise RuntimeError("interrupted")
     except RuntimeError:
         pass
