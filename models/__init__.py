@@ -6,8 +6,10 @@ from models.grid import Element, Feature, Grid, GridPackage
 from models.package import Package
 from models.participant import PackageParticipant, Participant
 from models.timestamps import UTCDateTime, offset_minutes, with_offset
+from models.token import ApiToken
 
 __all__ = [
+    "ApiToken",
     "AuditEntry",
     "Category",
     "Element",

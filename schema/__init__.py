@@ -13,6 +13,7 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDept
 from strawberry.types import ExecutionContext
 
 from schema.extensions import SafeErrors
+from schema.mutations import Mutation
 from schema.query import Query
 
 MAX_QUERY_DEPTH = 12
@@ -35,6 +36,7 @@ def build_schema() -> strawberry.Schema:
     """
     return Schema(
         query=Query,
+        mutation=Mutation,
         extensions=[
             lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
             lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),

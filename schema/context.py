@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TypeAlias
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
 
 import strawberry
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
+from auth import Identity, authenticate, bearer_token
 from loaders import Loaders
 from server.db import Database
 from server.settings import Settings
+from writes import Publisher
 
 
 @dataclass
@@ -22,6 +24,33 @@ class Context:
     loaders: Loaders
     request: Request | WebSocket | None = None
     response: Response | WebSocket | None = None
+    publish: Publisher | None = None
+    # Set by strawberry from a WebSocket's `connection_init` payload.
+    connection_params: dict[str, Any] | None = None
+    _identity: Identity | None = field(default=None, repr=False)
+    _authenticated: bool = field(default=False, repr=False)
+
+    def presented_token(self) -> str | None:
+        """The token the client sent (None: anonymous; "" a malformed credential).
+
+        HTTP: `Authorization: Bearer <token>`. WebSocket: `connection_init` payload
+        `{"authorization": "Bearer <token>"}` (or `{"token": "<token>"}`).
+        """
+        if self.connection_params:
+            if "authorization" in self.connection_params:
+                return bearer_token(str(self.connection_params["authorization"]))
+            if "token" in self.connection_params:
+                return str(self.connection_params["token"] or "")
+        if isinstance(self.request, HTTPConnection):  # also a WebSocket's upgrade request
+            return bearer_token(self.request.headers.get("authorization"))
+        return None
+
+    async def identity(self) -> Identity | None:
+        """Who the token names, looked up once per request (or WebSocket connection)."""
+        if not self._authenticated:
+            self._identity = await authenticate(self.db, self.presented_token())
+            self._authenticated = True
+        return self._identity
 
     @classmethod
     def create(
@@ -31,6 +60,7 @@ class Context:
         settings: Settings,
         request: Request | WebSocket | None = None,
         response: Response | WebSocket | None = None,
+        publish: Publisher | None = None,
     ) -> Context:
         return cls(
             db=db,
@@ -38,6 +68,7 @@ class Context:
             loaders=Loaders.create(db),
             request=request,
             response=response,
+            publish=publish,
         )
 
 

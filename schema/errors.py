@@ -3,7 +3,12 @@
     GraphQLError
     └── DpGraphError            (code set by the subclass)
         ├── BadUserInput        BAD_USER_INPUT: an argument is missing, malformed or out of range
-        └── NotFound            NOT_FOUND: the object named does not exist
+        │                       (mutations list every problem in `extensions.fieldErrors`)
+        ├── NotFound            NOT_FOUND: the object named does not exist
+        ├── Unauthenticated     UNAUTHENTICATED: no token, or one unknown, revoked or malformed
+        ├── Forbidden           FORBIDDEN: the token's scope is too small, or the grid is locked
+        └── Conflict            CONFLICT: a stale `expectedVersion` (with the current object),
+                                or an object still in use
 
 Anything else raised while resolving is a bug: the client sees INTERNAL_SERVER_ERROR
 with a generic message, and the traceback goes to the server log only.
@@ -29,3 +34,15 @@ class BadUserInput(DpGraphError):
 
 class NotFound(DpGraphError):
     code = "NOT_FOUND"
+
+
+class Unauthenticated(DpGraphError):
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(DpGraphError):
+    code = "FORBIDDEN"
+
+
+class Conflict(DpGraphError):
+    code = "CONFLICT"

@@ -10,9 +10,10 @@ from sqlalchemy import Select, select
 from strawberry import relay
 
 import models
+from auth import Scope
 from loaders import filters
 from loaders.orderings import CATEGORY_ORDERINGS, GRID_ORDERINGS, PARTICIPANT_ORDERINGS
-from loaders.paging import Ordering, Window, count_rows, fetch_pages
+from loaders.paging import Ordering, SortColumn, Window, count_rows, fetch_pages
 from schema.arguments import one_of_id_or_slug, page_size, page_window
 from schema.context import Info
 from schema.inputs import (
@@ -24,7 +25,9 @@ from schema.inputs import (
     ParticipantOrder,
 )
 from schema.package_lists import package_window
+from schema.permissions import require
 from schema.search import SearchResult, search
+from schema.types.audit import AuditEntry, AuditObjectType
 from schema.types.category import Category
 from schema.types.connection import Connection
 from schema.types.grid import Grid
@@ -54,6 +57,10 @@ async def _by_id_or_slug(
     if id is not None:
         return await loader_by_id.load(id)
     return await loader_by_slug.load(slug)
+
+
+_audit: Any = models.AuditEntry
+AUDIT_NEWEST_FIRST = Ordering("audit:NEWEST_FIRST", (SortColumn(_audit.id, descending=True),))
 
 
 @strawberry.type
@@ -182,3 +189,28 @@ class Query:
     )
     async def search(self, info: Info, query: str, first: int | None = None) -> list[SearchResult]:
         return await search(info, query, page_size(first, default=10) or 10)
+
+    @strawberry.field(
+        description="Who changed what and when, newest first (admin scope). Filter by object."
+    )
+    async def audit_log(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        object_type: AuditObjectType | None = None,
+        object_id: int | None = None,
+    ) -> Connection[AuditEntry]:
+        await require(info, Scope.ADMIN)
+        window = page_window(
+            first=first, after=after, last=None, before=None, ordering=AUDIT_NEWEST_FIRST
+        )
+        base = select(models.AuditEntry)
+        if object_type is not None:
+            base = base.where(_audit.object_type == object_type.value)
+        if object_id is not None:
+            base = base.where(_audit.object_id == object_id)
+        page, total = await _connection(
+            info, entity=models.AuditEntry, base=base, ordering=AUDIT_NEWEST_FIRST, window=window
+        )
+        return Connection.from_page(page, AuditEntry.from_row, total)

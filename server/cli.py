@@ -19,8 +19,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     port = args.port or settings.port
     workers = args.workers or settings.workers
     print(f"dpgraph: serving http://{host}:{port}/graphql on {_safe_url(settings)}", flush=True)
-    if workers > 1:  # prepare once here, so the workers find the tables ready
+    from server.db import OutdatedSchema
+
+    try:  # prepare once here, so workers find the tables ready and errors read plainly
         asyncio.run(prepare_database(settings))
+    except OutdatedSchema as error:
+        print(f"dpgraph: {error}", file=sys.stderr)
+        return 2
     uvicorn.run(
         "server.asgi:app",
         host=host,

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
@@ -49,13 +49,19 @@ def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
 
 
+WRITE_OPTION = "dpgraph_write"
+
+
 def _begin_sqlite_transaction(connection: Any) -> None:
     """Every transaction starts with BEGIN, so savepoints nest inside it (SQLAlchemy's recipe).
 
+    Write transactions say BEGIN IMMEDIATE: they take the write lock first and wait for
+    each other, instead of reading a snapshot that another writer's commit makes stale.
     Sent on the DBAPI cursor, as PostgreSQL drivers do, so statement counters see no BEGIN.
     """
+    immediate = connection.get_execution_options().get(WRITE_OPTION, False)
     cursor = connection.connection.cursor()
-    cursor.execute("BEGIN")
+    cursor.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
     cursor.close()
 
 
@@ -63,11 +69,37 @@ def create_engine(settings: Settings) -> AsyncEngine:
     url = make_url(settings.database_url)
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, echo=settings.sql_echo, pool_pre_ping=True)
-    if url.get_backend_name() == "sqlite":
+    sqlite = url.get_backend_name() == "sqlite"
+    # A SQLite writer waits this long for another's lock (an import batch) before failing.
+    connect_args = {"timeout": 30} if sqlite else {}
+    engine = create_async_engine(
+        url, echo=settings.sql_echo, pool_pre_ping=True, connect_args=connect_args
+    )
+    if sqlite:
         event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
         event.listen(engine.sync_engine, "begin", _begin_sqlite_transaction)
     return engine
+
+
+class OutdatedSchema(RuntimeError):
+    """Tables made by an older dpgraph: `create_all` adds tables, never columns."""
+
+    def __init__(self, missing: list[str]) -> None:
+        self.missing = missing
+        super().__init__(
+            "the database was created by an older dpgraph and lacks column(s) "
+            f"{', '.join(missing)}. Re-create it (the SQLite demo file can simply be deleted) "
+            "or add the columns by hand."
+        )
+
+
+def _missing_columns(connection: Any) -> list[str]:
+    inspector = inspect(connection)
+    missing: list[str] = []
+    for table in SQLModel.metadata.sorted_tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        missing.extend(f"{table.name}.{c.name}" for c in table.columns if c.name not in present)
+    return missing
 
 
 class Database:
@@ -76,6 +108,9 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self._write_sessions = async_sessionmaker(
+            engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
@@ -100,6 +135,9 @@ class Database:
         async with self.engine.begin() as connection:
             await self.lock_for_startup(connection)
             await connection.run_sync(SQLModel.metadata.create_all)
+            missing = await connection.run_sync(_missing_columns)
+        if missing:
+            raise OutdatedSchema(missing)
         if self.dialect == "postgresql":
             await self._create_trigram_indexes()
 
@@ -132,7 +170,7 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session whose work commits together or not at all."""
-        async with self._sessions() as session, session.begin():
+        async with self._write_sessions() as session, session.begin():
             yield session
 
     async def dispose(self) -> None:

@@ -111,7 +111,6 @@ def _categories(rng: random.Random) -> list[Row]:
                 **stamps.columns("created", created),
                 **stamps.columns("modified", stamps.between(rng, created, NOW)),
                 "is_fetched": True,
-            "version": 1,
                 "version": 1,
             }
         )

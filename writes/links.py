@@ -142,3 +142,12 @@ async def sync_participants(
     )
     await session.flush()
     return {"before": current, "after": list(logins)}
+
+
+async def package_grid_ids(session: AsyncSession, package_id: int) -> list[int]:
+    statement = (
+        select(col(_link.grid_id))
+        .where(col(_link.package_id) == package_id)
+        .order_by(col(_link.grid_id))
+    )
+    return list((await session.execute(statement)).scalars())

@@ -87,3 +87,13 @@ async def check_exists(
         return
     if await session.get(table, row_id) is None:
         problems.add(path, "NOT_FOUND", f"No {table.__name__} with id {row_id}.")
+
+
+def refuse_nulls(
+    problems: check.Problems, table: type[SQLModel], values: Mapping[str, Any]
+) -> None:
+    """Null where the column has no null: the client should leave the field out instead."""
+    columns = table.__table__.c  # type: ignore[attr-defined]
+    for name, value in values.items():
+        if value is None and not columns[name].nullable and not problems.has((camel(name),)):
+            problems.add((camel(name),), "REQUIRED", f"{camel(name)} cannot be null.")

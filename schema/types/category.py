@@ -27,6 +27,9 @@ class Category(relay.Node):
     is_fetched: bool = strawberry.field(
         description="False when only a package's reference to this category is known yet."
     )
+    version: int = strawberry.field(
+        description="Goes up with every change; pass it back as `expectedVersion` to edit."
+    )
 
     @classmethod
     def from_row(cls, row: models.Category) -> Category:
@@ -40,6 +43,7 @@ class Category(relay.Node):
             created=models.with_offset(row.created, row.created_offset),
             modified=models.with_offset(row.modified, row.modified_offset),
             is_fetched=row.is_fetched,
+            version=row.version,
         )
 
     @classmethod

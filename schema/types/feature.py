@@ -13,11 +13,12 @@ class Feature:
     id: int
     title: str
     description: str
+    version: int = strawberry.field(description="Pass it back as `expectedVersion` to edit.")
 
     @classmethod
     def from_row(cls, row: models.Feature) -> Feature:
         assert row.id is not None
-        return cls(id=row.id, title=row.title, description=row.description)
+        return cls(id=row.id, title=row.title, description=row.description, version=row.version)
 
 
 @strawberry.type(description="One cell of a comparison grid: a package's value for a feature.")

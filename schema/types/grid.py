@@ -52,6 +52,9 @@ class Grid(relay.Node):
     is_fetched: bool = strawberry.field(
         description="False when only a package's reference to this grid is known yet."
     )
+    version: int = strawberry.field(
+        description="Goes up with every change; pass it back as `expectedVersion` to edit."
+    )
 
     @classmethod
     def from_row(cls, row: models.Grid) -> Grid:
@@ -65,6 +68,7 @@ class Grid(relay.Node):
             created=models.with_offset(row.created, row.created_offset),
             modified=models.with_offset(row.modified, row.modified_offset),
             is_fetched=row.is_fetched,
+            version=row.version,
         )
 
     @classmethod

@@ -67,6 +67,9 @@ class Package(relay.Node):
     pypi_name: str | None = strawberry.field(description="The project name on PyPI.")
     commits_last_year: int = strawberry.field(description="The sum of commitsOver52.")
     category_id: strawberry.Private[int | None]
+    version: int = strawberry.field(
+        description="Goes up with every change; pass it back as `expectedVersion` to edit."
+    )
 
     @classmethod
     def from_row(cls, row: models.Package) -> Package:
@@ -110,6 +113,7 @@ class Package(relay.Node):
             pypi_name=facts.pypi_name(row.pypi_url),
             commits_last_year=facts.commits_last_year(row.commits_over_52 or []),
             category_id=row.category_id,
+            version=row.version,
         )
 
     @classmethod

@@ -1,0 +1,30 @@
+"""Who may do what: reads are public; edits need a token with the right scope."""
+
+from __future__ import annotations
+
+from auth import Identity, Scope
+from schema.context import Info
+from schema.errors import Forbidden, Unauthenticated
+
+AUTH_HINT = "Send 'Authorization: Bearer <token>' (tokens come from `python -m server token`)."
+
+
+async def require(info: Info, scope: Scope) -> Identity:
+    """The caller's identity, if its token grants `scope`.
+
+    An anonymous call is refused before any database work; unknown, revoked and
+    malformed tokens get one and the same answer.
+    """
+    context = info.context
+    if context.presented_token() is None:
+        raise Unauthenticated(f"This operation needs a token. {AUTH_HINT}")
+    identity = await context.identity()
+    if identity is None:
+        raise Unauthenticated(f"The token is not valid. {AUTH_HINT}")
+    if not identity.scope.grants(scope):
+        raise Forbidden(
+            f"The token '{identity.name}' has the {identity.scope.value} scope; "
+            f"this operation needs {scope.value}.",
+            requiredScope=scope.value,
+        )
+    return identity
