@@ -1,4 +1,4 @@
-"""The `dpgraph` command line: `python -m server [serve|import|generate|export-schema]`."""
+"""The `dpgraph` command line: `python -m server [serve|import|generate|token|export-schema]`."""
 
 from __future__ import annotations
 
@@ -73,6 +73,12 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     return run_import(args, settings)
 
 
+def _token(args: argparse.Namespace, settings: Settings) -> int:
+    from auth.command import run as run_token
+
+    return run_token(args, settings)
+
+
 def _safe_url(settings: Settings) -> str:
     """The database URL without its password, for logs."""
     from sqlalchemy.engine.url import make_url
@@ -111,6 +117,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_import_arguments(importing)
     importing.set_defaults(handler=_import)
+
+    from auth.command import add_arguments as add_token_arguments
+
+    token = commands.add_parser("token", help="create, list or revoke API tokens for edits")
+    add_token_arguments(token)
+    token.set_defaults(handler=_token)
     return parser
 
 
