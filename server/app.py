@@ -10,7 +10,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from rest import rest_routes
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
             Route("/", home),
             Route("/healthz", health),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
             *rest_routes(database, settings),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
