@@ -16,11 +16,13 @@ from collections.abc import Callable
 from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
+from events import EventHub
 from importer.errors import MissingSource
 from importer.progress import BarReporter, LogReporter
 from importer.run import Options, import_sources
 from importer.summary import Summary, report
 from server.db import Database
+from server.events import make_broker
 from server.settings import Settings
 
 logger = logging.getLogger("dpgraph.import")
@@ -101,11 +103,22 @@ async def _import(args: argparse.Namespace, settings: Settings) -> Summary:
         BarReporter(Console(stderr=True)) if bar else LogReporter()
     )
     db = Database.from_settings(settings)
+    # With Redis, running servers hear of what the import changes; the embedded broker
+    # lives inside the server process and cannot be reached from here.
+    hub = EventHub(db, make_broker(settings)) if settings.redis_url else None
     try:
         await db.create_tables()
         with reporter:
-            return await import_sources(args.sources, db=db, options=options, reporter=reporter)
+            return await import_sources(
+                args.sources,
+                db=db,
+                options=options,
+                reporter=reporter,
+                publish=hub.publish if hub else None,
+            )
     finally:
+        if hub is not None:
+            await hub.broker.close()
         await db.dispose()
 
 

@@ -20,6 +20,7 @@ from importer.retry import RetryPolicy
 from importer.summary import Summary
 from importer.writer import Writer
 from server.db import Database
+from writes import Publisher
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ async def import_sources(
     reporter: Reporter | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     time_source: TimeSource | None = None,
+    publish: Publisher | None = None,
 ) -> Summary:
     """Import every source; raises `MissingSource` before writing anything if a path is absent."""
     options = options or Options()
@@ -55,7 +57,9 @@ async def import_sources(
     files = expand(Path(source) for source in sources if not is_url(source))
     urls = [source for source in sources if is_url(source)]
     summary = Summary()
-    writer = Writer(db, summary=summary, reporter=reporter, batch_size=options.batch_size)
+    writer = Writer(
+        db, summary=summary, reporter=reporter, batch_size=options.batch_size, publish=publish
+    )
     if files:
         await writer.write(_read_files(files, summary, reporter))
     if urls:

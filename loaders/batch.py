@@ -247,3 +247,25 @@ async def package_counts_of_participants(session: AsyncSession, keys: Sequence[i
     )
     counts = {row[0]: row[1] for row in await session.execute(statement)}
     return [counts.get(key, 0) for key in keys]
+
+
+async def _ids_by_parent(
+    session: AsyncSession, child_id: Any, parent: Any, keys: Sequence[int]
+) -> list[list[int]]:
+    found: dict[int, list[int]] = defaultdict(list)
+    statement = select(parent, child_id).where(parent.in_(list(set(keys)))).order_by(child_id)
+    for parent_id, child in await session.execute(statement):
+        found[parent_id].append(child)
+    return [found.get(key, []) for key in keys]
+
+
+async def package_ids_of_grids(session: AsyncSession, keys: Sequence[int]) -> list[list[int]]:
+    """Which packages a grid holds: whose subscribers a change to the grid concerns."""
+    link = models.GridPackage
+    return await _ids_by_parent(session, col(link.package_id), col(link.grid_id), keys)
+
+
+async def package_ids_of_categories(session: AsyncSession, keys: Sequence[int]) -> list[list[int]]:
+    return await _ids_by_parent(
+        session, col(models.Package.id), col(models.Package.category_id), keys
+    )

@@ -57,6 +57,8 @@ class Loaders:
     packages_page_of_grid: DataLoader[PageKey, Page[models.Package]]
     packages_page_of_participant: DataLoader[PageKey, Page[models.Package]]
     participants_page_of_package: DataLoader[PageKey, Page[models.Participant]]
+    package_ids_of_grid: DataLoader[int, list[int]]
+    package_ids_of_category: DataLoader[int, list[int]]
 
     @classmethod
     def create(cls, db: Database) -> Loaders:
@@ -91,6 +93,8 @@ class Loaders:
             packages_page_of_grid=pages(connections.GRID_PACKAGES),
             packages_page_of_participant=pages(connections.PARTICIPANT_PACKAGES),
             participants_page_of_package=pages(connections.PACKAGE_PARTICIPANTS),
+            package_ids_of_grid=make(batch.package_ids_of_grids),
+            package_ids_of_category=make(batch.package_ids_of_categories),
         )
 
     def prime_packages(self, packages: Sequence[models.Package]) -> None:

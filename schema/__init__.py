@@ -6,15 +6,17 @@ Not to be confused with the PyPI package called `schema`, which this project nev
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.types import ExecutionContext
 
-from schema.extensions import SafeErrors
+from schema.extensions import FreshLoaders, SafeErrors
 from schema.mutations import Mutation
 from schema.query import Query
+from schema.subscriptions import Subscription, changed_only
 
 MAX_QUERY_DEPTH = 12
 MAX_ALIASES = 30
@@ -22,6 +24,12 @@ MAX_TOKENS = 5000
 
 
 class Schema(strawberry.Schema):
+    async def stream(self, *args: Any, **kwargs: Any) -> Any:
+        """Every transport (WebSocket, SSE, multipart) streams through here: subscription
+        results equal to the last one sent for the same object are dropped."""
+        results = await super().stream(*args, **kwargs)
+        return changed_only(results)
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -37,7 +45,9 @@ def build_schema() -> strawberry.Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[
+            FreshLoaders,
             lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
             lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -11,24 +12,46 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from auth import Identity, authenticate, bearer_token
+from events import EventHub
 from loaders import Loaders
 from server.db import Database
 from server.settings import Settings
 from writes import Publisher
 
+_CURRENT_LOADERS: ContextVar[Loaders | None] = ContextVar("dpgraph_loaders", default=None)
+
+
+def use_loaders(loaders: Loaders) -> None:
+    """Resolvers in this task (one operation, or one subscription event) use these loaders."""
+    _CURRENT_LOADERS.set(loaders)
+
 
 @dataclass
 class Context:
+    """One per HTTP request, or one per WebSocket connection (shared by its operations)."""
+
     db: Database
     settings: Settings
-    loaders: Loaders
     request: Request | WebSocket | None = None
     response: Response | WebSocket | None = None
     publish: Publisher | None = None
     # Set by strawberry from a WebSocket's `connection_init` payload.
     connection_params: dict[str, Any] | None = None
+    hub: EventHub | None = None
+    _own_loaders: Loaders | None = field(default=None, repr=False)
     _identity: Identity | None = field(default=None, repr=False)
     _authenticated: bool = field(default=False, repr=False)
+
+    @property
+    def loaders(self) -> Loaders:
+        """Fresh per operation and per subscription event (see schema.extensions.FreshLoaders):
+        a WebSocket connection lives for hours and its context with it; cached rows must not."""
+        current = _CURRENT_LOADERS.get()
+        if current is not None:
+            return current
+        if self._own_loaders is None:
+            self._own_loaders = Loaders.create(self.db)
+        return self._own_loaders
 
     def presented_token(self) -> str | None:
         """The token the client sent (None: anonymous; "" a malformed credential).
@@ -60,15 +83,15 @@ class Context:
         settings: Settings,
         request: Request | WebSocket | None = None,
         response: Response | WebSocket | None = None,
-        publish: Publisher | None = None,
+        hub: EventHub | None = None,
     ) -> Context:
         return cls(
             db=db,
             settings=settings,
-            loaders=Loaders.create(db),
             request=request,
             response=response,
-            publish=publish,
+            publish=hub.publish if hub is not None else None,
+            hub=hub,
         )
 
 

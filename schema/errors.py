@@ -7,8 +7,13 @@
         ├── NotFound            NOT_FOUND: the object named does not exist
         ├── Unauthenticated     UNAUTHENTICATED: no token, or one unknown, revoked or malformed
         ├── Forbidden           FORBIDDEN: the token's scope is too small, or the grid is locked
-        └── Conflict            CONFLICT: a stale `expectedVersion` (with the current object),
-                                or an object still in use
+        ├── Conflict            CONFLICT: a stale `expectedVersion` (with the current object),
+        │                       or an object still in use
+        ├── EventsUnavailable   EVENTS_UNAVAILABLE: the event stream is down; subscribe again soon
+        ├── EventsInterrupted   EVENTS_INTERRUPTED: a subscription lost its stream; resume with
+        │                       `lastEventId` (given in the error)
+        └── EventsExpired       EVENTS_EXPIRED: `lastEventId` is older than the replay window;
+                                refetch with a query, then subscribe afresh
 
 Anything else raised while resolving is a bug: the client sees INTERNAL_SERVER_ERROR
 with a generic message, and the traceback goes to the server log only.
@@ -46,3 +51,15 @@ class Forbidden(DpGraphError):
 
 class Conflict(DpGraphError):
     code = "CONFLICT"
+
+
+class EventsUnavailable(DpGraphError):
+    code = "EVENTS_UNAVAILABLE"
+
+
+class EventsInterrupted(DpGraphError):
+    code = "EVENTS_INTERRUPTED"
+
+
+class EventsExpired(DpGraphError):
+    code = "EVENTS_EXPIRED"

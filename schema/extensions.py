@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.relay.types import GlobalIDValueError
 
 logger = logging.getLogger("dpgraph.errors")
@@ -53,3 +54,16 @@ def _code_for(error: GraphQLError) -> str:
     if error.path is None:
         return "GRAPHQL_VALIDATION_FAILED"
     return "INTERNAL_SERVER_ERROR"
+
+
+class FreshLoaders(SchemaExtension):
+    """Every operation starts with empty DataLoaders, even on a long-lived WebSocket."""
+
+    def on_operation(self) -> Iterator[None]:
+        from loaders import Loaders
+        from schema.context import Context, use_loaders
+
+        context = self.execution_context.context
+        if isinstance(context, Context):
+            use_loaders(Loaders.create(context.db))
+        yield

@@ -13,10 +13,12 @@ from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
+from events import EventHub
 from rest import rest_routes
 from schema import build_schema
 from server.db import Database
 from server.demo import load_demo_data
+from server.events import make_broker, make_limiter
 from server.graphiql import STATIC_DIR
 from server.graphql_app import GraphQLApp
 from server.settings import Settings
@@ -26,14 +28,24 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     """Build the app; the database is prepared in the lifespan, not at import time."""
     settings = settings or Settings()
     database = db or Database.from_settings(settings)
-    graphql = GraphQLApp(build_schema(), db=database, settings=settings)
+    hub = EventHub(database, make_broker(settings))
+    graphql = GraphQLApp(
+        build_schema(),
+        db=database,
+        settings=settings,
+        hub=hub,
+        limiter=make_limiter(settings),
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await database.create_tables()
         if settings.load_demo_data:
             await load_demo_data(database)
+        await hub.start()
         yield
+        await hub.stop()
+        await graphql.limiter.close()
         if db is None:  # an injected database belongs to the caller
             await database.dispose()
 
@@ -64,5 +76,6 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         lifespan=lifespan,
     )
     app.state.db = database
+    app.state.hub = hub
     app.state.settings = settings
     return app

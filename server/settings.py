@@ -38,6 +38,25 @@ class Settings(BaseSettings):
     max_page_size: int = Field(default=100, ge=1)
     sql_echo: bool = False
     log_level: str = "info"
+    redis_url: str | None = Field(
+        default=None,
+        description="redis://host:port/db: subscription events and connection limits shared "
+        "by every server process. Unset: an in-process broker (one process).",
+    )
+    keepalive_seconds: float = Field(default=15.0, gt=0, le=300)
+    connection_init_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    max_subscriptions_per_connection: int = Field(default=100, ge=1)
+    max_connections_per_client: int = Field(default=50, ge=1)
+    event_replay_window: int = Field(default=10_000, ge=1)
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError(f"REDIS_URL {value!r} must start with redis://, rediss:// or unix://")
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -1,0 +1,38 @@
+"""What a broker does: number and fan out events to every process, and replay recent ones.
+
+BrokerUnavailable   the broker cannot be reached (its listener ends with this)
+ReplayGap           the event id asked for is older than the replay window
+InvalidEventId      the event id is not one this broker could have given
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from typing import Protocol
+
+from events.model import Event
+
+
+class BrokerUnavailable(ConnectionError):
+    pass
+
+
+class ReplayGap(LookupError):
+    pass
+
+
+class InvalidEventId(ValueError):
+    pass
+
+
+class Broker(Protocol):
+    async def publish(self, events: Sequence[Event]) -> None:
+        """Give the events ids and send them to every listening process."""
+
+    def listen(self) -> AsyncIterator[list[Event]]:
+        """Batches of events as published, by any process; raises BrokerUnavailable on loss."""
+
+    async def replay(self, after: str) -> list[Event]:
+        """Events published after the event `after`, oldest first (within the window)."""
+
+    async def close(self) -> None: ...

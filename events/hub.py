@@ -1,0 +1,142 @@
+"""This process's end of the broker: one listener task, one inbox per subscription.
+
+Each batch of events becomes one `Delivery` with one fresh set of DataLoaders, shared by
+every subscription of this process: a thousand subscribers of one package resolve their
+payloads with the same few batched statements, not a thousand times as many.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass, field
+
+from events.broker import Broker, BrokerUnavailable
+from events.model import Event
+from loaders import Loaders
+from server.db import Database
+from writes.changes import Change
+
+logger = logging.getLogger("dpgraph.events")
+
+INITIAL_BACKOFF = 0.1
+MAX_BACKOFF = 5.0
+
+
+@dataclass(frozen=True)
+class Delivery:
+    events: list[Event]
+    loaders: Loaders
+
+
+@dataclass(frozen=True)
+class Interrupted:
+    """The broker was lost: the subscription ends and the client resumes from its last id."""
+
+    reason: str
+
+
+@dataclass(eq=False)
+class Inbox:
+    queue: asyncio.Queue[Delivery | Interrupted]
+    overflowed: bool = False
+
+    async def next(self) -> Delivery | Interrupted:
+        return await self.queue.get()
+
+
+@dataclass
+class EventHub:
+    db: Database
+    broker: Broker
+    inbox_size: int = 1000
+    available: bool = False
+    last_event_id: str | None = None
+    inboxes: set[Inbox] = field(default_factory=set)
+    _task: asyncio.Task[None] | None = None
+    _connected: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def start(self, *, wait: float = 5.0) -> None:
+        self._task = asyncio.create_task(self._run(), name="dpgraph-event-listener")
+        with suppress(TimeoutError):
+            await asyncio.wait_for(self._connected.wait(), wait)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        self._interrupt("the server is shutting down")
+        await self.broker.close()
+
+    async def publish(self, changes: Sequence[Change]) -> None:
+        """The write path's publisher: called after the commit."""
+        await self.broker.publish([Event.from_change(change) for change in changes])
+
+    async def replay(self, after: str) -> list[Event]:
+        return await self.broker.replay(after)
+
+    @asynccontextmanager
+    async def inbox(self) -> AsyncIterator[Inbox]:
+        if not self.available:
+            raise BrokerUnavailable("the event stream is reconnecting; subscribe again shortly")
+        inbox = Inbox(asyncio.Queue(maxsize=self.inbox_size))
+        self.inboxes.add(inbox)
+        try:
+            yield inbox
+        finally:
+            self.inboxes.discard(inbox)
+
+    async def _run(self) -> None:
+        backoff = INITIAL_BACKOFF
+        while True:
+            try:
+                async for batch in self.broker.listen():
+                    if not self.available:
+                        self.available = True
+                        self._connected.set()
+                        if backoff > INITIAL_BACKOFF:
+                            logger.info("event stream reconnected")
+                        backoff = INITIAL_BACKOFF
+                    self._deliver(batch)
+                raise BrokerUnavailable("the event stream ended")
+            except BrokerUnavailable as error:
+                was_available = self.available
+                self.available = False
+                self._connected.clear()
+                if was_available:
+                    logger.warning("event stream lost (%s); reconnecting", error)
+                    self._interrupt(str(error))
+                await asyncio.sleep(backoff * (1 + random.random() / 2))
+                backoff = min(backoff * 2, MAX_BACKOFF)
+
+    def _deliver(self, batch: list[Event]) -> None:
+        if not batch:
+            return  # the broker's "connected" signal
+        self.last_event_id = batch[-1].id
+        if not self.inboxes:
+            return
+        delivery = Delivery(batch, Loaders.create(self.db))
+        for inbox in list(self.inboxes):
+            if inbox.overflowed:
+                continue
+            try:
+                inbox.queue.put_nowait(delivery)
+            except asyncio.QueueFull:
+                inbox.overflowed = True
+                self._clear(inbox)
+                inbox.queue.put_nowait(Interrupted("the subscriber fell too far behind"))
+
+    def _interrupt(self, reason: str) -> None:
+        for inbox in list(self.inboxes):
+            self._clear(inbox)
+            inbox.queue.put_nowait(Interrupted(reason))
+
+    @staticmethod
+    def _clear(inbox: Inbox) -> None:
+        while not inbox.queue.empty():
+            inbox.queue.get_nowait()

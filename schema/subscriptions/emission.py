@@ -1,0 +1,39 @@
+"""What a subscription generator says about the value it is about to yield.
+
+A subscription's generator and the code that executes its selection run in the same
+task, so context variables carry, per yielded value, which object it is (for the
+"send only what changed" comparison), which event caused it, and the loaders of that
+event (shared by every subscriber of this process).
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from loaders import Loaders
+from schema.context import use_loaders
+
+ObjectKey = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class Emission:
+    key: ObjectKey
+    event_id: str | None
+    prime: bool = False  # resolve and remember as the baseline, but send nothing
+
+
+_EMISSION: ContextVar[Emission | None] = ContextVar("dpgraph_emission", default=None)
+
+
+def announce(emission: Emission, loaders: Loaders) -> None:
+    _EMISSION.set(emission)
+    use_loaders(loaders)
+
+
+def take() -> Emission | None:
+    """The emission of the value just resolved, cleared so it applies once."""
+    emission = _EMISSION.get()
+    _EMISSION.set(None)
+    return emission

@@ -1,0 +1,92 @@
+"""The loop every subscription runs: replay or prime, then each delivery's candidates."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
+from typing import Any
+
+from events import BrokerUnavailable, Event, Interrupted, InvalidEventId, ReplayGap
+from loaders import Loaders
+from schema.context import Info
+from schema.errors import BadUserInput, EventsExpired, EventsInterrupted, EventsUnavailable
+from schema.subscriptions.emission import Emission, ObjectKey, announce
+
+# (events, loaders) -> {object: id of the last event concerning it}
+Candidates = Callable[[Sequence[Event], Loaders], Awaitable[dict[ObjectKey, str]]]
+# (object, loaders) -> the value to resolve the selection on, or None when filtered out
+Load = Callable[[ObjectKey, Loaders], Awaitable[Any]]
+
+
+async def follow(
+    info: Info,
+    *,
+    candidates: Candidates,
+    load: Load,
+    primes: Sequence[ObjectKey] = (),
+    last_event_id: str | None = None,
+) -> AsyncGenerator[Any, None]:
+    hub = info.context.hub
+    if hub is None:
+        raise EventsUnavailable("This server does not serve subscriptions.")
+    db = info.context.db
+    try:
+        async with hub.inbox() as inbox:
+            replayed: set[str] = set()
+            last_seen = last_event_id
+            if last_event_id is not None:
+                events = await _replay(hub, last_event_id)
+                replayed = {event.id for event in events}
+                if events:
+                    last_seen = events[-1].id
+                    async for value in _emit(events, Loaders.create(db), candidates, load):
+                        yield value
+            else:
+                loaders = Loaders.create(db)
+                values = await asyncio.gather(*(load(key, loaders) for key in primes))
+                for key, value in zip(primes, values, strict=True):
+                    if value is not None:
+                        announce(Emission(key, None, prime=True), loaders)
+                        yield value
+            while True:
+                item = await inbox.next()
+                if isinstance(item, Interrupted):
+                    raise EventsInterrupted(
+                        f"The event stream was interrupted ({item.reason}). Subscribe again "
+                        "with `lastEventId` to receive what you missed.",
+                        lastEventId=last_seen,
+                    )
+                fresh = [event for event in item.events if event.id not in replayed]
+                replayed.clear()
+                if fresh:
+                    last_seen = fresh[-1].id
+                    async for value in _emit(fresh, item.loaders, candidates, load):
+                        yield value
+    except BrokerUnavailable as error:
+        raise EventsUnavailable(str(error)) from None
+
+
+async def _replay(hub: Any, after: str) -> list[Event]:
+    try:
+        events: list[Event] = await hub.replay(after)
+    except ReplayGap as gap:
+        raise EventsExpired(
+            f"Cannot resume after event {after}: {gap}. Refetch with a query, then subscribe "
+            "without `lastEventId`.",
+            lastEventId=after,
+        ) from None
+    except InvalidEventId as error:
+        raise BadUserInput(str(error), argument="lastEventId") from None
+    return events
+
+
+async def _emit(
+    events: Sequence[Event], loaders: Loaders, candidates: Candidates, load: Load
+) -> AsyncGenerator[Any, None]:
+    found = await candidates(events, loaders)
+    keys = list(found)
+    values = await asyncio.gather(*(load(key, loaders) for key in keys))
+    for key, value in zip(keys, values, strict=True):
+        if value is not None:
+            announce(Emission(key, found[key]), loaders)
+            yield value

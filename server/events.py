@@ -1,0 +1,21 @@
+"""Which broker and connection limiter the settings ask for: Redis when REDIS_URL is set."""
+
+from __future__ import annotations
+
+from events.broker import Broker
+from events.memory import MemoryBroker
+from events.redis import RedisBroker
+from server.limits import ConnectionLimiter, MemoryLimiter, RedisLimiter
+from server.settings import Settings
+
+
+def make_broker(settings: Settings) -> Broker:
+    if settings.redis_url:
+        return RedisBroker(settings.redis_url, window=settings.event_replay_window)
+    return MemoryBroker(window=settings.event_replay_window)
+
+
+def make_limiter(settings: Settings) -> ConnectionLimiter:
+    if settings.redis_url:
+        return RedisLimiter(settings.redis_url, settings.max_connections_per_client)
+    return MemoryLimiter(settings.max_connections_per_client)
