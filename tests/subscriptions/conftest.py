@@ -1,0 +1,86 @@
+"""An in-process server (real uvicorn, real sockets) over the test database, so tests can
+see the server's tasks and hub while clients talk to it over WebSocket and HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from starlette.applications import Starlette
+
+from server.app import create_app
+from server.db import Database
+from server.settings import Settings
+from tests.schema.mutations.conftest import catalogue, tokens  # noqa: F401  (fixtures)
+from tests.server_process import free_port
+
+
+@dataclass
+class LiveServer:
+    app: Starlette
+    http_url: str
+    ws_url: str
+    server: uvicorn.Server
+
+    async def mutate(
+        self, document: str, variables: dict[str, Any] | None = None, *, token: str
+    ) -> dict[str, Any]:
+        async with httpx.AsyncClient(timeout=10) as http:
+            response = await http.post(
+                self.http_url,
+                json={"query": document, "variables": variables or {}},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+        body: dict[str, Any] = response.json()
+        assert "errors" not in body, body
+        return body["data"]  # type: ignore[no-any-return]
+
+
+async def start_live_server(
+    db: Database, settings: Settings
+) -> tuple[LiveServer, asyncio.Task[None]]:
+    app = create_app(settings, db=db)
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    live = LiveServer(
+        app=app,
+        http_url=f"http://127.0.0.1:{port}/graphql",
+        ws_url=f"ws://127.0.0.1:{port}/graphql",
+        server=server,
+    )
+    return live, task
+
+
+@pytest.fixture
+def live_settings(settings: Settings) -> Settings:
+    """The test settings with an in-process broker and quick keep-alives."""
+    return settings.model_copy(
+        update={
+            "redis_url": None,
+            "keepalive_seconds": 0.2,
+            "connection_init_timeout_seconds": 0.5,
+            "max_subscriptions_per_connection": 3,
+            "max_connections_per_client": 5,
+        }
+    )
+
+
+@pytest.fixture
+async def live(db: Database, live_settings: Settings) -> AsyncIterator[LiveServer]:
+    server, task = await start_live_server(db, live_settings)
+    try:
+        yield server
+    finally:
+        server.server.should_exit = True
+        await asyncio.wait_for(task, 10)
