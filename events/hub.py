@@ -58,6 +58,15 @@ class EventHub:
     inboxes: set[Inbox] = field(default_factory=set)
     _task: asyncio.Task[None] | None = None
     _connected: asyncio.Event = field(default_factory=asyncio.Event)
+    _shared: tuple[float, Loaders] | None = None
+
+    def shared_loaders(self, max_age: float = 0.1) -> Loaders:
+        """Loaders that subscriptions starting together share for their first reads: a
+        thousand clients subscribing at once prime their baselines with a few statements."""
+        now = asyncio.get_running_loop().time()
+        if self._shared is None or now - self._shared[0] > max_age:
+            self._shared = (now, Loaders.create(self.db))
+        return self._shared[1]
 
     async def start(self, *, wait: float = 5.0) -> None:
         self._task = asyncio.create_task(self._run(), name="dpgraph-event-listener")

@@ -77,5 +77,6 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     )
     app.state.db = database
     app.state.hub = hub
+    app.state.graphql = graphql
     app.state.settings = settings
     return app

@@ -11,11 +11,15 @@ from server.settings import Settings
 
 def make_broker(settings: Settings) -> Broker:
     if settings.redis_url:
-        return RedisBroker(settings.redis_url, window=settings.event_replay_window)
+        return RedisBroker(
+            settings.redis_url, prefix=settings.redis_prefix, window=settings.event_replay_window
+        )
     return MemoryBroker(window=settings.event_replay_window)
 
 
 def make_limiter(settings: Settings) -> ConnectionLimiter:
     if settings.redis_url:
-        return RedisLimiter(settings.redis_url, settings.max_connections_per_client)
+        return RedisLimiter(
+            settings.redis_url, settings.max_connections_per_client, prefix=settings.redis_prefix
+        )
     return MemoryLimiter(settings.max_connections_per_client)

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
         description="redis://host:port/db: subscription events and connection limits shared "
         "by every server process. Unset: an in-process broker (one process).",
     )
+    redis_prefix: str = Field(
+        default="dpgraph",
+        description="Prefix of every Redis key and channel, so deployments can share a Redis.",
+    )
     keepalive_seconds: float = Field(default=15.0, gt=0, le=300)
     connection_init_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
     max_subscriptions_per_connection: int = Field(default=100, ge=1)

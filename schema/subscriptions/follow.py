@@ -42,7 +42,7 @@ async def follow(
                     async for value in _emit(events, Loaders.create(db), candidates, load):
                         yield value
             else:
-                loaders = Loaders.create(db)
+                loaders = hub.shared_loaders()
                 values = await asyncio.gather(*(load(key, loaders) for key in primes))
                 for key, value in zip(primes, values, strict=True):
                     if value is not None:
