@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
+from redis.backoff import ExponentialBackoff, NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -53,13 +53,22 @@ class RedisBroker:
         self.stream = f"{prefix}:events"
         self.channel = f"{prefix}:events:live"
         self.window = window
-        # No silent retries: a lost connection must surface, so the hub can tell the
-        # subscribers and resume from the stream, instead of dropping events unseen.
+        # Commands retry once, on a fresh connection after a restart of Redis.
         self._client: Redis = Redis.from_url(
             url,
             socket_timeout=timeout,
             socket_connect_timeout=timeout,
+            retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), 1),
+        )
+        # The live feed never retries silently: a lost connection must surface, so the
+        # hub can tell the subscribers, who resume from the stream, instead of missing
+        # what was published while it quietly reconnected.
+        self._feed: Redis = Redis.from_url(
+            url,
+            socket_timeout=None,
+            socket_connect_timeout=timeout,
             retry=Retry(NoBackoff(), 0),
+            health_check_interval=10,  # a silently dead connection is noticed too
         )
         self._script = self._client.register_script(_PUBLISH)
 
@@ -74,7 +83,7 @@ class RedisBroker:
 
     async def listen(self) -> AsyncIterator[list[Event]]:
         """Live batches; ends with BrokerUnavailable when the connection is lost."""
-        pubsub = self._client.pubsub()
+        pubsub = self._feed.pubsub()
         try:
             try:
                 await pubsub.subscribe(self.channel)
@@ -118,6 +127,7 @@ class RedisBroker:
 
     async def close(self) -> None:
         await self._client.aclose()
+        await self._feed.aclose()
 
     @property
     def _safe_url(self) -> str:
