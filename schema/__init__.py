@@ -17,6 +17,7 @@ from schema.extensions import FreshLoaders, SafeErrors
 from schema.mutations import Mutation
 from schema.query import Query
 from schema.subscriptions import Subscription, changed_only
+from schema.subscriptions.shared_results import SharedResultsExecutionContext
 
 MAX_QUERY_DEPTH = 12
 MAX_ALIASES = 30
@@ -46,6 +47,7 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
+        execution_context_class=SharedResultsExecutionContext,
         extensions=[
             FreshLoaders,
             lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),

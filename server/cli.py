@@ -33,6 +33,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         workers=workers,
         log_level=settings.log_level,
         factory=False,
+        # Subscription payloads are small JSON: compressing each costs more CPU than it
+        # saves, and a zlib context per connection costs ~100 KiB of memory.
+        ws_per_message_deflate=False,
     )
     return 0
 

@@ -9,7 +9,7 @@ event (shared by every subscriber of this process).
 from __future__ import annotations
 
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from loaders import Loaders
 from schema.context import use_loaders
@@ -22,14 +22,19 @@ class Emission:
     key: ObjectKey
     event_id: str | None
     prime: bool = False  # resolve and remember as the baseline, but send nothing
+    loaders: Loaders | None = None  # the data snapshot; equal loaders, equal results
 
 
 _EMISSION: ContextVar[Emission | None] = ContextVar("dpgraph_emission", default=None)
 
 
 def announce(emission: Emission, loaders: Loaders) -> None:
-    _EMISSION.set(emission)
+    _EMISSION.set(replace(emission, loaders=loaders))
     use_loaders(loaders)
+
+
+def peek() -> Emission | None:
+    return _EMISSION.get()
 
 
 def take() -> Emission | None:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
-from typing import Any
+from collections.abc import AsyncGenerator, Awaitable, Callable, Hashable, Sequence
+from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
 from events import BrokerUnavailable, Event, Interrupted, InvalidEventId, ReplayGap
 from loaders import Loaders
 from schema.context import Info
 from schema.errors import BadUserInput, EventsExpired, EventsInterrupted, EventsUnavailable
 from schema.subscriptions.emission import Emission, ObjectKey, announce
+
+T = TypeVar("T")
 
 # (events, loaders) -> {object: id of the last event concerning it}
 Candidates = Callable[[Sequence[Event], Loaders], Awaitable[dict[ObjectKey, str]]]
@@ -85,8 +88,25 @@ async def _emit(
 ) -> AsyncGenerator[Any, None]:
     found = await candidates(events, loaders)
     keys = list(found)
-    values = await asyncio.gather(*(load(key, loaders) for key in keys))
+    if len(keys) == 1:  # the usual case: no task per subscriber
+        values = [await load(keys[0], loaders)]
+    else:
+        values = await asyncio.gather(*(load(key, loaders) for key in keys))
     for key, value in zip(keys, values, strict=True):
         if value is not None:
             announce(Emission(key, found[key]), loaders)
             yield value
+
+
+_SHARED: WeakKeyDictionary[Loaders, dict[Hashable, asyncio.Future[Any]]] = WeakKeyDictionary()
+
+
+async def shared(loaders: Loaders, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
+    """Computed once per snapshot (loaders) and key, however many subscriptions ask:
+    a thousand subscriptions with one selection look for candidates once per delivery."""
+    futures = _SHARED.setdefault(loaders, {})
+    future = futures.get(key)
+    if future is None:
+        future = futures[key] = asyncio.ensure_future(compute())
+    result: T = await asyncio.shield(future)
+    return result

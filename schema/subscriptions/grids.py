@@ -11,7 +11,7 @@ from loaders import Loaders
 from schema.context import Info
 from schema.errors import BadUserInput
 from schema.subscriptions.emission import ObjectKey
-from schema.subscriptions.follow import follow
+from schema.subscriptions.follow import follow, shared
 from schema.subscriptions.relevance import GRID_COMPARISON, concerns, own_pairs
 from schema.subscriptions.selection import Pair, selected_pairs
 from schema.types.grid import Grid
@@ -69,7 +69,8 @@ class GridSubscriptions:
         selection = selected_pairs(info)
 
         async def candidates(events: Sequence[Event], loaders: Loaders) -> dict[ObjectKey, str]:
-            return await changed_grids(events, loaders, selection)
+            key = ("gridChanged", selection, events[0].id, events[-1].id, len(events))
+            return await shared(loaders, key, lambda: changed_grids(events, loaders, selection))
 
         async def load(key: ObjectKey, loaders: Loaders) -> Grid | None:
             if named is not None and key[1] not in named:

@@ -13,7 +13,7 @@ from loaders import Loaders
 from schema.context import Info
 from schema.errors import BadUserInput, NotFound
 from schema.subscriptions.emission import ObjectKey
-from schema.subscriptions.follow import follow
+from schema.subscriptions.follow import follow, shared
 from schema.subscriptions.relevance import GRID_COMPARISON, concerns, own_pairs
 from schema.subscriptions.selection import Pair, selected_pairs
 from schema.types.package import Package
@@ -141,7 +141,8 @@ class PackageSubscriptions:
         selection = selected_pairs(info)
 
         async def candidates(events: Sequence[Event], loaders: Loaders) -> dict[ObjectKey, str]:
-            return await changed_packages(events, loaders, selection)
+            key = ("packageChanged", selection, events[0].id, events[-1].id, len(events))
+            return await shared(loaders, key, lambda: changed_packages(events, loaders, selection))
 
         async def load(key: ObjectKey, loaders: Loaders) -> Package | None:
             return await target.admits(key[1], loaders)

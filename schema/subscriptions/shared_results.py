@@ -1,0 +1,56 @@
+"""Subscribers of one object with the same document and variables get one execution.
+
+Within one delivery every subscription of this process reads the same snapshot (the
+delivery's loaders), so two subscriptions with the same query text and variables
+resolve to the same result: the first computes it, the others await the same task.
+Subscription fields are public reads that do not depend on who asks; a field that
+did would have to add the viewer to the key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from typing import Any
+from weakref import WeakKeyDictionary
+
+import orjson
+from graphql import ExecutionResult, OperationType
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from loaders import Loaders
+from schema.subscriptions import emission as emissions
+
+_RESULTS: WeakKeyDictionary[Loaders, dict[Any, Any]] = WeakKeyDictionary()
+
+
+class SharedResultsExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    def execute_operation(self, serially: bool | None = None) -> Any:
+        emission = emissions.peek()
+        operation: Any = self.operation
+        if (
+            emission is None
+            or emission.loaders is None
+            or operation.operation is not OperationType.SUBSCRIPTION
+            or operation.loc is None
+        ):
+            return super().execute_operation(serially)
+        try:
+            variables = orjson.dumps(self.variable_values, option=orjson.OPT_SORT_KEYS)
+        except TypeError:  # a value orjson cannot key on: compute alone
+            return super().execute_operation(serially)
+        key = (operation.loc.source.body, variables, emission.key, emission.prime)
+        cache = _RESULTS.setdefault(emission.loaders, {})
+        shared = cache.get(key)
+        if shared is None:
+            result = super().execute_operation(serially)
+            if not inspect.isawaitable(result):
+                return result
+            shared = cache[key] = asyncio.ensure_future(result)
+        return _copy_of(shared)
+
+
+async def _copy_of(shared: asyncio.Future[Any]) -> ExecutionResult:
+    """Each subscriber gets its own result object (its extensions are its own)."""
+    result = await asyncio.shield(shared)
+    return ExecutionResult(data=result.data, errors=result.errors, extensions=result.extensions)

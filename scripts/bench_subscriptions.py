@@ -1,0 +1,230 @@
+#!/usr/bin/env python
+"""Benchmark subscriptions: delivery latency and what one server process holds.
+
+One server process (`python -m server`, one worker) on a temporary SQLite file with the
+demo catalogue; N WebSocket subscribers (graphql-transport-ws) on loopback, spread over
+the demo packages, each selecting `repoDescription`; every package changes once per
+second (a mutation writes the send time into `repoDescription`), and each subscriber
+measures send-to-receive latency.
+
+    .venv/bin/python scripts/bench_subscriptions.py                  # 1,000 and 10,000
+    .venv/bin/python scripts/bench_subscriptions.py --subscribers 1000 --seconds 20
+    REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python scripts/bench_subscriptions.py
+
+Traffic goes to 127.0.0.1 only and is bounded by --seconds. Goals live here, not in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+from websockets.asyncio.client import connect  # noqa: E402
+
+from tests.server_process import free_port  # noqa: E402
+
+PACKAGES = (631, 1326, 1327, 1412, 2235)  # the demo catalogue
+SUBSCRIPTION = "subscription ($id: Int!) { packageChanged(ids: [$id]) { repoDescription } }"
+UPDATE = (
+    "mutation ($id: ID!, $v: Int!, $d: String!) { updatePackage(id: $id, expectedVersion: $v, "
+    "input: {repoDescription: $d}) { version } }"
+)
+
+
+@dataclass
+class Results:
+    latencies: list[float] = field(default_factory=list)
+    received: int = 0
+    errors: int = 0
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def _issue_token(url: str) -> str:
+    from auth import Scope, issue_token
+    from server.db import Database
+    from server.demo import load_demo_data
+    from server.settings import Settings
+
+    db = Database.from_settings(Settings(database_url=url, _env_file=None))
+    try:
+        await db.create_tables()
+        await load_demo_data(db)
+        return (await issue_token(db, name="bench", scope=Scope.WRITE)).token
+    finally:
+        await db.dispose()
+
+
+async def _subscriber(ws_url: str, package: int, results: Results, ready: asyncio.Event) -> None:
+    async with connect(ws_url, subprotocols=["graphql-transport-ws"], max_queue=None) as ws:  # type: ignore[list-item]
+        await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+        await ws.recv()
+        payload = {"query": SUBSCRIPTION, "variables": {"id": package}}
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
+        ready.set()
+        async for raw in ws:
+            message = json.loads(raw)
+            kind = message.get("type")
+            if kind == "ping":
+                await ws.send('{"type":"pong"}')
+            elif kind == "next":
+                data = message["payload"].get("data")
+                if not data:
+                    results.errors += 1
+                    continue
+                sent = int(data["packageChanged"]["repoDescription"].removeprefix("t="))
+                results.latencies.append((time.time_ns() - sent) / 1e6)
+                results.received += 1
+            elif kind in ("error", "complete"):
+                results.errors += 1
+                return
+
+
+async def _run(count: int, seconds: int, base_url: str, token: str, pid: int) -> dict[str, Any]:
+    ws_url = base_url.replace("http://", "ws://") + "/graphql"
+    results = Results()
+    rss_before = _rss_mib(pid)
+    started = time.perf_counter()
+    tasks: list[asyncio.Task[None]] = []
+    for start in range(0, count, 250):  # connect in waves, as a fleet would
+        wave = []
+        for index in range(start, min(start + 250, count)):
+            ready = asyncio.Event()
+            package = PACKAGES[index % len(PACKAGES)]
+            tasks.append(asyncio.create_task(_subscriber(ws_url, package, results, ready)))
+            wave.append(ready.wait())
+        await asyncio.gather(*wave)
+    connect_seconds = time.perf_counter() - started
+    await asyncio.sleep(2)  # baselines primed
+    rss_connected = _rss_mib(pid)
+    versions = dict.fromkeys(PACKAGES, 0)
+    async with httpx.AsyncClient(timeout=30) as http:
+        for package in PACKAGES:  # the current versions
+            answer = await http.post(
+                f"{base_url}/graphql", json={"query": f"{{ package(id: {package}) {{ version }} }}"}
+            )
+            versions[package] = answer.json()["data"]["package"]["version"]
+        sent = 0
+        headers = {"Authorization": f"Bearer {token}"}
+        cpu_before, wall_before = _cpu_seconds(pid), time.perf_counter()
+        for _ in range(seconds):
+            tick = time.perf_counter()
+            for package in PACKAGES:
+                variables = {
+                    "id": _global_id(package),
+                    "v": versions[package],
+                    "d": f"t={time.time_ns()}",
+                }
+                answer = await http.post(
+                    f"{base_url}/graphql",
+                    json={"query": UPDATE, "variables": variables},
+                    headers=headers,
+                )
+                versions[package] = answer.json()["data"]["updatePackage"]["version"]
+                sent += 1
+            await asyncio.sleep(max(0.0, 1.0 - (time.perf_counter() - tick)))
+    expected = count * seconds
+    deadline = time.perf_counter() + 30
+    while results.received < expected and time.perf_counter() < deadline:
+        await asyncio.sleep(0.2)
+    server_cpu = (_cpu_seconds(pid) - cpu_before) / (time.perf_counter() - wall_before)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    latencies = sorted(results.latencies)
+    return {
+        "subscribers": count,
+        "changes": sent,
+        "expected": expected,
+        "delivered": results.received,
+        "errors": results.errors,
+        "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1], 1) if latencies else None,
+        "max_ms": round(latencies[-1], 1) if latencies else None,
+        "connect_s": round(connect_seconds, 1),
+        "server_cpu_percent": round(server_cpu * 100),
+        "server_rss_mib": round(rss_connected, 1),
+        "kib_per_subscriber": round((rss_connected - rss_before) * 1024 / count, 1),
+    }
+
+
+def _global_id(package: int) -> str:
+    from strawberry import relay
+
+    return relay.to_base64("Package", package)
+
+
+async def _scenario(count: int, seconds: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
+        token = await _issue_token(url)
+        port = free_port()
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "PYTHONPATH": str(ROOT),
+            "LOG_LEVEL": "warning",
+            "MAX_CONNECTIONS_PER_CLIENT": str(count + 100),
+            "KEEPALIVE_SECONDS": "30",
+        }
+        if os.environ.get("REDIS_URL"):
+            env["REDIS_PREFIX"] = f"bench-{port}"
+        server = subprocess.Popen(
+            [sys.executable, "-m", "server", "--port", str(port)],
+            cwd=tmp,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base_url = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(150):
+                try:
+                    if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.2)
+            return await _run(count, seconds, base_url, token, server.pid)
+        finally:
+            server.terminate()
+            server.wait(30)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--subscribers", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--seconds", type=int, default=10, help="changes last this long")
+    args = parser.parse_args()
+    broker = "Redis" if os.environ.get("REDIS_URL") else "in-process"
+    print(f"broker: {broker}; packages: {len(PACKAGES)}, each changed once per second")
+    for count in args.subscribers:
+        print(json.dumps(asyncio.run(_scenario(count, args.seconds))), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
