@@ -34,7 +34,9 @@ def pytest_report_header(config: pytest.Config) -> str:
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     url = POSTGRES_URL or f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    return Settings(database_url=url, load_demo_data=False, _env_file=None)
+    # Apps built from these settings in tests run no lifespan, so nothing would close a
+    # Redis client: tests that need Redis ask for it (tests/subscriptions/test_redis.py).
+    return Settings(database_url=url, load_demo_data=False, redis_url=None, _env_file=None)
 
 
 @pytest.fixture(scope="session")
