@@ -6,12 +6,15 @@ Not to be confused with the PyPI package called `schema`, which this project nev
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
-from strawberry.types import ExecutionContext
+from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
+from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from schema.extensions import FreshLoaders, SafeErrors
 from schema.mutations import Mutation
@@ -25,6 +28,28 @@ MAX_TOKENS = 5000
 
 
 class Schema(strawberry.Schema):
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        """One answer, one result: a subscription needs a stream (WebSocket, SSE, multipart)."""
+        allowed = set(allowed_operation_types or DEFAULT_ALLOWED_OPERATION_TYPES)
+        return await super().execute(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed - {OperationType.SUBSCRIPTION},
+            operation_extensions,
+        )
+
     async def stream(self, *args: Any, **kwargs: Any) -> Any:
         """Every transport (WebSocket, SSE, multipart) streams through here: subscription
         results equal to the last one sent for the same object are dropped."""

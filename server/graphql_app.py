@@ -13,7 +13,12 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
+from strawberry.subscriptions import (
+    GRAPHQL_SSE_PROTOCOL,
+    GRAPHQL_TRANSPORT_WS_PROTOCOL,
+    GRAPHQL_WS_PROTOCOL,
+    MULTIPART_SUBSCRIPTION_PROTOCOL,
+)
 
 from events import EventHub
 from schema.context import Context
@@ -44,7 +49,12 @@ class GraphQLApp(GraphQL[Context, None]):
             allow_queries_via_get=True,
             keep_alive=True,
             keep_alive_interval=settings.keepalive_seconds,
-            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
+            subscription_protocols=(
+                GRAPHQL_TRANSPORT_WS_PROTOCOL,
+                GRAPHQL_WS_PROTOCOL,
+                GRAPHQL_SSE_PROTOCOL,  # Accept: text/event-stream
+                MULTIPART_SUBSCRIPTION_PROTOCOL,  # Accept: multipart/mixed;subscriptionSpec=1.0
+            ),
             connection_init_wait_timeout=timedelta(
                 seconds=settings.connection_init_timeout_seconds
             ),

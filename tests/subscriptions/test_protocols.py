@@ -1,0 +1,143 @@
+"""WebSocket protocols: keep-alives, the legacy protocol, limits and close codes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from tests.schema.mutations.conftest import gid
+from tests.subscriptions.wsclient import LEGACY_WS, GraphQLSocket
+
+WATCH = "subscription { packageChanged(ids: [1]) { title } }"
+RENAME = """
+mutation ($id: ID!, $v: Int!, $t: String!) {
+  updatePackage(id: $id, expectedVersion: $v, input: {title: $t}) { version }
+}"""
+
+
+async def _rename(live, tokens, version: int, title: str) -> None:
+    variables = {"id": gid("Package", 1), "v": version, "t": title}
+    await live.mutate(RENAME, variables, token=tokens.write)
+
+
+async def _close_code(ws_url: str, *messages: Any, wait: float = 3.0) -> int:
+    """Send the messages (dicts as JSON, str as text) and return the server's close code."""
+    async with connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+        for message in messages:
+            await ws.send(message if isinstance(message, str) else json.dumps(message))
+        with pytest.raises(ConnectionClosed) as closed:
+            async with asyncio.timeout(wait):
+                while True:
+                    await ws.recv()
+    assert closed.value.rcvd is not None
+    return closed.value.rcvd.code
+
+
+INIT = {"type": "connection_init", "payload": {}}
+
+
+def _subscribe(operation: str = "1") -> dict[str, Any]:
+    return {"id": operation, "type": "subscribe", "payload": {"query": WATCH}}
+
+
+@pytest.mark.parametrize(
+    ("messages", "code"),
+    [
+        ((_subscribe(),), 4401),  # subscribe before connection_init
+        ((), 4408),  # no connection_init in time (0.5 s in these tests)
+        ((INIT, INIT), 4429),  # a second connection_init
+        ((INIT, _subscribe("7"), _subscribe("7")), 4409),  # the same operation id twice
+        ((INIT, {"type": "nonsense"}), 4400),
+        ((INIT, "not json"), 4400),
+        (({"type": "connection_init", "payload": {"authorization": "Bearer dpg_x_y"}},), 4403),
+    ],
+)
+async def test_protocol_violations_close_with_their_codes(catalogue, live, messages, code):
+    assert await _close_code(live.ws_url, *messages) == code
+
+
+async def test_a_valid_token_in_connection_init_is_acknowledged(catalogue, live, tokens):
+    payload = {"authorization": f"Bearer {tokens.write}"}
+    async with await GraphQLSocket.open(live.ws_url, payload=payload) as ws:
+        await ws.send({"type": "ping"})
+        assert (await ws.receive())["type"] == "pong"
+
+
+async def test_the_server_pings(catalogue, live):
+    async with connect(live.ws_url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+        await ws.send(json.dumps(INIT))
+        assert json.loads(await ws.recv())["type"] == "connection_ack"
+        async with asyncio.timeout(2):
+            assert json.loads(await ws.recv()) == {"type": "ping"}
+
+
+async def test_the_legacy_graphql_ws_protocol(catalogue, live, tokens):
+    async with await GraphQLSocket.open(live.ws_url, protocol=LEGACY_WS, init=False) as ws:
+        await ws.send({"type": "connection_init", "payload": {}})
+        assert (await ws.receive())["type"] == "connection_ack"
+        raw = await asyncio.wait_for(ws.connection.recv(), 2)  # keep-alive, after the ack
+        assert json.loads(raw)["type"] == "ka"
+        await ws.send({"id": "1", "type": "start", "payload": {"query": WATCH}})
+        await _until_subscribed(live)
+        await _rename(live, tokens, 1, "legacy")
+        message = await ws.receive()
+        assert message["type"] == "data"
+        assert message["payload"]["data"] == {"packageChanged": {"title": "legacy"}}
+        await ws.send({"id": "1", "type": "stop"})
+        assert (await ws.receive())["type"] == "complete"
+        await _rename(live, tokens, 2, "unheard")
+        await ws.expect_silence()
+
+
+async def test_subscriptions_per_connection_are_capped(catalogue, live, tokens):
+    async with await GraphQLSocket.open(live.ws_url) as ws:
+        for _ in range(3):
+            await ws.subscribe(WATCH)
+        await _until_subscribed(live, 3)
+        fourth = await ws.subscribe(WATCH)
+        refused = await ws.receive()
+        assert (refused["type"], refused["id"]) == ("error", fourth)
+        assert "limit" in refused["payload"][0]["message"]
+        await _rename(live, tokens, 1, "three of them")
+        ids = {(await ws.receive())["id"] for _ in range(3)}
+        assert ids == {"1", "2", "3"}
+
+
+async def test_connections_per_client_are_capped(catalogue, live):
+    sockets = [await GraphQLSocket.open(live.ws_url) for _ in range(5)]
+    try:
+        assert await _close_code(live.ws_url) == 4429
+        await sockets.pop().close()
+        await asyncio.sleep(0.1)
+        async with await GraphQLSocket.open(live.ws_url):
+            pass
+    finally:
+        for socket in sockets:
+            await socket.close()
+
+
+async def test_complete_stops_one_operation(catalogue, live, tokens):
+    async with await GraphQLSocket.open(live.ws_url) as ws:
+        first = await ws.subscribe(WATCH)
+        await ws.subscribe("subscription { packageChanged(ids: [1]) { version } }")
+        await _until_subscribed(live, 2)
+        await ws.send({"id": first, "type": "complete"})
+        await asyncio.sleep(0.1)
+        await _rename(live, tokens, 1, "only the second hears")
+        message = await ws.receive()
+        assert message["id"] == "2"
+        await ws.expect_silence(0.3)
+
+
+async def _until_subscribed(live, count: int = 1) -> None:
+    hub = live.app.state.hub
+    for _ in range(200):
+        if len(hub.inboxes) >= count:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"{len(hub.inboxes)} subscriptions, expected {count}")
