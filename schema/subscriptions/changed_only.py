@@ -32,7 +32,7 @@ async def changed_only(results: AsyncGenerator[Any, None]) -> AsyncGenerator[Any
             last_sent.move_to_end(emission.key)
             while len(last_sent) > REMEMBERED_OBJECTS:
                 last_sent.popitem(last=False)
-            if emission.prime or unchanged:
+            if emission.prime or (unchanged and not emission.force):
                 continue
             if emission.event_id is not None:
                 result.extensions = {**(result.extensions or {}), "eventId": emission.event_id}

@@ -22,6 +22,9 @@ class Emission:
     key: ObjectKey
     event_id: str | None
     prime: bool = False  # resolve and remember as the baseline, but send nothing
+    # Send even if equal to the baseline: the change may have landed while the
+    # baseline was read, and the subscriber has seen neither.
+    force: bool = False
     loaders: Loaders | None = None  # the data snapshot; equal loaders, equal results
 
 

@@ -37,6 +37,7 @@ async def follow(
         async with hub.inbox() as inbox:
             replayed: set[str] = set()
             last_seen = last_event_id
+            force = False
             if last_event_id is not None:
                 events = await _replay(hub, last_event_id)
                 replayed = {event.id for event in events}
@@ -51,6 +52,8 @@ async def follow(
                     if value is not None:
                         announce(Emission(key, None, prime=True), loaders)
                         yield value
+                # Events queued meanwhile may already be in the baselines: send them anyway.
+                force = bool(primes) and not inbox.queue.empty()
             while True:
                 item = await inbox.next()
                 if isinstance(item, Interrupted):
@@ -63,8 +66,9 @@ async def follow(
                 replayed.clear()
                 if fresh:
                     last_seen = fresh[-1].id
-                    async for value in _emit(fresh, item.loaders, candidates, load):
+                    async for value in _emit(fresh, item.loaders, candidates, load, force):
                         yield value
+                    force = False
     except BrokerUnavailable as error:
         raise EventsUnavailable(str(error)) from None
 
@@ -84,7 +88,11 @@ async def _replay(hub: Any, after: str) -> list[Event]:
 
 
 async def _emit(
-    events: Sequence[Event], loaders: Loaders, candidates: Candidates, load: Load
+    events: Sequence[Event],
+    loaders: Loaders,
+    candidates: Candidates,
+    load: Load,
+    force: bool = False,
 ) -> AsyncGenerator[Any, None]:
     found = await candidates(events, loaders)
     keys = list(found)
@@ -94,7 +102,7 @@ async def _emit(
         values = await asyncio.gather(*(load(key, loaders) for key in keys))
     for key, value in zip(keys, values, strict=True):
         if value is not None:
-            announce(Emission(key, found[key]), loaders)
+            announce(Emission(key, found[key], force=force), loaders)
             yield value
 
 
