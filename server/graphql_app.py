@@ -26,13 +26,14 @@ from server.db import Database
 from server.graphiql import graphiql_page
 from server.limits import ConnectionLimiter, MemoryLimiter
 from server.settings import Settings
-from server.websockets import PingingTransportWSHandler
+from server.websockets import PingingTransportWSHandler, TextFrameWebSocketAdapter
 
 TOO_MANY_CONNECTIONS = 4429
 
 
 class GraphQLApp(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = PingingTransportWSHandler
+    websocket_adapter_class = TextFrameWebSocketAdapter
 
     def __init__(
         self,

@@ -1,4 +1,5 @@
-"""WebSocket protocol details strawberry leaves to us: server pings on graphql-transport-ws.
+"""WebSocket protocol details strawberry leaves to us: text frames, and server pings on
+graphql-transport-ws.
 
 (graphql-ws, the legacy protocol, has its own keep-alive: strawberry sends `ka`.)
 """
@@ -7,12 +8,31 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Mapping
 from typing import Any
 
+import orjson
+from starlette.websockets import WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
+
+
+class TextFrameWebSocketAdapter(ASGIWebSocketAdapter):
+    """Every message goes out as a text frame, as graphql-transport-ws and graphql-ws require.
+
+    The view's `encode_json` returns bytes (fast for HTTP bodies), which strawberry would
+    send as binary frames: real clients (graphql-ws, gql, GraphiQL) reject those.
+    """
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
 
 
 class PingingTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):

@@ -47,6 +47,8 @@ class GraphQLSocket:
             if remaining <= 0:
                 raise TimeoutError
             raw = await asyncio.wait_for(self.connection.recv(), remaining)
+            # Both protocols are text: real clients refuse binary frames, and so do we.
+            assert isinstance(raw, str), f"binary WebSocket frame: {raw!r}"
             message: dict[str, Any] = json.loads(raw)
             if message.get("type") == "ping":
                 await self.send({"type": "pong"})
