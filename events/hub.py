@@ -65,7 +65,7 @@ class EventHub:
         thousand clients subscribing at once prime their baselines with a few statements."""
         now = asyncio.get_running_loop().time()
         if self._shared is None or now - self._shared[0] > max_age:
-            self._shared = (now, Loaders.create(self.db))
+            self._shared = (now, Loaders.create(self.db, shared=True))
         return self._shared[1]
 
     async def start(self, *, wait: float = 5.0) -> None:
@@ -129,7 +129,7 @@ class EventHub:
         self.last_event_id = batch[-1].id
         if not self.inboxes:
             return
-        delivery = Delivery(batch, Loaders.create(self.db))
+        delivery = Delivery(batch, Loaders.create(self.db, shared=True))
         for inbox in list(self.inboxes):
             if inbox.overflowed:
                 continue

@@ -6,6 +6,7 @@ it has loaded, and a module-level one would serve one request's data to all.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -24,14 +25,30 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
+class SharedDataLoader(DataLoader[K, V]):
+    """A loader awaited by several tasks at once (every subscriber of one event).
+
+    A DataLoader hands every caller of one key the same future, and a task cancelled
+    while awaiting a future cancels that future: one subscriber completing or
+    disconnecting mid-delivery would make every other subscriber of the same object
+    lose the event. Each caller awaits its own shield instead.
+    """
+
+    def load(self, key: K) -> Awaitable[V]:
+        return asyncio.shield(super().load(key))
+
+
 def _loader(
-    db: Database, batch_fn: Callable[[AsyncSession, Sequence[K]], Awaitable[Sequence[V]]]
+    db: Database,
+    batch_fn: Callable[[AsyncSession, Sequence[K]], Awaitable[Sequence[V]]],
+    *,
+    shared: bool,
 ) -> DataLoader[K, V]:
     async def load(keys: list[K]) -> Sequence[V]:
         async with db.session() as session:
             return await batch_fn(session, keys)
 
-    return DataLoader(load_fn=load)
+    return SharedDataLoader(load_fn=load) if shared else DataLoader(load_fn=load)
 
 
 @dataclass(frozen=True)
@@ -61,15 +78,17 @@ class Loaders:
     package_ids_of_category: DataLoader[int, list[int]]
 
     @classmethod
-    def create(cls, db: Database) -> Loaders:
+    def create(cls, db: Database, *, shared: bool = False) -> Loaders:
+        """`shared`: the loaders of one event, awaited by many subscriptions' tasks."""
+
         def make(batch_fn: Any) -> Any:
-            return _loader(db, batch_fn)
+            return _loader(db, batch_fn, shared=shared)
 
         def pages(relation: connections.Relation) -> Any:
             async def load(session: AsyncSession, keys: Sequence[PageKey]) -> Any:
                 return await connections.load_pages(session, relation, keys)
 
-            return _loader(db, load)
+            return _loader(db, load, shared=shared)
 
         return cls(
             package_by_id=make(batch.packages_by_id),

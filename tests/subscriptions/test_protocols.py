@@ -121,23 +121,34 @@ async def test_connections_per_client_are_capped(catalogue, live):
             await socket.close()
 
 
+ROUNDS = 200
+
+
 async def test_complete_stops_one_operation(catalogue, live, tokens):
+    """Completing one operation ends that one alone, even while its neighbour on the same
+    socket is still reading its baseline (the two share the delivery's loaders): repeated
+    so that the completion lands at every point of the other's start."""
     async with await GraphQLSocket.open(live.ws_url) as ws:
-        first = await ws.subscribe(WATCH)
-        await ws.subscribe("subscription { packageChanged(ids: [1]) { version } }")
-        await _until_subscribed(live, 2)
-        await ws.send({"id": first, "type": "complete"})
-        await asyncio.sleep(0.1)
-        await _rename(live, tokens, 1, "only the second hears")
-        message = await ws.receive()
-        assert message["id"] == "2"
-        await ws.expect_silence(0.3)
+        for version in range(1, ROUNDS + 1):
+            first = await ws.subscribe(WATCH)
+            second = await ws.subscribe("subscription { packageChanged(ids: [1]) { version } }")
+            await _until_subscribed(live, 2)
+            await ws.send({"id": first, "type": "complete"})
+            await _until_subscribed(live, 1, exactly=True)
+            await _rename(live, tokens, version, f"round {version}")
+            message = await ws.receive()
+            assert (message["id"], message["type"]) == (second, "next"), (version, message)
+            assert message["payload"]["data"] == {"packageChanged": {"version": version + 1}}
+            await ws.send({"id": second, "type": "complete"})
+            await _until_subscribed(live, 0, exactly=True)
 
 
-async def _until_subscribed(live, count: int = 1) -> None:
+async def _until_subscribed(live, count: int = 1, *, exactly: bool = False) -> None:
+    """Until the hub holds `count` subscriptions (at least, or exactly)."""
     hub = live.app.state.hub
-    for _ in range(200):
-        if len(hub.inboxes) >= count:
+    for _ in range(500):
+        held = len(hub.inboxes)
+        if held == count or (held > count and not exactly):
             return
         await asyncio.sleep(0.01)
     raise AssertionError(f"{len(hub.inboxes)} subscriptions, expected {count}")
