@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 import models
@@ -69,21 +70,23 @@ async def issue_token(db: Database, *, name: str, scope: Scope) -> IssuedToken:
         raise TokenError("a token name needs 1 to 100 characters")
     key_id = secrets.token_hex(KEY_ID_BYTES)
     secret = secrets.token_urlsafe(32)
-    async with db.transaction() as session:
-        taken = await session.execute(
-            select(models.ApiToken).where(col(models.ApiToken.name) == name)
-        )
-        if taken.scalar_one_or_none() is not None:
-            raise TokenError(f"a token named {name!r} already exists")
-        session.add(
-            models.ApiToken(
-                name=name,
-                scope=scope.value,
-                key_id=key_id,
-                secret_hash=_hash(secret),
-                created=datetime.now(UTC),
+    taken = TokenError(f"a token named {name!r} already exists")
+    try:
+        async with db.transaction() as session:
+            statement = select(models.ApiToken).where(col(models.ApiToken.name) == name)
+            if (await session.execute(statement)).scalar_one_or_none() is not None:
+                raise taken
+            session.add(
+                models.ApiToken(
+                    name=name,
+                    scope=scope.value,
+                    key_id=key_id,
+                    secret_hash=_hash(secret),
+                    created=datetime.now(UTC),
+                )
             )
-        )
+    except IntegrityError as error:  # a concurrent create of the same name committed first
+        raise taken from error
     return IssuedToken(name=name, scope=scope, token=f"{PREFIX}_{key_id}_{secret}")
 
 

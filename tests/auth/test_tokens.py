@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import select
 
@@ -74,6 +76,24 @@ async def test_names_are_unique_even_after_revocation(db):
         await issue_token(db, name="bot", scope=Scope.ADMIN)
     with pytest.raises(TokenError, match="1 to 100"):
         await issue_token(db, name="  ", scope=Scope.ADMIN)
+
+
+async def test_concurrent_creates_of_one_name_leave_one_token(db):
+    """On PostgreSQL both may pass the name check; the unique index then refuses one."""
+    results = await asyncio.gather(
+        *(issue_token(db, name="bot", scope=Scope.WRITE) for _ in range(2)),
+        return_exceptions=True,
+    )
+    errors = [r for r in results if isinstance(r, BaseException)]
+    assert len(errors) == 1 and isinstance(errors[0], TokenError)
+    assert "already exists" in str(errors[0])
+    assert [t.name for t in await list_tokens(db)] == ["bot"]
+
+
+async def test_a_name_longer_than_100_characters_is_refused(db):
+    with pytest.raises(TokenError, match="1 to 100"):
+        await issue_token(db, name="x" * 101, scope=Scope.WRITE)
+    assert (await issue_token(db, name=f"  {'x' * 100}  ", scope=Scope.WRITE)).name == "x" * 100
 
 
 async def test_revoking_is_idempotent_and_names_must_exist(db):
