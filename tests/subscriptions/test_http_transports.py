@@ -1,0 +1,216 @@
+"""Subscriptions over HTTP: Server-Sent Events and multipart/mixed (subscriptionSpec 1.0),
+read byte by byte against strawberry's framing, with heartbeats skipped."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.schema.mutations.conftest import gid
+
+SSE = "text/event-stream"
+MULTIPART = "multipart/mixed;subscriptionSpec=1.0,application/json"
+WATCH = "subscription { packageChanged(ids: [1]) { title repoWatchers } }"
+UPDATE = """
+mutation ($id: ID!, $v: Int!, $input: UpdatePackageInput!) {
+  updatePackage(id: $id, expectedVersion: $v, input: $input) { version }
+}"""
+
+
+class _Body:
+    """The response body as bytes, pulled from the network only as far as a reader needs."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._chunks: AsyncIterator[bytes] = response.aiter_bytes()
+        self.buffer = b""
+
+    async def at_least(self, size: int) -> None:
+        while len(self.buffer) < size:
+            await self._more()
+
+    async def find(self, marker: bytes) -> int:
+        while (at := self.buffer.find(marker)) < 0:
+            await self._more()
+        return at
+
+    async def _more(self) -> None:
+        try:
+            self.buffer += await anext(self._chunks)
+        except StopAsyncIteration:
+            raise AssertionError(f"the stream ended; unread: {self.buffer!r}") from None
+
+
+class SSEReader:
+    """`event: <name>\\r\\ndata: <json>\\r\\n\\r\\n`; heartbeats are `: ping` comments."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.body = _Body(response)
+        self.heartbeats = 0
+
+    async def event(self) -> tuple[str, str]:
+        while True:
+            end = await self.body.find(b"\r\n\r\n")
+            block = self.body.buffer[:end].decode()
+            self.body.buffer = self.body.buffer[end + 4 :]
+            lines = block.split("\r\n")
+            if all(line.startswith(":") for line in lines):
+                assert lines == [": ping"], lines
+                self.heartbeats += 1
+                continue
+            fields = dict(line.partition(": ")[::2] for line in lines)
+            assert set(fields) == {"event", "data"}, block
+            return fields["event"], fields["data"]
+
+    async def next_payload(self) -> dict[str, Any]:
+        name, data = await self.event()
+        assert name == "next", (name, data)
+        payload: dict[str, Any] = json.loads(data)
+        return payload
+
+    async def expect_end(self) -> None:
+        assert await self.event() == ("complete", "")
+
+
+class MultipartReader:
+    """Strawberry's framing (strawberry/http/streaming.py): no opening delimiter; each
+    part is `\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: n
+    \r\n\r\n<json>\r\n--graphql`; the end is `\r\n--graphql--\r\n`. Each result is
+    `{"payload": ...}`; heartbeats are `{}` (the first one at once)."""
+
+    BOUNDARY = b"--graphql"
+    END = b"\r\n--graphql--\r\n"
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.body = _Body(response)
+        self.heartbeats = 0
+
+    async def part(self) -> dict[str, Any] | None:
+        """The next part's JSON, or None at the closing delimiter."""
+        body = self.body
+        await body.at_least(len(self.END))
+        if body.buffer.startswith(self.END):
+            assert body.buffer == self.END, body.buffer
+            return None
+        assert body.buffer.startswith(b"\r\n"), body.buffer
+        head_end = await body.find(b"\r\n\r\n")
+        lines = body.buffer[2:head_end].decode().split("\r\n")
+        headers = {k.lower(): v for k, v in (line.split(": ", 1) for line in lines)}
+        assert headers["content-type"] == "application/json; charset=utf-8", headers
+        start = head_end + 4
+        end = start + int(headers["content-length"])
+        await body.at_least(end + len(b"\r\n") + len(self.BOUNDARY))
+        content = body.buffer[start:end]
+        assert body.buffer[end:].startswith(b"\r\n" + self.BOUNDARY), body.buffer[end:]
+        body.buffer = body.buffer[end + 2 + len(self.BOUNDARY) :]
+        part: dict[str, Any] = json.loads(content)
+        return part
+
+    async def next_payload(self) -> dict[str, Any]:
+        while True:
+            part = await self.part()
+            assert part is not None, "the stream ended"
+            if part == {}:
+                self.heartbeats += 1
+                continue
+            assert set(part) == {"payload"}, part
+            payload: dict[str, Any] = part["payload"]
+            return payload
+
+    async def expect_end(self) -> None:
+        while (part := await self.part()) == {}:
+            self.heartbeats += 1
+        assert part is None, part
+
+
+Reader = SSEReader | MultipartReader
+TRANSPORTS = pytest.mark.parametrize(
+    ("accept", "reader", "content_type"),
+    [
+        (SSE, SSEReader, "text/event-stream"),
+        (
+            MULTIPART,
+            MultipartReader,
+            "multipart/mixed;boundary=graphql;subscriptionSpec=1.0,application/json",
+        ),
+    ],
+    ids=["sse", "multipart"],
+)
+
+
+async def _until_inboxes(live, count: int, seconds: float = 5.0) -> None:
+    """Wait until the server holds exactly `count` subscriptions."""
+    hub = live.app.state.hub
+    async with asyncio.timeout(seconds):
+        while len(hub.inboxes) != count:
+            await asyncio.sleep(0.01)
+
+
+async def _update(live, tokens, version: int, **fields: Any) -> None:
+    variables = {"id": gid("Package", 1), "v": version, "input": fields}
+    await live.mutate(UPDATE, variables, token=tokens.write)
+
+
+@TRANSPORTS
+async def test_a_changed_selected_field_is_streamed(
+    catalogue, live, tokens, accept, reader, content_type
+):
+    async with (
+        httpx.AsyncClient(timeout=10) as http,
+        http.stream(
+            "POST", live.http_url, json={"query": WATCH}, headers={"Accept": accept}
+        ) as response,
+    ):
+        assert response.status_code == 200
+        assert response.headers["content-type"] == content_type
+        stream: Reader = reader(response)
+        await _until_inboxes(live, 1)
+        await _update(live, tokens, 1, repoDescription="not selected")  # nothing to send
+        await _update(live, tokens, 2, title="Over HTTP")
+        async with asyncio.timeout(5):
+            payload = await stream.next_payload()
+        assert payload["data"] == {"packageChanged": {"title": "Over HTTP", "repoWatchers": 10}}
+        assert payload["extensions"]["eventId"]
+        await _update(live, tokens, 3, repoWatchers=11)
+        async with asyncio.timeout(5):
+            payload = await stream.next_payload()
+        assert payload["data"]["packageChanged"]["repoWatchers"] == 11
+    # The client hung up: the server's subscription ends and leaves the hub.
+    await _until_inboxes(live, 0)
+
+
+async def test_multipart_starts_with_a_heartbeat(catalogue, live):
+    async with (
+        httpx.AsyncClient(timeout=10) as http,
+        http.stream(
+            "POST", live.http_url, json={"query": WATCH}, headers={"Accept": MULTIPART}
+        ) as response,
+    ):
+        stream = MultipartReader(response)
+        async with asyncio.timeout(5):
+            assert await stream.part() == {}
+
+
+@TRANSPORTS
+async def test_a_refused_subscription_reports_its_error_and_ends(
+    catalogue, live, accept, reader, content_type
+):
+    query = 'subscription { packageChanged(categorySlug: "nope") { title } }'
+    async with (
+        httpx.AsyncClient(timeout=10) as http,
+        http.stream(
+            "POST", live.http_url, json={"query": query}, headers={"Accept": accept}
+        ) as response,
+    ):
+        assert response.status_code == 200
+        stream: Reader = reader(response)
+        async with asyncio.timeout(5):
+            payload = await stream.next_payload()
+            assert payload["data"] is None
+            assert payload["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+            await stream.expect_end()
+    await _until_inboxes(live, 0)
