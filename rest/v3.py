@@ -1,12 +1,13 @@
 """API v3: apiv3's slug-addressed read endpoints, in its `meta`/`objects` envelope.
 
-Only rows with a slug exist for v3 (ids known only by reference are v4-only). Lists
-are in id order; paging and statement counts work as in v4.
+v3 lists every row v4 lists, in id order; a grid or category known only by id is
+addressed by its id where its slug would be (see `v3_resources`). Paging and statement
+counts work as in v4.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,9 +21,11 @@ from rest import related, v3_resources
 from rest.context import RestContext
 from rest.errors import NotFound
 from rest.pagination import PageRequest, page_request, v3_meta
-from rest.queries import count_rows, fetch_page, one_by_key
+from rest.queries import ByKeys, count_rows, fetch_page, is_id, one_by_key
 from rest.responses import ROUTE_METHODS, endpoint
 from rest.urls import v3_path
+
+Keyed = TypeVar("Keyed", models.Grid, models.Category)
 
 
 async def index(api: RestContext, request: Request) -> dict[str, str]:
@@ -83,6 +86,29 @@ async def package_detail(api: RestContext, request: Request) -> dict[str, Any]:
         return (await _packages_json(session, [row]))[0]
 
 
+async def _by_v3_key(
+    session: AsyncSession,
+    key: str,
+    *,
+    by_slug: ByKeys[Keyed],
+    by_id: ByKeys[Keyed],
+) -> Keyed:
+    """The row whose slug is `key`, else the slug-less row whose id is `key` (its v3 key)."""
+    try:
+        return await one_by_key(session, key, by_slug=by_slug)
+    except NotFound:
+        if not is_id(key):
+            raise
+    row = await one_by_key(session, key, by_id=by_id)
+    if row.slug is not None:  # it has a real v3 address: its slug
+        raise NotFound()
+    return row
+
+
+async def _grid_by_key(session: AsyncSession, key: str) -> models.Grid:
+    return await _by_v3_key(session, key, by_slug=batch.grids_by_slug, by_id=batch.grids_by_id)
+
+
 async def _grids_json(session: AsyncSession, rows: list[models.Grid]) -> list[dict[str, Any]]:
     members = await related.packages_by_grid(session, [row.id for row in rows])
     return [
@@ -93,9 +119,7 @@ async def _grids_json(session: AsyncSession, rows: list[models.Grid]) -> list[di
 
 async def grid_list(api: RestContext, request: Request) -> dict[str, Any]:
     page = _page_request(api, request)
-    statement = (
-        select(models.Grid).where(col(models.Grid.slug).is_not(None)).order_by(col(models.Grid.id))
-    )
+    statement = select(models.Grid).order_by(col(models.Grid.id))
     async with api.db.session() as session:
         count = await count_rows(session, statement)
         objects = await _grids_json(session, await fetch_page(session, statement, page, count))
@@ -104,7 +128,7 @@ async def grid_list(api: RestContext, request: Request) -> dict[str, Any]:
 
 async def grid_detail(api: RestContext, request: Request) -> dict[str, Any]:
     async with api.db.session() as session:
-        row = await one_by_key(session, request.path_params["slug"], by_slug=batch.grids_by_slug)
+        row = await _grid_by_key(session, request.path_params["slug"])
         return (await _grids_json(session, [row]))[0]
 
 
@@ -112,7 +136,7 @@ async def grid_packages(api: RestContext, request: Request) -> dict[str, Any]:
     """A grid's packages, paged, with the grid itself beside them."""
     page = _page_request(api, request)
     async with api.db.session() as session:
-        grid = await one_by_key(session, request.path_params["slug"], by_slug=batch.grids_by_slug)
+        grid = await _grid_by_key(session, request.path_params["slug"])
         grid_json = (await _grids_json(session, [grid]))[0]
         link = models.GridPackage
         statement = (
@@ -129,7 +153,7 @@ async def grid_packages(api: RestContext, request: Request) -> dict[str, Any]:
 async def category_list(api: RestContext, request: Request) -> dict[str, Any]:
     page = _page_request(api, request)
     table = models.Category
-    statement = select(table).where(col(table.slug).is_not(None)).order_by(col(table.id))
+    statement = select(table).order_by(col(table.id))
     async with api.db.session() as session:
         count = await count_rows(session, statement)
         rows = await fetch_page(session, statement, page, count)
@@ -139,8 +163,11 @@ async def category_list(api: RestContext, request: Request) -> dict[str, Any]:
 
 async def category_detail(api: RestContext, request: Request) -> dict[str, Any]:
     async with api.db.session() as session:
-        row = await one_by_key(
-            session, request.path_params["slug"], by_slug=batch.categories_by_slug
+        row = await _by_v3_key(
+            session,
+            request.path_params["slug"],
+            by_slug=batch.categories_by_slug,
+            by_id=batch.categories_by_id,
         )
     return v3_resources.category(row)
 

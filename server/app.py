@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await database.create_tables()
         if settings.load_demo_data:
-            await load_demo_data(database)
+            await load_demo_data(database, synthetic_packages=settings.demo_synthetic_packages)
         await hub.start()
         yield
         await hub.stop()

@@ -48,7 +48,7 @@ async def prepare_database(settings: Settings) -> None:
     try:
         await db.create_tables()
         if settings.load_demo_data:
-            await load_demo_data(db)
+            await load_demo_data(db, synthetic_packages=settings.demo_synthetic_packages)
     finally:
         await db.dispose()
 

@@ -1,7 +1,11 @@
-"""The bundled demo catalogue: five real v4 package responses and what they reference.
+"""The bundled demo catalogue: five real v4 package responses and what they reference,
+plus (on first start) a labelled synthetic catalogue beside them.
 
-Grids and categories the seeds only point at are stored as ids marked not fetched;
-category 1 ("App"/"Apps") is the one whose details ship with the project.
+The real records are the seeds and the two categories they belong to (data/SOURCES.md
+says where each fact comes from). Grids the seeds only point at are stored as ids marked
+not fetched: no public source gives their titles. The synthetic rows (ids from
+1,000,000, names starting with `synthetic-`) give filters, search, paging and the
+comparison grid something to show; `DEMO_SYNTHETIC_PACKAGES=0` leaves them out.
 """
 
 from __future__ import annotations
@@ -16,18 +20,26 @@ import models
 from importer.documents import read_document
 from importer.v4 import parse_category, parse_package
 from server.db import Database
+from synthetic import generate, plan_for
 from writes import Actor, open_unit, upsert_category, upsert_package
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SEEDS_DIR = DATA_DIR / "seeds"
+SYNTHETIC_SEED = 0
+"""Fixed, so every demo database holds the same synthetic rows (and README slugs exist)."""
 logger = logging.getLogger("dpgraph.demo")
 
 
 DEMO = Actor("demo", may_edit_locked=True)
 
 
-async def load_demo_data(db: Database) -> int:
-    """Load the demo catalogue into an empty database; the number of packages loaded."""
+async def load_demo_data(db: Database, *, synthetic_packages: int = 0) -> int:
+    """Load the demo catalogue into an empty database; the number of real packages loaded.
+
+    With `synthetic_packages`, a synthetic catalogue of that many packages goes in too,
+    but only when the demo itself was loaded: a database that already had packages (a
+    restart, a real import) is left alone.
+    """
     async with open_unit(db, actor=DEMO) as unit:
         session = unit.session
         await db.lock_for_startup(await session.connection())
@@ -42,4 +54,17 @@ async def load_demo_data(db: Database) -> int:
         for seed in seeds:
             await upsert_package(unit, parse_package(read_document(seed)))
     logger.info("loaded %d demo packages from %s", len(seeds), SEEDS_DIR)
+    if synthetic_packages:
+        await _load_synthetic(db, synthetic_packages)
     return len(seeds)
+
+
+async def _load_synthetic(db: Database, packages: int) -> None:
+    summary = await generate(db, plan_for(packages, SYNTHETIC_SEED))
+    logger.info(
+        "loaded a synthetic catalogue beside the demo: %d packages, %d grids in %.1f s "
+        "(labelled synthetic-; DEMO_SYNTHETIC_PACKAGES=0 turns it off)",
+        summary.inserted["package"],
+        summary.inserted["grid"],
+        summary.seconds,
+    )

@@ -29,6 +29,12 @@ class Settings(BaseSettings):
     load_demo_data: bool = Field(
         default=True, description="Load the bundled seed packages into an empty database."
     )
+    demo_synthetic_packages: int = Field(
+        default=300,
+        ge=0,
+        le=100_000,
+        description="Synthetic packages loaded beside the demo seeds on first start (0: none).",
+    )
     public_base_url: str = Field(
         default="https://djangopackages.org",
         description="Base of the absolute URLs the REST layer writes (no trailing slash).",

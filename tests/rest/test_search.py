@@ -123,9 +123,16 @@ async def test_a_package_item_in_searchv2_shape(demo, api):
     assert isinstance(item["weight"], int)
 
 
-async def test_an_unfetched_category_is_an_empty_string(demo, api):
-    item = (await api.get("/api/v4/search/?q=django-shop")).json()[0]
+async def test_an_unfetched_category_is_an_empty_string(db, api):
+    async with open_unit(db, actor=IMPORTER) as unit:
+        await upsert_package(unit, package_record(1, category_id=9))  # category 9: an id only
+    item = (await api.get("/api/v4/search/?q=package-1")).json()[0]
     assert item["category"] == ""
+
+
+async def test_the_demo_categories_have_their_titles(demo, api):
+    item = (await api.get("/api/v4/search/?q=django-shop")).json()[0]
+    assert item["category"] == "Framework"
 
 
 async def test_a_grid_item_in_searchv2_shape(db, api):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.factories import build_catalogue
+from tests.factories import build_catalogue, package_record
+from writes import IMPORTER, open_unit, upsert_package
 
 PACKAGE_KEYS = [
     "absolute_url",
@@ -43,13 +44,23 @@ async def test_package_detail_in_v3_shape(demo, api):
     assert body["participants"].startswith("bennylope,mgrdcm,")
     assert body["commits_over_52"].count(",") == 51
     assert body["commit_list"].startswith("[0, 0,")
-    # The seeds' grids are known by id only: there is no v3 (slug) address for them.
-    assert body["grids"] == []
+    # The seeds' grids are known by id only: v3 addresses them by id where the slug goes.
+    assert body["grids"] == ["/api/v3/grids/114/", "/api/v3/grids/243/"]
     assert body["created_by"] is None and body["usage_count"] == 0
 
 
-async def test_an_unfetched_category_has_no_v3_link(demo, api):
-    assert (await api.get("/api/v3/packages/django-shop/")).json()["category"] is None
+async def test_a_package_category_is_always_a_v3_link(demo, db, api):
+    """apiv3 wrote `reverse(category_detail, slug)`: a string, never null."""
+    assert (await api.get("/api/v3/packages/django-shop/")).json()["category"] == (
+        "/api/v3/categories/frameworks/"
+    )
+    async with open_unit(db, actor=IMPORTER) as unit:
+        await upsert_package(unit, package_record(1, category_id=9))  # category 9: an id only
+    body = (await api.get("/api/v3/packages/package-1/")).json()
+    assert body["category"] == "/api/v3/categories/9/"
+    category = (await api.get(body["category"])).json()
+    assert (category["slug"], category["title"], category["description"]) == ("9", "", "")
+    assert category["resource_uri"] == "/api/v3/categories/9/"
 
 
 async def test_package_list_and_category_filter(db, api):
@@ -109,11 +120,30 @@ async def test_grid_packages_pages_the_members_beside_the_grid(db, api):
     assert list(body["objects"][0]) == PACKAGE_KEYS
 
 
-async def test_rows_without_a_slug_are_not_in_v3_lists(demo, api):
-    """The demo's grids and category 2 are known by id only; v3 has no address for them."""
-    assert (await api.get("/api/v3/grids/")).json()["meta"]["total_count"] == 0
+async def test_v3_lists_the_grids_v4_lists(demo, api):
+    """Grids known by id only are listed too, with a string slug (their id), never null."""
+    v4 = (await api.get("/api/v4/grids/?limit=100")).json()
+    v3 = (await api.get("/api/v3/grids/?limit=100")).json()
+    assert v3["meta"]["total_count"] == v4["count"] == 8
+    assert sorted(g["slug"] for g in v3["objects"]) == sorted(str(g["id"]) for g in v4["results"])
+    for grid in v3["objects"]:
+        assert all(isinstance(grid[key], str) for key in ("slug", "title", "description"))
     categories = (await api.get("/api/v3/categories/")).json()
-    assert [c["slug"] for c in categories["objects"]] == ["apps"]
+    assert [c["slug"] for c in categories["objects"]] == ["apps", "frameworks"]
+
+
+async def test_a_grid_known_by_id_is_served_at_its_v3_key(demo, api):
+    body = (await api.get("/api/v3/grids/161/")).json()
+    assert body["slug"] == "161" and body["resource_uri"] == "/api/v3/grids/161/"
+    assert body["packages"] == ["/api/v3/packages/django-hstore/"]
+    members = (await api.get("/api/v3/grids/161/packages/")).json()
+    assert [p["slug"] for p in members["objects"]] == ["django-hstore"]
+
+
+async def test_an_id_is_no_v3_key_for_a_row_with_a_slug(db, api):
+    await build_catalogue(db, packages=1, grids=1)
+    assert (await api.get("/api/v3/grids/grid-1/")).status_code == 200
+    assert (await api.get("/api/v3/grids/1/")).status_code == 404
 
 
 async def test_category_detail(demo, api):
@@ -123,7 +153,8 @@ async def test_category_detail(demo, api):
         "modified": None,
         "slug": "apps",
         "title": "App",
-        "description": "",
+        "description": "Small components used to build projects. An app is anything that "
+        "is installed by placing it in settings.INSTALLED_APPS.",
         "resource_uri": "/api/v3/categories/apps/",
         "show_pypi": True,
         "title_plural": "Apps",

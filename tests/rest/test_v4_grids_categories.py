@@ -61,7 +61,8 @@ async def test_category_detail_by_id(demo, api):
         "id": 1,
         "title": "App",
         "slug": "apps",
-        "description": "",
+        "description": "Small components used to build projects. An app is anything that "
+        "is installed by placing it in settings.INSTALLED_APPS.",
         "title_plural": "Apps",
         "show_pypi": True,
         "created": None,
@@ -77,6 +78,17 @@ async def test_category_detail_by_id(demo, api):
         "created",
         "modified",
     ]
+
+
+async def test_the_demo_ships_category_2(demo, api):
+    """The seeds' other category: its record ships in data/demo_categories.json."""
+    body = (await api.get("/api/v4/categories/2/")).json()
+    assert (body["title"], body["slug"], body["title_plural"]) == (
+        "Framework",
+        "frameworks",
+        "Frameworks",
+    )
+    assert body["description"].startswith("Large efforts that combine many python modules")
 
 
 async def test_category_is_found_by_id_only(demo, api):

@@ -32,3 +32,10 @@ def test_environment_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = Settings(_env_file=None)
     assert settings.port == 9001
     assert settings.public_base_url == "https://mirror.example"
+
+
+@pytest.mark.parametrize("bad", ["-1", "many"])
+def test_demo_synthetic_packages_must_be_a_count(monkeypatch: pytest.MonkeyPatch, bad: str) -> None:
+    monkeypatch.setenv("DEMO_SYNTHETIC_PACKAGES", bad)
+    with pytest.raises(ValidationError, match="demo_synthetic_packages"):
+        Settings(_env_file=None)

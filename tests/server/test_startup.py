@@ -32,10 +32,31 @@ def test_fresh_start_on_embedded_sqlite(tmp_path: Path) -> None:
     assert "Traceback" not in server.output, server.output
 
 
+COUNTS = (
+    "{ packages { totalCount } real: packages(filter: { categoryIds: [1, 2] }) { totalCount } "
+    'synthetic: packages(filter: { search: "synthetic-" }) { totalCount } }'
+)
+
+
+def _counts(url: str) -> dict[str, int]:
+    data = httpx.post(f"{url}/graphql", json={"query": COUNTS}, timeout=5).json()["data"]
+    return {name: value["totalCount"] for name, value in data.items()}
+
+
 def test_restart_keeps_data_and_does_not_reload_demo(tmp_path: Path) -> None:
-    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}"}
-    count = "{ packages { totalCount } }"
+    env = {
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}",
+        "DEMO_SYNTHETIC_PACKAGES": "20",
+    }
     for _ in range(2):
         with running_server(tmp_path, env) as server:
-            response = httpx.post(f"{server.url}/graphql", json={"query": count}, timeout=5)
-            assert response.json()["data"]["packages"]["totalCount"] == 5
+            assert _counts(server.url) == {"packages": 25, "real": 5, "synthetic": 20}
+
+
+def test_the_synthetic_catalogue_can_be_turned_off(tmp_path: Path) -> None:
+    env = {
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}",
+        "DEMO_SYNTHETIC_PACKAGES": "0",
+    }
+    with running_server(tmp_path, env) as server:
+        assert _counts(server.url) == {"packages": 5, "real": 5, "synthetic": 0}
