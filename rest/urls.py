@@ -1,6 +1,6 @@
 """Every address the REST layer writes: v4 absolute URLs, v3 paths and site pages.
 
-v4 (DRF) links are absolute, built on `settings.public_base_url`; v3 and the site's
+v4 (DRF) links are absolute, on `PUBLIC_BASE_URL` or the answering server; v3 and the site's
 `absolute_url` values are paths, as Django's `reverse()` gave them.
 """
 

@@ -25,11 +25,13 @@ from rest.pagination import page_request, v4_page
 from rest.queries import count_rows, fetch_page, one_by_key
 from rest.responses import ROUTE_METHODS, endpoint
 from rest.search import search_catalogue
+from rest.urls import Urls
 
 
 async def index(api: RestContext, request: Request) -> dict[str, str]:
     """DefaultRouter's API root, in its registration order."""
-    return {name: api.urls.v4(name) for name in ("packages", "search", "grids", "categories")}
+    urls = api.urls(request)
+    return {name: urls.v4(name) for name in ("packages", "search", "grids", "categories")}
 
 
 async def _newest_first(
@@ -46,7 +48,7 @@ async def _newest_first(
         rows = await fetch_page(session, statement, page, count)
         results = await to_json(session, rows)
     return v4_page(
-        urls=api.urls,
+        urls=api.urls(request),
         path=request.url.path,
         params=request.query_params,
         page=page,
@@ -56,22 +58,23 @@ async def _newest_first(
 
 
 async def _packages_json(
-    api: RestContext, session: AsyncSession, rows: list[models.Package]
+    urls: Urls, session: AsyncSession, rows: list[models.Package]
 ) -> list[dict[str, Any]]:
     ids = [row.id for row in rows]
     grids = await related.grids_by_package(session, ids)
     logins = await related.logins_by_package(session, ids)
     return [
         serializers.package(
-            row, grids=grids.get(row.id, []), logins=logins.get(row.id, []), urls=api.urls
+            row, grids=grids.get(row.id, []), logins=logins.get(row.id, []), urls=urls
         )
         for row in rows
     ]
 
 
 async def package_list(api: RestContext, request: Request) -> dict[str, Any]:
+    urls = api.urls(request)
     return await _newest_first(
-        api, request, models.Package, lambda session, rows: _packages_json(api, session, rows)
+        api, request, models.Package, lambda session, rows: _packages_json(urls, session, rows)
     )
 
 
@@ -83,24 +86,23 @@ async def package_detail(api: RestContext, request: Request) -> dict[str, Any]:
             by_id=batch.packages_by_id,
             by_slug=batch.packages_by_slug,
         )
-        return (await _packages_json(api, session, [row]))[0]
+        return (await _packages_json(api.urls(request), session, [row]))[0]
 
 
 async def _grids_json(
-    api: RestContext, session: AsyncSession, rows: list[models.Grid]
+    urls: Urls, session: AsyncSession, rows: list[models.Grid]
 ) -> list[dict[str, Any]]:
     members = await related.packages_by_grid(session, [row.id for row in rows])
     return [
-        serializers.grid(
-            row, package_ids=[ref.id for ref in members.get(row.id, [])], urls=api.urls
-        )
+        serializers.grid(row, package_ids=[ref.id for ref in members.get(row.id, [])], urls=urls)
         for row in rows
     ]
 
 
 async def grid_list(api: RestContext, request: Request) -> dict[str, Any]:
+    urls = api.urls(request)
     return await _newest_first(
-        api, request, models.Grid, lambda session, rows: _grids_json(api, session, rows)
+        api, request, models.Grid, lambda session, rows: _grids_json(urls, session, rows)
     )
 
 
@@ -112,7 +114,7 @@ async def grid_detail(api: RestContext, request: Request) -> dict[str, Any]:
             by_id=batch.grids_by_id,
             by_slug=batch.grids_by_slug,
         )
-        return (await _grids_json(api, session, [row]))[0]
+        return (await _grids_json(api.urls(request), session, [row]))[0]
 
 
 async def _categories_json(

@@ -6,6 +6,7 @@ No other module reads the environment: build a `Settings` and pass it on.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,9 +36,10 @@ class Settings(BaseSettings):
         le=100_000,
         description="Synthetic packages loaded beside the demo seeds on first start (0: none).",
     )
-    public_base_url: str = Field(
-        default="https://djangopackages.org",
-        description="Base of the absolute URLs the REST layer writes (no trailing slash).",
+    public_base_url: str | None = Field(
+        default=None,
+        description="Base of the absolute URLs the REST layer writes (no trailing slash). "
+        "Unset: the scheme and host of each request.",
     )
     graphiql: bool = True
     cors_allow_origins: list[str] = Field(default_factory=lambda: ["*"])
@@ -89,7 +91,18 @@ class Settings(BaseSettings):
 
     @field_validator("public_base_url")
     @classmethod
-    def _no_trailing_slash(cls, value: str) -> str:
+    def _public_base(cls, value: str | None) -> str | None:
+        """An absolute http(s) base, or None; links append paths, so no trailing slash."""
+        if not value:
+            return None
+        parsed = urlsplit(value)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ValueError(
+                f"PUBLIC_BASE_URL {value!r} must be an absolute http(s) URL, "
+                "e.g. https://api.example.org"
+            )
+        if parsed.query or parsed.fragment:
+            raise ValueError(f"PUBLIC_BASE_URL {value!r} must not have a query or fragment")
         return value.rstrip("/")
 
     @property
