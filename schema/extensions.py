@@ -51,6 +51,8 @@ def _code_for(error: GraphQLError) -> str:
         return "BAD_USER_INPUT"
     if error.message.startswith("Syntax Error"):
         return "GRAPHQL_PARSE_FAILED"
+    if error.message.startswith("Variable '$"):  # a variable's value does not fit its type
+        return "BAD_USER_INPUT"
     if error.path is None:
         return "GRAPHQL_VALIDATION_FAILED"
     return "INTERNAL_SERVER_ERROR"

@@ -7,28 +7,48 @@ from typing import Any
 
 import orjson
 import strawberry
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import (
     GRAPHQL_SSE_PROTOCOL,
     GRAPHQL_TRANSPORT_WS_PROTOCOL,
     GRAPHQL_WS_PROTOCOL,
     MULTIPART_SUBSCRIPTION_PROTOCOL,
 )
+from strawberry.types.graphql import OperationType
 
 from events import EventHub
 from schema.context import Context
 from server.db import Database
 from server.graphiql import graphiql_page
+from server.http_protocol import (
+    BAD_REQUEST,
+    GRAPHQL_RESPONSE_JSON,
+    JSON,
+    METHOD_NOT_ALLOWED,
+    OPERATION_RESOLUTION_FAILURE,
+    RequestError,
+    failed_before_execution,
+    request_error_response,
+    response_media_type,
+)
 from server.limits import ConnectionLimiter, MemoryLimiter
 from server.settings import Settings
 from server.websockets import PingingTransportWSHandler, TextFrameWebSocketAdapter
 
 TOO_MANY_CONNECTIONS = 4429
+SUBSCRIPTION_NEEDS_A_STREAM = (
+    "subscriptions are not allowed over a plain request: subscribe over a WebSocket "
+    "(graphql-transport-ws), or with Accept: text/event-stream (SSE) or "
+    "multipart/mixed;subscriptionSpec=1.0"
+)
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -68,8 +88,14 @@ class GraphQLApp(GraphQL[Context, None]):
         self.limiter = limiter or MemoryLimiter(settings.max_connections_per_client)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "websocket":
-            await super().__call__(scope, receive, send)
+        if scope["type"] == "http":
+            request = Request(scope, receive)
+            try:
+                response = await self.run(request)
+            except HTTPException as error:
+                media_type = response_media_type(request.headers.get("accept"))
+                response = request_error_response(error, media_type)
+            await response(scope, receive, send)
             return
         client = (scope.get("client") or ("unknown", 0))[0]
         if not await self.limiter.acquire(client):
@@ -95,6 +121,57 @@ class GraphQLApp(GraphQL[Context, None]):
         return Context.create(
             db=self.db, settings=self.settings, request=request, response=response, hub=self.hub
         )
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        sub_response.media_type = response_media_type(request.headers.get("accept"))
+        return sub_response
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        """The negotiated media type; no `data` entry when execution never began (400
+        under application/graphql-response+json)."""
+        media_type = sub_response.media_type or JSON
+        status = sub_response.status_code or 200
+        if isinstance(response_data, dict) and failed_before_execution(response_data):
+            response_data = {k: v for k, v in response_data.items() if k != "data"}  # type: ignore[assignment]
+            if media_type == GRAPHQL_RESPONSE_JSON and not sub_response.status_code:
+                status = 400
+        response = Response(self.encode_json(response_data), status, media_type=media_type)
+        response.headers.raw.extend(sub_response.headers.raw)
+        response.background = sub_response.background
+        return response
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> Any:
+        """Strawberry's refusals, each with its own status and code."""
+        try:
+            return await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        except HTTPException as error:
+            cause = error.__cause__
+            if isinstance(cause, CannotGetOperationTypeError):
+                raise RequestError(400, error.reason, OPERATION_RESOLUTION_FAILURE) from cause
+            if isinstance(cause, InvalidOperationTypeError):
+                if cause.operation_type is OperationType.SUBSCRIPTION:
+                    raise RequestError(400, SUBSCRIPTION_NEEDS_A_STREAM, BAD_REQUEST) from cause
+                if request_adapter.method == "GET":
+                    reason = f"{error.reason}: send it as a POST"
+                    raise RequestError(
+                        405, reason, METHOD_NOT_ALLOWED, {"Allow": "POST"}
+                    ) from cause
+            raise
 
     async def on_ws_connect(self, context: Context) -> Any:
         """A token in `connection_init` must be valid (close 4403 otherwise); none is fine."""
