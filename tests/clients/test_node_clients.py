@@ -275,6 +275,10 @@ async def test_apollo_client_queries_errors_and_mutations(
 
     mutation = steps["mutation"]
     assert "refused" not in mutation, mutation
+    # Refused before GraphQL runs: still a GraphQL error with a code, which Apollo can read.
+    over_get = steps["mutation-over-get"]["refused"]
+    assert over_get["kind"] == "CombinedGraphQLErrors", over_get
+    assert _codes(over_get["errors"]) == ["METHOD_NOT_ALLOWED"]
     assert mutation["result"]["data"]["updatePackage"] == {
         "__typename": "Package",
         "id": gid("Package", 3),

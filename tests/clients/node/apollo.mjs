@@ -10,9 +10,9 @@ import {
 } from '@apollo/client';
 import { HTTP_URL, TOKEN, describe, main, report } from './lib.mjs';
 
-function client(headers = {}) {
+function client(headers = {}, fetchOptions = {}) {
   return new ApolloClient({
-    link: new HttpLink({ uri: HTTP_URL, headers }),
+    link: new HttpLink({ uri: HTTP_URL, headers, fetchOptions }),
     cache: new InMemoryCache(),
   });
 }
@@ -78,4 +78,8 @@ await main(async () => {
   report('mutation-without-token', await attempt(() => anonymous.mutate({ mutation: UPDATE, variables })));
   const editor = client({ authorization: `Bearer ${TOKEN}` });
   report('mutation', await attempt(() => editor.mutate({ mutation: UPDATE, variables })));
+  // A request the server refuses before GraphQL runs (a mutation over GET): Apollo must
+  // still be handed a GraphQL error with its code, not a body it cannot parse.
+  const overGet = client({ authorization: `Bearer ${TOKEN}` }, { method: 'GET' });
+  report('mutation-over-get', await attempt(() => overGet.mutate({ mutation: UPDATE, variables })));
 });

@@ -109,7 +109,11 @@ await main(async () => {
   report('changed', await watchedInbox.next('the change the mutation made'));
 
   report('ready-for-restart', { lastEventId: watch.variables.after });
-  const resumed = await watchedInbox.next('the first answer after resubscribing', 15_000);
+  const resumed = await watchedInbox.next(
+    `an answer to the resubscribe with lastEventId ${watch.variables.after} after the restart ` +
+      '(the missed change, or EVENTS_EXPIRED): nothing came',
+    10_000,
+  );
   report('resumed', { ...resumed, connections, closes });
 
   let following = watched;
