@@ -11,20 +11,17 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from schema.documents import CachedDocuments
 from schema.extensions import FreshLoaders, SafeErrors
+from schema.limits import Limits
 from schema.mutations import Mutation
 from schema.query import Query
 from schema.subscriptions import Subscription, changed_only
 from schema.subscriptions.shared_results import SharedResultsExecutionContext
-
-MAX_QUERY_DEPTH = 12
-MAX_ALIASES = 30
-MAX_TOKENS = 5000
 
 
 class Schema(strawberry.Schema):
@@ -75,9 +72,8 @@ def build_schema() -> strawberry.Schema:
         execution_context_class=SharedResultsExecutionContext,
         extensions=[
             FreshLoaders,
-            lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
-            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            Limits,
+            CachedDocuments,
             SafeErrors,
         ],
     )

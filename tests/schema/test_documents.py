@@ -1,0 +1,76 @@
+"""Each distinct document is parsed and validated once; answers stay the same."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import strawberry.schema.schema as strawberry_schema
+from graphql import parse
+
+from schema.documents import DOCUMENTS, Checked, DocumentCache
+
+QUERY = '{ package(slug: "django-shop") { title } }'
+
+
+@pytest.fixture
+def calls(monkeypatch) -> dict[str, int]:
+    """Counts strawberry's own parse and validation calls."""
+    counted = {"parse": 0, "validate": 0}
+    real_parse, real_validate = strawberry_schema.parse, strawberry_schema.validate_document
+
+    def counting_parse(*args: Any, **kwargs: Any) -> Any:
+        counted["parse"] += 1
+        return real_parse(*args, **kwargs)
+
+    def counting_validate(*args: Any, **kwargs: Any) -> Any:
+        counted["validate"] += 1
+        return real_validate(*args, **kwargs)
+
+    monkeypatch.setattr(strawberry_schema, "parse", counting_parse)
+    monkeypatch.setattr(strawberry_schema, "validate_document", counting_validate)
+    DOCUMENTS.clear()
+    return counted
+
+
+async def test_a_document_is_parsed_and_validated_once(demo, execute, calls):
+    answers = [await execute(QUERY) for _ in range(3)]
+    assert calls == {"parse": 1, "validate": 1}
+    assert [a.data for a in answers] == [{"package": {"title": "django SHOP"}}] * 3
+    await execute("{ __typename }")
+    assert calls == {"parse": 2, "validate": 2}
+
+
+async def test_an_invalid_document_answers_the_same_from_the_cache(execute, calls):
+    first, second = await execute("{ noSuchField }"), await execute("{ noSuchField }")
+    assert calls == {"parse": 1, "validate": 1}
+    assert [e.formatted for e in first.errors] == [e.formatted for e in second.errors]
+    assert second.errors[0].extensions["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+async def test_limits_hold_on_a_cached_document(execute, calls):
+    deep = "{ packages { nodes { " + "category { packages { nodes { " * 6 + "slug" + " } } }" * 6
+    deep += " } } }"
+    for _ in range(2):
+        answer = await execute(deep)
+        assert answer.errors and "exceeds maximum operation depth" in answer.errors[0].message
+    assert calls["validate"] == 1
+
+
+async def test_a_syntax_error_is_not_cached(execute, calls):
+    for _ in range(2):
+        answer = await execute("{ package(")
+        assert answer.errors[0].extensions["code"] == "GRAPHQL_PARSE_FAILED"
+    assert len(DOCUMENTS) == 0
+
+
+def test_the_cache_is_bounded_least_recently_used_first_out():
+    cache = DocumentCache(capacity=2)
+    entries = {text: Checked(parse(text), ()) for text in ("{ a }", "{ b }", "{ c }")}
+    cache.put("{ a }", entries["{ a }"])
+    cache.put("{ b }", entries["{ b }"])
+    assert cache.get("{ a }") is entries["{ a }"]  # now the most recently used
+    cache.put("{ c }", entries["{ c }"])
+    assert len(cache) == 2
+    assert cache.get("{ b }") is None
+    assert cache.get("{ a }") is entries["{ a }"]
