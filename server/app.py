@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -21,7 +22,9 @@ from server.demo import load_demo_data
 from server.events import make_broker, make_limiter
 from server.graphiql import STATIC_DIR
 from server.graphql_app import GraphQLApp
-from server.settings import Settings
+from server.settings import PROJECT_ROOT, Settings
+
+EXAMPLES_DIR = PROJECT_ROOT / "examples"
 
 
 def create_app(settings: Settings | None = None, *, db: Database | None = None) -> Starlette:
@@ -63,6 +66,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
             WebSocketRoute("/graphql", graphql),
             *rest_routes(database, settings),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+            *_example_routes(settings),
         ],
         middleware=[
             Middleware(
@@ -80,3 +84,13 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.state.graphql = graphql
     app.state.settings = settings
     return app
+
+
+def _example_routes(settings: Settings) -> list[Mount]:
+    """The example frontend (plain files, no build step) at /examples/, when enabled."""
+    if not settings.serve_examples:
+        return []
+    if not EXAMPLES_DIR.is_dir():  # e.g. an image built without it: the API still serves
+        logging.getLogger("dpgraph").warning("SERVE_EXAMPLES is on but %s is missing", EXAMPLES_DIR)
+        return []
+    return [Mount("/examples", StaticFiles(directory=EXAMPLES_DIR, html=True), name="examples")]

@@ -42,6 +42,10 @@ class Settings(BaseSettings):
         "Unset: the scheme and host of each request.",
     )
     graphiql: bool = True
+    serve_examples: bool = Field(
+        default=True,
+        description="Serve the example frontend (examples/) at /examples/.",
+    )
     cors_allow_origins: list[str] = Field(default_factory=lambda: ["*"])
     max_page_size: int = Field(default=100, ge=1)
     sql_echo: bool = False

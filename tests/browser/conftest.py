@@ -1,5 +1,6 @@
 """Browser tests: headless Chromium (Debian's, never a downloaded one) against a real
-uvicorn server in this process, over the test database with the demo catalogue.
+uvicorn server in this process, over the test database, which the server fills with its
+demo catalogue on start as it does on a first run (whatever that catalogue holds).
 
 In-process, so a test can wait on the server's own state (a subscription registered with
 the event hub) before it makes the change it expects to see pushed to the page: a change
@@ -74,15 +75,20 @@ class Site:
 
 @pytest.fixture
 async def site(
-    demo: Database,
+    db: Database,
     tokens: Tokens,  # noqa: F811
     settings: Settings,
 ) -> AsyncIterator[Site]:
     live_settings = settings.model_copy(
         # Pings every second, so the pages' clients answer a few during a test.
-        update={"redis_url": None, "serve_examples": True, "keepalive_seconds": 1.0}
+        update={
+            "redis_url": None,
+            "load_demo_data": True,
+            "serve_examples": True,
+            "keepalive_seconds": 1.0,
+        }
     )
-    live, task = await start_live_server(demo, live_settings)
+    live, task = await start_live_server(db, live_settings)
     try:
         yield Site(live=live, url=live.http_url.removesuffix("/graphql"), token=tokens.write)
     finally:
