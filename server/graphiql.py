@@ -73,7 +73,10 @@ EXAMPLE_QUERIES: tuple[str, ...] = (
     """query CategoryAndParticipant {
   category(slug: "apps") {
     titlePlural
-    packages(first: 5, filter: { isActive: true }) { totalCount nodes { title } }
+    packages(first: 5, orderBy: { field: WATCHERS, direction: DESC }) {
+      totalCount
+      nodes { title repoWatchers }
+    }
   }
   participant(login: "nemesifier") {
     profileUrl
