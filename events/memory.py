@@ -1,9 +1,14 @@
-"""The embedded broker: one process, events numbered in memory, the last N kept for replay."""
+"""The embedded broker: one process, events numbered in memory, the last N kept for replay.
+
+An id is `<run>-<n>`: `run` is drawn when the process starts, so an id handed out before
+a restart is recognised as such (EVENTS_EXPIRED) instead of naming a new, different event.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import secrets
 from collections import deque
 from collections.abc import AsyncIterator, Sequence
 
@@ -13,12 +18,13 @@ from events.model import Event
 
 class MemoryBroker:
     def __init__(self, *, window: int = 10_000) -> None:
+        self.run = secrets.token_hex(4)
         self._numbers = itertools.count(1)
         self._recent: deque[Event] = deque(maxlen=window)
         self._batches: asyncio.Queue[list[Event]] = asyncio.Queue()
 
     async def publish(self, events: Sequence[Event]) -> None:
-        numbered = [event.with_id(str(next(self._numbers))) for event in events]
+        numbered = [event.with_id(f"{self.run}-{next(self._numbers)}") for event in events]
         self._recent.extend(numbered)
         self._batches.put_nowait(numbered)
 
@@ -28,16 +34,19 @@ class MemoryBroker:
             yield await self._batches.get()
 
     async def replay(self, after: str) -> list[Event]:
-        try:
-            number = int(after)
-        except ValueError:
-            raise InvalidEventId(f"{after!r} is not an event id") from None
-        if not self._recent or number > int(self._recent[-1].id):
+        run, _, digits = after.rpartition("-")
+        if not digits.isdigit():
+            raise InvalidEventId(f"{after!r} is not an event id")
+        number = int(digits)
+        if run != self.run or not self._recent or number > _number(self._recent[-1]):
             raise ReplayGap(f"event {after} is unknown here (the server restarted)")
-        oldest = int(self._recent[0].id)
-        if number < oldest - 1:
+        if number < _number(self._recent[0]) - 1:
             raise ReplayGap(f"event {after} is older than the {len(self._recent)} kept")
-        return [event for event in self._recent if int(event.id) > number]
+        return [event for event in self._recent if _number(event) > number]
 
     async def close(self) -> None:
         return None
+
+
+def _number(event: Event) -> int:
+    return int(event.id.rpartition("-")[2])
