@@ -1,0 +1,604 @@
+#!/usr/bin/env python
+"""The benchmark of issue 13: the GraphQL server against a hand-written floor, same rows, same JSON.
+
+    .venv/bin/python benchmarks/run.py [--packages 5000|50000] [--duration 10]
+        [--concurrency 16] [--workloads W1,W2,W3,W4] [--database-url URL]
+
+1. Loads the synthetic catalogue into a PostgreSQL database of its own (created if missing;
+   reused when it already holds exactly --packages synthetic packages), then ANALYZE.
+2. Counts SQL statements and pool checkouts per request of each workload, in-process.
+3. Starts `python -m server` (one uvicorn worker) and benchmarks/floor.py, each pinned to
+   one core, and checks that both answer every workload with the same JSON.
+4. Loads each server in turn with wrk (pinned to another core): a warm-up, then a run
+   bounded in time; requests still in flight at the end are not counted, and the server
+   is left to go idle before the next run.
+5. Prints a Markdown table to paste into the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import difflib
+import json
+import os
+import platform
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `python benchmarks/run.py` puts benchmarks/ first, not the root
+    sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+import orjson  # noqa: E402
+from sqlalchemy import event, text  # noqa: E402
+from sqlalchemy.engine.url import make_url  # noqa: E402
+
+from benchmarks.workloads import WORKLOADS, Workload, choose  # noqa: E402
+
+DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/dpgraph_bench"
+PROTECTED_DATABASES = {"test", "postgres", "template0", "template1"}
+"""`test` belongs to the test suite; the others to PostgreSQL itself."""
+COUNTED_RUNS = 3
+"""In-process runs per workload for the statement counts (the first one warms caches)."""
+TICKS = os.sysconf("SC_CLK_TCK")
+
+WRK_SCRIPT = """
+local f = assert(io.open("%(body)s", "rb"))
+wrk.method = "POST"
+wrk.body = f:read("*a")
+f:close()
+wrk.headers["Content-Type"] = "application/json"
+
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "WRK-RESULT {\\"requests\\": %%d, \\"duration_us\\": %%d, \\"p50_us\\": %%d, "
+    .. "\\"p99_us\\": %%d, \\"status\\": %%d, \\"timeout\\": %%d, \\"connect\\": %%d, "
+    .. "\\"read\\": %%d, \\"write\\": %%d}\\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.status, e.timeout, e.connect, e.read, e.write))
+end
+"""
+"""wrk's Lua: POST the body from a file, print the summary as one JSON line."""
+
+
+@dataclass
+class Counts:
+    """Per request: SQL statements sent, and connections taken from the pool."""
+
+    statements: float
+    checkouts: float
+
+
+@dataclass
+class Result:
+    """One bounded wrk run against one server."""
+
+    requests: int
+    seconds: float
+    p50_ms: float | None
+    p99_ms: float | None
+    errors: int
+    peak_rss_mib: float | None
+    cpu_percent: float
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+# -- the data -------------------------------------------------------------------------------
+
+
+def _settings(url: str) -> Any:
+    from server.settings import Settings
+
+    return Settings(database_url=url, load_demo_data=False, sql_echo=False, _env_file=None)
+
+
+async def ensure_database(url: str) -> None:
+    """Create the benchmark's own database if it is missing (never the test suite's)."""
+    import asyncpg  # type: ignore[import-untyped]
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        raise SystemExit(f"run.py: {url} is not PostgreSQL; the benchmark needs its own database")
+    name = parsed.database or ""
+    if name in PROTECTED_DATABASES:
+        raise SystemExit(f"run.py: refusing to use database {name!r}; pick one of its own")
+    admin = parsed.set(drivername="postgresql", database="postgres")
+    connection = await asyncpg.connect(admin.render_as_string(hide_password=False))
+    try:
+        found = await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if not found:
+            await connection.execute(f'CREATE DATABASE "{name}"')
+            print(f"created database {name}", flush=True)
+    finally:
+        await connection.close()
+
+
+async def load(url: str, packages: int, seed: int) -> dict[str, int]:
+    """The catalogue at the asked size, reused when present; the row count of every table."""
+    from server.db import Database
+    from synthetic import generate, plan_for, synthetic_counts
+    from synthetic.load import TABLES
+
+    db = Database.from_settings(_settings(url))
+    try:
+        await db.create_tables()
+        async with db.engine.connect() as connection:
+            present = await synthetic_counts(connection)
+            total = (await connection.execute(text("SELECT count(*) FROM package"))).scalar_one()
+        if total != present["package"]:
+            raise SystemExit(
+                f"run.py: the database holds {total - present['package']:,} packages that are "
+                "not synthetic; give the benchmark a database of its own (--database-url)"
+            )
+        if present["package"] == packages:
+            print(f"data: reusing {packages:,} synthetic packages", flush=True)
+        else:
+            print(f"data: generating {packages:,} synthetic packages (seed {seed})...", flush=True)
+            summary = await generate(db, plan_for(packages, seed), replace=True)
+            print(f"data: {summary.total:,} rows in {summary.seconds:.1f} s", flush=True)
+        async with db.engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await autocommit.execute(text("ANALYZE"))
+            rows = {}
+            for table in TABLES:
+                count = await connection.execute(text(f"SELECT count(*) FROM {table}"))
+                rows[table] = count.scalar_one()
+        return rows
+    finally:
+        await db.dispose()
+
+
+async def pick(url: str, names: list[str]) -> list[Workload]:
+    from server.db import Database
+
+    db = Database.from_settings(_settings(url))
+    try:
+        async with db.engine.connect() as connection:
+            chosen = await choose(connection)
+    finally:
+        await db.dispose()
+    return [chosen[name] for name in names]
+
+
+# -- statements per request -----------------------------------------------------------------
+
+
+class _CountingFetcher:
+    """Stands in for an asyncpg connection in the floor's handlers and counts their calls."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        self.statements = 0
+
+    async def fetchrow(self, query: str, *args: Any) -> Any:
+        self.statements += 1
+        return await self.connection.fetchrow(query, *args)
+
+    async def fetch(self, query: str, *args: Any) -> list[Any]:
+        self.statements += 1
+        result: list[Any] = await self.connection.fetch(query, *args)
+        return result
+
+
+async def count_statements(url: str, workloads: list[Workload]) -> dict[str, tuple[Counts, Counts]]:
+    """(GraphQL server, floor) statements and pool checkouts per request, counted in-process.
+
+    The GraphQL app runs on an engine with SQLAlchemy's `before_cursor_execute` hook (every
+    statement the loaders send; the hook tests/conftest.py uses) and a pool `checkout` hook
+    (each checkout also costs a pre-ping and the session's BEGIN/ROLLBACK, which the cursor
+    hook does not see). The floor's handlers run on a counting connection: each fetch is
+    one statement, and a request takes at most one connection.
+    """
+    import asyncpg
+
+    from benchmarks.floor import answer, pg_dsn
+    from server.app import create_app
+    from server.db import Database
+
+    db = Database.from_settings(_settings(url))
+    app = create_app(_settings(url), db=db)
+    seen = {"statements": 0, "checkouts": 0}
+
+    def on_statement(*_: Any) -> None:
+        seen["statements"] += 1
+
+    def on_checkout(*_: Any) -> None:
+        seen["checkouts"] += 1
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", on_statement)
+    event.listen(db.engine.sync_engine.pool, "checkout", on_checkout)
+    counts: dict[str, tuple[Counts, Counts]] = {}
+    connection = await asyncpg.connect(pg_dsn(url))
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+            for workload in workloads:
+                ours: list[tuple[int, int]] = []
+                floor: list[int] = []
+                for _ in range(COUNTED_RUNS):
+                    seen.update(statements=0, checkouts=0)
+                    response = await client.post("/graphql", json=workload.body())
+                    response.raise_for_status()
+                    ours.append((seen["statements"], seen["checkouts"]))
+                    fetcher = _CountingFetcher(connection)
+                    await answer(fetcher, workload.name, workload.variables)
+                    floor.append(fetcher.statements)
+                last_statements, last_checkouts = ours[-1]
+                counts[workload.name] = (
+                    Counts(last_statements, last_checkouts),
+                    Counts(floor[-1], 1 if floor[-1] else 0),
+                )
+    finally:
+        await connection.close()
+        await db.dispose()
+    return counts
+
+
+# -- the servers ----------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class Server:
+    """A server process pinned to one core, with its log file."""
+
+    name: str
+    port: int
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/graphql"
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+
+    def reset_peak(self) -> bool:
+        """Start VmHWM over from the current RSS (Linux clear_refs 5), so a run gets its own."""
+        try:
+            Path(f"/proc/{self.process.pid}/clear_refs").write_text("5")
+        except OSError:
+            return False
+        return True
+
+    def peak_rss_mib(self) -> float | None:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return None
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start(name: str, command: list[str], env: dict[str, str], cpu: int, logs: Path) -> Server:
+    port = _free_port()
+    log = logs / f"{name}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            ["taskset", "-c", str(cpu), *command, "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    server = Server(name, port, process, log)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return server
+        time.sleep(0.2)
+    server.stop()
+    raise SystemExit(f"run.py: {name} did not start; its log:\n{log.read_text()[-3000:]}")
+
+
+@contextlib.contextmanager
+def servers(url: str, cpu: int, logs: Path) -> Iterator[tuple[Server, Server]]:
+    """The GraphQL server (`python -m server`, one worker) and the floor, both on `cpu`."""
+    base = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    ours_env = base | {
+        "DATABASE_URL": url,
+        "LOAD_DEMO_DATA": "false",
+        "WORKERS": "1",
+        "HOST": "127.0.0.1",
+        "LOG_LEVEL": "warning",
+        "SQL_ECHO": "false",
+    }
+    floor_env = base | {"FLOOR_DATABASE_URL": url}
+    python = sys.executable
+    started: list[Server] = []
+    try:
+        started.append(start("graphql", [python, "-m", "server"], ours_env, cpu, logs))
+        floor = [python, "-m", "uvicorn", "benchmarks.floor:app", "--host", "127.0.0.1"]
+        floor += ["--workers", "1", "--log-level", "warning"]
+        started.append(start("floor", floor, floor_env, cpu, logs))
+        yield started[0], started[1]
+    finally:
+        for server in started:
+            server.stop()
+
+
+def canonical(content: bytes) -> str:
+    """The parsed JSON written out again, keys in the order they came (field order counts)."""
+    return orjson.dumps(orjson.loads(content), option=orjson.OPT_INDENT_2).decode()
+
+
+def check_same(ours: Server, floor: Server, workloads: list[Workload]) -> None:
+    """Both servers answer every workload with the same JSON, or the run stops with a diff."""
+    with httpx.Client(timeout=120) as client:
+        for workload in workloads:
+            answers = []
+            for server in (ours, floor):
+                response = client.post(server.url, json=workload.body())
+                if response.status_code != 200 or b'"errors"' in response.content[:20]:
+                    raise SystemExit(
+                        f"run.py: {server.name} answered {workload.name} with "
+                        f"{response.status_code}: {response.text[:2000]}"
+                    )
+                answers.append(canonical(response.content))
+            if answers[0] != answers[1]:
+                diff = difflib.unified_diff(
+                    answers[0].splitlines(keepends=True),
+                    answers[1].splitlines(keepends=True),
+                    "graphql",
+                    "floor",
+                )
+                sys.stdout.writelines(list(diff)[:200])
+                raise SystemExit(f"run.py: {workload.name}: the floor's JSON differs (diff above)")
+            print(f"check: {workload.name} same JSON ({len(answers[0]):,} bytes indented)")
+
+
+# -- the load -------------------------------------------------------------------------------
+
+
+def wait_idle(server: Server, limit: float) -> float:
+    """Wait until the server burns no CPU (abandoned requests finish): seconds waited."""
+    started = time.monotonic()
+    last = server.cpu_seconds()
+    quiet = 0
+    while time.monotonic() - started < limit:
+        time.sleep(0.25)
+        now = server.cpu_seconds()
+        quiet = quiet + 1 if now - last < 0.01 else 0
+        last = now
+        if quiet >= 2:
+            break
+    return time.monotonic() - started
+
+
+def wrk(server: Server, script: Path, seconds: int, concurrency: int, cpu: int) -> dict[str, Any]:
+    timeout = seconds + 30  # a slow answer is a latency, never a wrk timeout
+    command = ["taskset", "-c", str(cpu), "wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s"]
+    command += [f"--timeout={timeout}s", "-s", str(script), server.url]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    for line in done.stdout.splitlines():
+        if line.startswith("WRK-RESULT "):
+            result: dict[str, Any] = json.loads(line.removeprefix("WRK-RESULT "))
+            return result
+    raise SystemExit(f"run.py: wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+
+
+def measure(server: Server, script: Path, args: argparse.Namespace) -> Result:
+    """Warm up, go idle, then one bounded run: throughput, latency, peak RSS, CPU."""
+    if args.warmup > 0:
+        wrk(server, script, args.warmup, args.concurrency, args.client_cpu)
+        wait_idle(server, args.drain)
+    server.reset_peak()
+    cpu_before = server.cpu_seconds()
+    started = time.monotonic()
+    raw = wrk(server, script, args.duration, args.concurrency, args.client_cpu)
+    wall = time.monotonic() - started
+    cpu = server.cpu_seconds() - cpu_before
+    peak = server.peak_rss_mib()
+    wait_idle(server, args.drain)
+    seconds = raw["duration_us"] / 1e6
+    measured = raw["requests"] > 0
+    errors = sum(raw[key] for key in ("status", "timeout", "connect", "read", "write"))
+    return Result(
+        requests=raw["requests"],
+        seconds=seconds,
+        p50_ms=raw["p50_us"] / 1000 if measured else None,
+        p99_ms=raw["p99_us"] / 1000 if measured else None,
+        errors=errors,
+        peak_rss_mib=peak,
+        cpu_percent=100 * cpu / wall if wall else 0.0,
+    )
+
+
+# -- the report -----------------------------------------------------------------------------
+
+
+def _cpu_model() -> str:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def _git() -> str:
+    done = subprocess.run(
+        ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True
+    )
+    return done.stdout.strip() or "unknown"
+
+
+def _load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def header(args: argparse.Namespace, rows: dict[str, int], postgres: str, load: str) -> str:
+    command = shlex.join([".venv/bin/python", "benchmarks/run.py", *sys.argv[1:]])
+    lines = [
+        f"date: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
+        f"command: {command}",
+        f"machine: {os.cpu_count()} cores (nproc), {_cpu_model()}, "
+        f"Linux {platform.release()}, Python {platform.python_version()}",
+        f"load average (1, 5, 15 min): {load} at the start, {_load_average()} at the end",
+        f"postgresql: {postgres}",
+        f"git: {_git()}",
+        "rows: " + ", ".join(f"{name} {count:,}" for name, count in rows.items()),
+        f"load: wrk -t1 -c{args.concurrency}, {args.warmup} s warm-up + {args.duration} s "
+        f"per run; servers on core {args.server_cpu}, wrk on core {args.client_cpu}, "
+        "PostgreSQL unpinned",
+    ]
+    return "\n".join(lines)
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.1f}"
+
+
+def table(
+    workloads: list[Workload],
+    results: dict[str, tuple[Result, Result]],
+    counts: dict[str, tuple[Counts, Counts]],
+) -> str:
+    lines = [
+        "| workload | server | req/s | p50 ms | p99 ms | done | errors | peak RSS MiB | CPU % "
+        "| SQL/req | conns/req | ours/floor req/s |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for workload in workloads:
+        ours, floor = results[workload.name]
+        ratio = f"{ours.rate / floor.rate:.3f}" if floor.rate else "-"
+        for label, result, count in (
+            ("graphql", ours, counts[workload.name][0]),
+            ("floor", floor, counts[workload.name][1]),
+        ):
+            rss = "-" if result.peak_rss_mib is None else f"{result.peak_rss_mib:,.0f}"
+            lines.append(
+                f"| {workload.name} | {label} | {result.rate:,.1f} | {_ms(result.p50_ms)} "
+                f"| {_ms(result.p99_ms)} | {result.requests:,} | {result.errors:,} | {rss} "
+                f"| {result.cpu_percent:.0f} | {count.statements:g} | {count.checkouts:g} "
+                f"| {ratio if label == 'graphql' else ''} |"
+            )
+    return "\n".join(lines)
+
+
+def write_scripts(workloads: list[Workload], directory: Path) -> dict[str, Path]:
+    scripts = {}
+    for workload in workloads:
+        body = directory / f"{workload.name}.json"
+        body.write_bytes(orjson.dumps(workload.body()))
+        script = directory / f"{workload.name}.lua"
+        script.write_text(WRK_SCRIPT % {"body": body})
+        scripts[workload.name] = script
+    return scripts
+
+
+async def _postgres_version(url: str) -> str:
+    import asyncpg
+
+    from benchmarks.floor import pg_dsn
+
+    connection = await asyncpg.connect(pg_dsn(url))
+    try:
+        version: str = await connection.fetchval("SHOW server_version")
+        return version
+    finally:
+        await connection.close()
+
+
+def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="GraphQL server vs hand-written floor on the same PostgreSQL rows (issue 13)."
+    )
+    parser.add_argument("--packages", type=int, default=5000, help="catalogue size (5000)")
+    parser.add_argument("--seed", type=int, default=0, help="synthetic seed when loading (0)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per run (10)")
+    parser.add_argument("--warmup", type=int, default=2, help="warm-up seconds per run (2)")
+    parser.add_argument("--concurrency", type=int, default=16, help="open connections (16)")
+    parser.add_argument("--workloads", default="W1,W2,W3,W4", help="comma-separated (all)")
+    parser.add_argument("--database-url", default=DEFAULT_URL, help=f"default {DEFAULT_URL}")
+    parser.add_argument("--server-cpu", type=int, default=0, help="core of the servers (0)")
+    parser.add_argument("--client-cpu", type=int, default=1, help="core of wrk (1)")
+    parser.add_argument(
+        "--drain", type=float, default=60, help="most seconds to wait for a server to go idle"
+    )
+    args = parser.parse_args(argv)
+    names = [name.strip().upper() for name in args.workloads.split(",") if name.strip()]
+    unknown = [name for name in names if name not in WORKLOADS]
+    if unknown or not names:
+        parser.error(f"unknown workloads {unknown}; choose among {', '.join(WORKLOADS)}")
+    args.names = names
+    if args.packages < 1 or args.duration <= 0 or args.concurrency < 1:
+        parser.error("--packages, --duration and --concurrency must be positive")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_arguments(argv)
+    for tool in ("wrk", "taskset"):
+        if shutil.which(tool) is None:
+            raise SystemExit(f"run.py: {tool} is missing (Debian: apt-get install wrk util-linux)")
+    url = args.database_url
+    asyncio.run(ensure_database(url))
+    rows = asyncio.run(load(url, args.packages, args.seed))
+    workloads = asyncio.run(pick(url, args.names))
+    for workload in workloads:
+        print(f"{workload.name}: {workload.summary} {workload.variables or ''}", flush=True)
+    started = time.monotonic()
+    load_at_start = _load_average()
+    if float(load_at_start.split()[0]) > 0.5:
+        print(f"warning: load average {load_at_start}: other work shares the cores", flush=True)
+    counts = asyncio.run(count_statements(url, workloads))
+    postgres = asyncio.run(_postgres_version(url))
+    results: dict[str, tuple[Result, Result]] = {}
+    with tempfile.TemporaryDirectory(prefix="dpgraph-bench-") as tmp:
+        scripts = write_scripts(workloads, Path(tmp))
+        with servers(url, args.server_cpu, Path(tmp)) as (ours, floor):
+            check_same(ours, floor, workloads)
+            for workload in workloads:
+                pair = []
+                for server in (ours, floor):
+                    print(f"load: {workload.name} {server.name}...", flush=True)
+                    pair.append(measure(server, scripts[workload.name], args))
+                results[workload.name] = (pair[0], pair[1])
+    print(f"\n(benchmark {time.monotonic() - started:.0f} s, data load excluded)\n")
+    out: IO[str] = sys.stdout
+    out.write(
+        header(args, rows, postgres, load_at_start)
+        + "\n\n"
+        + table(workloads, results, counts)
+        + "\n"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
