@@ -22,6 +22,7 @@ from server.demo import load_demo_data
 from server.events import make_broker, make_limiter
 from server.graphiql import STATIC_DIR
 from server.graphql_app import GraphQLApp
+from server.runtime import tune_garbage_collector
 from server.settings import PROJECT_ROOT, Settings
 
 EXAMPLES_DIR = PROJECT_ROOT / "examples"
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         if settings.load_demo_data:
             await load_demo_data(database, synthetic_packages=settings.demo_synthetic_packages)
         await hub.start()
+        tune_garbage_collector(settings)
         yield
         await hub.stop()
         await graphql.limiter.close()

@@ -64,6 +64,16 @@ class Settings(BaseSettings):
     max_subscriptions_per_connection: int = Field(default=100, ge=1)
     max_connections_per_client: int = Field(default=50, ge=1)
     event_replay_window: int = Field(default=10_000, ge=1)
+    gc_freeze: bool = Field(
+        default=True,
+        description="After start-up, move every object alive then (schema, code, settings) "
+        "out of the cyclic garbage collector's reach, so full collections stay short.",
+    )
+    gc_gen0_threshold: int = Field(
+        default=50_000,
+        ge=100,
+        description="Allocations between young-generation collections (CPython: 700).",
+    )
 
     @field_validator("redis_url")
     @classmethod

@@ -20,6 +20,7 @@ from schema.context import Context
 from server.app import create_app
 from server.db import Database
 from server.demo import load_demo_data
+from server.runtime import DEFAULT_THRESHOLDS
 from server.settings import Settings
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
@@ -36,7 +37,15 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     url = POSTGRES_URL or f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     # Apps built from these settings in tests run no lifespan, so nothing would close a
     # Redis client: tests that need Redis ask for it (tests/subscriptions/test_redis.py).
-    return Settings(database_url=url, load_demo_data=False, redis_url=None, _env_file=None)
+    # The test process keeps CPython's own collector settings (no freeze, default thresholds).
+    return Settings(
+        database_url=url,
+        load_demo_data=False,
+        redis_url=None,
+        gc_freeze=False,
+        gc_gen0_threshold=DEFAULT_THRESHOLDS[0],
+        _env_file=None,
+    )
 
 
 @pytest.fixture(scope="session")
