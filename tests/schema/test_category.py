@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.factories import build_catalogue
+from tests.factories import build_catalogue, package_record
+from writes import IMPORTER, open_unit, upsert_package
 
 
 async def test_category_by_slug_with_packages(demo, execute):
@@ -31,14 +32,24 @@ async def test_category_packages_first(db, execute):
     assert [p["databaseId"] for p in packages["nodes"]] == [1, 2, 3, 4]
 
 
-async def test_categories_list_shows_stub_honestly(demo, execute):
+async def test_the_demo_ships_both_categories_of_its_seeds(demo, execute):
     result = await execute("{ categories { totalCount nodes { databaseId title isFetched } } }")
     assert result.data["categories"] == {
         "totalCount": 2,
         "nodes": [
             {"databaseId": 1, "title": "App", "isFetched": True},
-            {"databaseId": 2, "title": None, "isFetched": False},
+            {"databaseId": 2, "title": "Framework", "isFetched": True},
         ],
+    }
+
+
+async def test_categories_list_shows_stub_honestly(db, execute):
+    async with open_unit(db, actor=IMPORTER) as unit:
+        await upsert_package(unit, package_record(1, category_id=9))  # category 9: an id only
+    result = await execute("{ categories { totalCount nodes { databaseId title isFetched } } }")
+    assert result.data["categories"] == {
+        "totalCount": 1,
+        "nodes": [{"databaseId": 9, "title": None, "isFetched": False}],
     }
 
 

@@ -30,8 +30,8 @@ async def test_the_readme_query_returns_the_seed_values(demo, execute):
     package = result.data["package"]
     assert package["title"] == seed["title"] == "django SHOP"
     assert package["repoWatchers"] == seed["repo_watchers"] == 3310
-    # The seeds only give category 2's URL: the id is kept and the row is honestly unfetched.
-    assert package["category"] == {"databaseId": 2, "title": None, "isFetched": False}
+    # Category 2's record ships with the demo (data/demo_categories.json).
+    assert package["category"] == {"databaseId": 2, "title": "Framework", "isFetched": True}
     assert [grid["databaseId"] for grid in package["grids"]] == [41, 287]
     assert [p["login"] for p in package["participants"]["nodes"]] == seed["participants"][:3]
 
