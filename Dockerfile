@@ -20,7 +20,10 @@ COPY writes ./writes
 COPY domain ./domain
 COPY rest ./rest
 COPY synthetic ./synthetic
+COPY auth ./auth
+COPY events ./events
 COPY data ./data
+COPY examples ./examples
 RUN pip install --no-cache-dir -e . \
     && mkdir -p /app/var && chown dpgraph:dpgraph /app/var
 
