@@ -6,7 +6,7 @@ Not to be confused with the PyPI package called `schema`, which this project nev
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from typing import Any
 
 import strawberry
@@ -15,6 +15,7 @@ from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
+import fastpath
 from schema.documents import CachedDocuments
 from schema.extensions import FreshLoaders, SafeErrors
 from schema.limits import Limits
@@ -37,14 +38,22 @@ class Schema(strawberry.Schema):
     ) -> ExecutionResult:
         """One answer, one result: a subscription needs a stream (WebSocket, SSE, multipart)."""
         allowed = set(allowed_operation_types or DEFAULT_ALLOWED_OPERATION_TYPES)
-        return await super().execute(
-            query,
-            variable_values,
-            context_value,
-            root_value,
-            operation_name,
-            allowed - {OperationType.SUBSCRIPTION},
-            operation_extensions,
+        allowed.discard(OperationType.SUBSCRIPTION)
+
+        def reference() -> Awaitable[ExecutionResult]:
+            return super(Schema, self).execute(
+                query,
+                variable_values,
+                context_value,
+                root_value,
+                operation_name,
+                allowed,
+                operation_extensions,
+            )
+
+        # Supported queries take the compiled path; everything else, Strawberry's executor.
+        return await fastpath.execute(
+            self, query, variable_values, context_value, operation_name, allowed, reference
         )
 
     async def stream(self, *args: Any, **kwargs: Any) -> Any:

@@ -49,6 +49,16 @@ class Settings(BaseSettings):
     cors_allow_origins: list[str] = Field(default_factory=lambda: ["*"])
     max_page_size: int = Field(default=100, ge=1)
     sql_echo: bool = False
+    compiled_execution: bool = Field(
+        default=True,
+        description="Answer supported queries with compiled plans (fastpath/); false: every "
+        "request goes through Strawberry's executor.",
+    )
+    compiled_differential: bool = Field(
+        default=False,
+        description="Testing aid: also run Strawberry's executor for each compiled answer and "
+        "raise AssertionError on any difference. Doubles the work; never in production.",
+    )
     log_level: str = "info"
     redis_url: str | None = Field(
         default=None,

@@ -15,6 +15,8 @@ import pytest
 from sqlalchemy import event, text
 from sqlmodel import SQLModel
 
+from fastpath import RECORDER
+from fastpath.differential import in_shadow
 from schema import build_schema
 from schema.context import Context
 from server.app import create_app
@@ -24,12 +26,24 @@ from server.runtime import DEFAULT_THRESHOLDS
 from server.settings import Settings
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+# DPGRAPH_DIFFERENTIAL=1: every compiled answer is checked against Strawberry's executor.
+DIFFERENTIAL = os.environ.get("DPGRAPH_DIFFERENTIAL", "") not in ("", "0", "false")
 
 
 def pytest_report_header(config: pytest.Config) -> str:
+    checked = "; compiled answers checked against the reference" if DIFFERENTIAL else ""
     if POSTGRES_URL:
-        return f"database: {POSTGRES_URL.split('@')[-1]} (DATABASE_URL)"
-    return "database: SQLite (set DATABASE_URL to also run against PostgreSQL)"
+        return f"database: {POSTGRES_URL.split('@')[-1]} (DATABASE_URL){checked}"
+    return f"database: SQLite (set DATABASE_URL to also run against PostgreSQL){checked}"
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """How many GraphQL answers the compiled path gave, so a silent fallback shows."""
+    if RECORDER.compiled or RECORDER.reference:
+        terminalreporter.write_line(
+            f"compiled path: {RECORDER.compiled} answers; reference executor: "
+            f"{RECORDER.reference}" + (" (each compiled answer checked)" if DIFFERENTIAL else "")
+        )
 
 
 @pytest.fixture(scope="session")
@@ -44,6 +58,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         redis_url=None,
         gc_freeze=False,
         gc_gen0_threshold=DEFAULT_THRESHOLDS[0],
+        compiled_differential=DIFFERENTIAL,
         _env_file=None,
     )
 
@@ -100,7 +115,9 @@ def count_statements(db: Database) -> Any:
         log = StatementLog()
 
         def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-            log.statements.append(statement)
+            # The differential check's reference run is not part of the answer's cost.
+            if not in_shadow():
+                log.statements.append(statement)
 
         event.listen(db.engine.sync_engine, "before_cursor_execute", record)
         try:
@@ -114,6 +131,13 @@ def count_statements(db: Database) -> Any:
 @pytest.fixture(scope="session")
 def graphql_schema() -> Any:
     return build_schema()
+
+
+@pytest.fixture
+def reference_executor(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """For tests of the reference executor's own machinery (a resolver that fails...):
+    the compiled path is off for the test."""
+    monkeypatch.setattr(settings, "compiled_execution", False)
 
 
 @pytest.fixture

@@ -1,0 +1,81 @@
+"""The compiled execution path: supported query documents are answered from a plan built
+once per document (batched Core statements over one connection, plain dicts out);
+everything else, and every request that is not the happy path, goes to Strawberry.
+
+See `execute` for the entry point, `fastpath.record.RECORDER` for which path answered.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+from graphql.execution.values import get_variable_values
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
+
+from fastpath.cache import PLANS, NotCompiled
+from fastpath.differential import compare
+from fastpath.execute import new_env, run_plan
+from fastpath.plan import Abort
+from fastpath.record import RECORDER, Outcome
+
+logger = logging.getLogger("dpgraph.fastpath")
+
+Reference = Callable[[], Awaitable[ExecutionResult]]
+
+
+async def execute(
+    schema: Any,
+    query: str | None,
+    variable_values: dict[str, Any] | None,
+    context: Any,
+    operation_name: str | None,
+    allowed: Iterable[OperationType],
+    reference: Reference,
+) -> ExecutionResult:
+    """The compiled answer when the plan covers the request, else the reference's."""
+    from schema.context import Context
+
+    if (
+        not query
+        or not isinstance(context, Context)
+        or not context.settings.compiled_execution
+        or OperationType.QUERY not in allowed
+    ):
+        return await reference()
+    entry = PLANS.get(schema, query, operation_name)
+    if isinstance(entry, NotCompiled):
+        return await _fallback(query, operation_name, entry.reason, reference)
+    variables = get_variable_values(
+        schema._schema, entry.variable_definitions, variable_values or {}
+    )
+    if isinstance(variables, list):
+        return await _fallback(query, operation_name, "variables", reference)
+    differential = context.settings.compiled_differential
+    db = context.db
+    try:
+        async with db.engine.connect() as conn:
+            data = await run_plan(entry, new_env(conn, db.dialect, variables, schema))
+    except Abort as abort:
+        return await _fallback(query, operation_name, f"aborted: {abort}", reference)
+    except Exception:
+        if differential:
+            raise
+        logger.exception("compiled plan failed; answering with the reference executor")
+        return await _fallback(query, operation_name, "plan failed", reference)
+    RECORDER.record(Outcome(query, operation_name, compiled=True))
+    if differential:
+        await compare(query, data, reference)
+    return ExecutionResult(data=data, errors=None, extensions={})
+
+
+async def _fallback(
+    query: str, operation_name: str | None, reason: str, reference: Reference
+) -> ExecutionResult:
+    RECORDER.record(Outcome(query, operation_name, compiled=False, reason=reason))
+    return await reference()
+
+
+__all__ = ["PLANS", "RECORDER", "execute"]

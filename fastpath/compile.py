@@ -1,0 +1,239 @@
+"""Builds a `Plan` from a validated document: the graphql-core schema gives each field's
+type and arguments, `writers` and `relations` say how each supported field is produced.
+
+Anything else (fragments, directives, mutations, interfaces and unions, introspection
+beyond `__typename`, a field not in the tables) raises `Unsupported`: the document is
+then always executed by Strawberry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    GraphQLObjectType,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    get_named_type,
+)
+from graphql.utilities import get_operation_ast
+from sqlalchemy import ColumnElement
+
+from fastpath.plan import (
+    Arguments,
+    Child,
+    ConnectionPlan,
+    EdgePlan,
+    Inline,
+    ObjectPlan,
+    PageInfoPlan,
+    Plan,
+    Value,
+)
+from fastpath.relations import INLINE, RELATIONS
+from fastpath.writers import SCALARS
+
+
+class Unsupported(Exception):
+    """The document needs the reference executor."""
+
+
+def compile_plan(schema: Any, document: DocumentNode, operation_name: str | None) -> Plan:
+    """`schema` is the Strawberry schema (its graphql-core schema is `schema._schema`)."""
+    if any(not isinstance(d, OperationDefinitionNode) for d in document.definitions):
+        raise Unsupported("fragment definitions")
+    operation = get_operation_ast(document, operation_name)
+    if operation is None or operation.operation is not OperationType.QUERY:
+        raise Unsupported("not a single query operation")
+    if operation.directives:
+        raise Unsupported("operation directives")
+    compiler = _Compiler(schema)
+    root_type = schema._schema.query_type
+    root = compiler.object(root_type, operation.selection_set, [])
+    name = operation.name.value if operation.name else None
+    return Plan(name, tuple(operation.variable_definitions or ()), root)
+
+
+def _fields(selection_set: SelectionSetNode | None) -> list[tuple[str, FieldNode]]:
+    """(response key, node) in order; one node per key, no fragments or directives."""
+    if selection_set is None:
+        raise Unsupported("no selection")
+    fields: list[tuple[str, FieldNode]] = []
+    seen: set[str] = set()
+    for selection in selection_set.selections:
+        if not isinstance(selection, FieldNode):
+            raise Unsupported("fragment")
+        if selection.directives:
+            raise Unsupported("directive")
+        key = selection.alias.value if selection.alias else selection.name.value
+        if key in seen:
+            raise Unsupported("a response key selected twice")
+        seen.add(key)
+        fields.append((key, selection))
+    return fields
+
+
+def _index(columns: list[ColumnElement[Any]], column: ColumnElement[Any]) -> int:
+    for index, known in enumerate(columns):
+        if known is column:
+            return index
+    columns.append(column)
+    return len(columns) - 1
+
+
+class _Compiler:
+    def __init__(self, schema: Any) -> None:
+        self.schema = schema
+
+    def _arguments(self, parent: GraphQLObjectType, node: FieldNode) -> Arguments | None:
+        definition = parent.fields[node.name.value]
+        if not definition.args:
+            return None
+        field = self.schema.get_field_for_type(node.name.value, parent.name)
+        if field is None:
+            raise Unsupported(f"no Strawberry field for {parent.name}.{node.name.value}")
+        return Arguments(definition, node, list(field.arguments))
+
+    def object(
+        self,
+        graphql_type: GraphQLObjectType,
+        selection_set: SelectionSetNode | None,
+        columns: list[ColumnElement[Any]],
+    ) -> ObjectPlan:
+        name = graphql_type.name
+        scalars = SCALARS.get(name, {}) if name != "Query" else {}
+        if name != "Query" and name not in SCALARS:
+            raise Unsupported(f"type {name}")
+        plan = ObjectPlan()
+        for key, node in _fields(selection_set):
+            field_name = node.name.value
+            if field_name == "__typename":
+                plan.entries.append(Value(key, _constant(name)))
+                continue
+            if field_name.startswith("__"):
+                raise Unsupported("introspection")
+            if field_name in scalars:
+                if node.arguments or node.selection_set:
+                    raise Unsupported("arguments on a scalar")
+                wanted, build = scalars[field_name]
+                plan.entries.append(Value(key, build(tuple(_index(columns, c) for c in wanted))))
+                continue
+            definition = graphql_type.fields.get(field_name)
+            if definition is None:
+                raise Unsupported(f"{name}.{field_name}")
+            child_type = get_named_type(definition.type)
+            if (name, field_name) in INLINE:
+                if node.arguments or not isinstance(child_type, GraphQLObjectType):
+                    raise Unsupported("inline object with arguments")
+                plan.entries.append(
+                    Inline(key, self.object(child_type, node.selection_set, columns))
+                )
+                continue
+            relation = RELATIONS.get((name, field_name))
+            if relation is None:
+                raise Unsupported(f"{name}.{field_name}")
+            parent_index = (
+                None if relation.parent_column is None else _index(columns, relation.parent_column)
+            )
+            child_columns: list[ColumnElement[Any]] = []
+            shape: Any
+            if relation.kind == "value":
+                if node.selection_set:
+                    raise Unsupported("selection on a value")
+                shape = None
+            elif not isinstance(child_type, GraphQLObjectType):
+                raise Unsupported(f"{name}.{field_name} is not an object type")
+            elif relation.kind == "page":
+                shape = self.connection(child_type, node.selection_set, child_columns)
+            else:
+                shape = self.object(child_type, node.selection_set, child_columns)
+            plan.entries.append(
+                Child(
+                    key,
+                    relation,
+                    parent_index,
+                    self._arguments(graphql_type, node),
+                    child_columns,
+                    shape,
+                )
+            )
+        return plan
+
+    def connection(
+        self,
+        graphql_type: GraphQLObjectType,
+        selection_set: SelectionSetNode | None,
+        columns: list[ColumnElement[Any]],
+    ) -> ConnectionPlan:
+        entries: list[tuple[str, str, Any]] = []
+        needs_total = needs_cursors = False
+        for key, node in _fields(selection_set):
+            field_name = node.name.value
+            if node.arguments:
+                raise Unsupported("arguments on a connection field")
+            if field_name == "__typename":
+                entries.append((key, "typename", graphql_type.name))
+            elif field_name == "totalCount":
+                needs_total = True
+                entries.append((key, "totalCount", None))
+            elif field_name == "nodes":
+                node_type = get_named_type(graphql_type.fields["nodes"].type)
+                assert isinstance(node_type, GraphQLObjectType)
+                entries.append((key, "nodes", self.object(node_type, node.selection_set, columns)))
+            elif field_name == "edges":
+                edge_type = get_named_type(graphql_type.fields["edges"].type)
+                assert isinstance(edge_type, GraphQLObjectType)
+                edge, cursors = self.edge(edge_type, node.selection_set, columns)
+                needs_cursors = needs_cursors or cursors
+                entries.append((key, "edges", edge))
+            elif field_name == "pageInfo":
+                info, cursors = self.page_info(node.selection_set)
+                needs_cursors = needs_cursors or cursors
+                entries.append((key, "pageInfo", info))
+            else:
+                raise Unsupported(f"{graphql_type.name}.{field_name}")
+        return ConnectionPlan(entries, needs_total, needs_cursors)
+
+    def edge(
+        self,
+        graphql_type: GraphQLObjectType,
+        selection_set: SelectionSetNode | None,
+        columns: list[ColumnElement[Any]],
+    ) -> tuple[EdgePlan, bool]:
+        entries: list[tuple[str, str, Any]] = []
+        cursors = False
+        for key, node in _fields(selection_set):
+            field_name = node.name.value
+            if field_name == "__typename":
+                entries.append((key, "typename", graphql_type.name))
+            elif field_name == "cursor":
+                cursors = True
+                entries.append((key, "cursor", None))
+            elif field_name == "node":
+                node_type = get_named_type(graphql_type.fields["node"].type)
+                assert isinstance(node_type, GraphQLObjectType)
+                entries.append((key, "node", self.object(node_type, node.selection_set, columns)))
+            else:
+                raise Unsupported(f"{graphql_type.name}.{field_name}")
+        return EdgePlan(entries), cursors
+
+    def page_info(self, selection_set: SelectionSetNode | None) -> tuple[PageInfoPlan, bool]:
+        entries: list[tuple[str, str, Any]] = []
+        cursors = False
+        for key, node in _fields(selection_set):
+            field_name = node.name.value
+            if field_name == "__typename":
+                entries.append((key, "typename", "PageInfo"))
+            elif field_name in ("hasNextPage", "hasPreviousPage", "startCursor", "endCursor"):
+                cursors = cursors or field_name.endswith("Cursor")
+                entries.append((key, field_name, None))
+            else:
+                raise Unsupported(f"PageInfo.{field_name}")
+        return PageInfoPlan(entries), cursors
+
+
+def _constant(value: str) -> Any:
+    return lambda row, env: value

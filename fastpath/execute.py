@@ -1,0 +1,190 @@
+"""Runs a plan: one connection, one statement per relation and level, plain dicts out."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from graphql import GraphQLError
+from graphql.execution.values import get_argument_values
+from strawberry.types.arguments import convert_arguments
+
+from fastpath.plan import (
+    Abort,
+    Arguments,
+    Child,
+    ConnectionPlan,
+    EdgePlan,
+    Env,
+    Inline,
+    ObjectPlan,
+    PageInfoPlan,
+    Plan,
+    Row,
+    Value,
+)
+from fastpath.relations import Needs
+from fastpath.sql import PageRows
+from loaders.cursors import InvalidCursor
+
+
+async def run_plan(plan: Plan, env: Env) -> dict[str, Any]:
+    """The `data` of an error-free answer; Abort when the request is not the happy path."""
+    [data] = await _objects([()], plan.root, env)
+    return data
+
+
+def _kwargs(arguments: Arguments | None, env: Env) -> dict[str, Any]:
+    if arguments is None:
+        return {}
+    try:
+        raw = get_argument_values(arguments.definition, arguments.node, env.variables)
+        return convert_arguments(
+            raw,
+            arguments.strawberry_arguments,
+            scalar_registry=env.schema.schema_converter.scalar_registry,
+            config=env.schema.config,
+        )
+    except (GraphQLError, ValueError, TypeError) as error:
+        raise Abort(str(error)) from error
+
+
+async def _objects(rows: Sequence[Row], plan: ObjectPlan, env: Env) -> list[dict[str, Any]]:
+    """One dict per row, keys in selection order; children fetched once for all rows."""
+    entries = plan.entries
+    values = [(e.key, e.get) for e in entries if type(e) is Value]
+    later = [e for e in entries if type(e) is not Value]
+    outs: list[dict[str, Any]] = []
+    if not later:
+        for row in rows:
+            outs.append({key: get(row, env) for key, get in values})
+        return outs
+    for row in rows:
+        out: dict[str, Any] = {}
+        for entry in entries:
+            out[entry.key] = entry.get(row, env) if isinstance(entry, Value) else None
+        outs.append(out)
+    for entry in later:
+        if isinstance(entry, Inline):
+            subs = await _objects(rows, entry.plan, env)
+        else:
+            assert isinstance(entry, Child)
+            keys = [None if entry.parent_index is None else row[entry.parent_index] for row in rows]
+            subs = await _child(entry, keys, env)
+        for out, sub in zip(outs, subs, strict=True):
+            out[entry.key] = sub
+    return outs
+
+
+async def _child(child: Child, keys: list[Hashable], env: Env) -> list[Any]:
+    relation = child.relation
+    present = list(dict.fromkeys(k for k in keys if k is not None or child.parent_index is None))
+    if not present:
+        empty: Any = None if relation.kind == "one" else []
+        return [empty for _ in keys]
+    kwargs = _kwargs(child.arguments, env)
+    shape: Any = child.shape
+    needs = (
+        Needs(shape.needs_total, shape.needs_cursors)
+        if isinstance(shape, ConnectionPlan)
+        else Needs()
+    )
+    try:
+        found = await relation.fetch(env, present, kwargs, child.columns, needs)
+    except (GraphQLError, InvalidCursor) as error:
+        raise Abort(str(error)) from error
+    written: dict[Hashable, Any]
+    if relation.kind == "value":
+        written = found
+    elif relation.kind == "one":
+        hits = [(key, row) for key in present if (row := found.get(key)) is not None]
+        objects = await _objects([row for _, row in hits], shape, env)
+        written = {key: obj for (key, _), obj in zip(hits, objects, strict=True)}
+    elif relation.kind == "list":
+        lists = [found.get(key, []) for key in present]
+        objects = await _objects([row for rows in lists for row in rows], shape, env)
+        written, at = {}, 0
+        for key, rows in zip(present, lists, strict=True):
+            written[key] = objects[at : at + len(rows)]
+            at += len(rows)
+    else:
+        written = await _connections(present, found, shape, env)
+    return [
+        written.get(key) if key is not None or child.parent_index is None else None for key in keys
+    ]
+
+
+async def _connections(
+    keys: list[Hashable], pages: dict[Hashable, PageRows], plan: ConnectionPlan, env: Env
+) -> dict[Hashable, Any]:
+    ordered = [pages[key] for key in keys]
+    rows = [row for page in ordered for row in page.rows]
+    # Each object selection (nodes, edges.node) is written once for every page's rows.
+    written: dict[int, list[dict[str, Any]]] = {}
+    for _, kind, sub in plan.entries:
+        if kind == "nodes":
+            written[id(sub)] = await _objects(rows, sub, env)
+        elif kind == "edges":
+            for _, edge_kind, node_plan in sub.entries:
+                if edge_kind == "node":
+                    written[id(node_plan)] = await _objects(rows, node_plan, env)
+    result: dict[Hashable, Any] = {}
+    at = 0
+    for key, page in zip(keys, ordered, strict=True):
+        size = len(page.rows)
+        out: dict[str, Any] = {}
+        for name, kind, sub in plan.entries:
+            if kind == "typename":
+                out[name] = sub
+            elif kind == "totalCount":
+                out[name] = page.total_count
+            elif kind == "nodes":
+                out[name] = written[id(sub)][at : at + size]
+            elif kind == "edges":
+                out[name] = _edges(sub, page, written, at, size)
+            else:
+                out[name] = _page_info(sub, page)
+        result[key] = out
+        at += size
+    return result
+
+
+def _edges(
+    plan: EdgePlan, page: PageRows, written: dict[int, list[dict[str, Any]]], at: int, size: int
+) -> list[dict[str, Any]]:
+    edges: list[dict[str, Any]] = []
+    for index in range(size):
+        edge: dict[str, Any] = {}
+        for name, kind, sub in plan.entries:
+            if kind == "typename":
+                edge[name] = sub
+            elif kind == "cursor":
+                edge[name] = page.cursors[index]
+            else:
+                edge[name] = written[id(sub)][at + index]
+        edges.append(edge)
+    return edges
+
+
+def _page_info(plan: PageInfoPlan, page: PageRows) -> dict[str, Any]:
+    info: dict[str, Any] = {}
+    for name, kind, sub in plan.entries:
+        if kind == "typename":
+            info[name] = sub
+        elif kind == "hasNextPage":
+            info[name] = page.has_next_page
+        elif kind == "hasPreviousPage":
+            info[name] = page.has_previous_page
+        elif kind == "startCursor":
+            info[name] = page.cursors[0] if page.cursors else None
+        else:
+            info[name] = page.cursors[-1] if page.cursors else None
+    return info
+
+
+def new_env(conn: Any, dialect: str, variables: Any, schema: Any) -> Env:
+    """The clock is read as the reference reads it (`datetime.now(UTC)`), once per request."""
+    return Env(
+        conn=conn, dialect=dialect, now=datetime.now(UTC), variables=variables, schema=schema
+    )

@@ -1,0 +1,108 @@
+"""What a compiled document is made of: per object, getters over a row tuple and the
+child relations to fetch, one batched statement per relation and level."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from graphql import FieldNode, GraphQLField, VariableDefinitionNode
+from sqlalchemy import ColumnElement
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+if TYPE_CHECKING:
+    from fastpath.relations import Relation
+
+Row = Sequence[Any]
+
+
+class Abort(Exception):
+    """The request is not the happy path: the reference executor answers it instead."""
+
+
+@dataclass
+class Env:
+    """One request: its connection, clock and coerced variables."""
+
+    conn: AsyncConnection
+    dialect: str
+    now: datetime
+    variables: Any
+    schema: Any
+
+
+Getter = Callable[[Row, Env], Any]
+
+
+@dataclass(frozen=True)
+class Arguments:
+    """How to turn a field's arguments (literals, variables, defaults) into the
+    resolver's keyword arguments, exactly as Strawberry converts them."""
+
+    definition: GraphQLField
+    node: FieldNode
+    strawberry_arguments: list[Any]
+
+
+@dataclass
+class Value:
+    key: str
+    get: Getter
+
+
+@dataclass
+class Inline:
+    """A child object whose columns are in the parent's row (a join)."""
+
+    key: str
+    plan: ObjectPlan
+
+
+@dataclass
+class Child:
+    """A child fetched by one statement for all parents of a level."""
+
+    key: str
+    relation: Relation
+    parent_index: int | None  # None: the root (one parent, no key)
+    arguments: Arguments | None
+    columns: list[ColumnElement[Any]]
+    shape: ObjectPlan | ConnectionPlan
+
+
+Entry = Value | Inline | Child
+
+
+@dataclass
+class ObjectPlan:
+    entries: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class ConnectionPlan:
+    """`(key, kind, sub-plan)`: kind is typename, totalCount, nodes, edges or pageInfo."""
+
+    entries: list[tuple[str, str, Any]]
+    needs_total: bool
+    needs_cursors: bool
+
+
+@dataclass
+class EdgePlan:
+    entries: list[tuple[str, str, Any]]  # typename, cursor, node
+
+
+@dataclass
+class PageInfoPlan:
+    entries: list[tuple[str, str, Any]]  # typename, hasNextPage, ...
+
+
+@dataclass
+class Plan:
+    """A compiled query operation."""
+
+    operation_name: str | None
+    variable_definitions: tuple[VariableDefinitionNode, ...]
+    root: ObjectPlan

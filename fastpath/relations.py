@@ -1,0 +1,356 @@
+"""The fields that fetch: one batched statement per field and level, for every parent.
+
+Arguments are checked by the reference's own helpers (`schema.arguments`,
+`schema.package_lists`, the inputs' `to_spec`), so a request they refuse raises here
+and the whole request goes to the reference executor for its error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Column, ColumnElement, FromClause, Select, func, select
+
+from fastpath import sql
+from fastpath.plan import Env
+from fastpath.writers import (
+    CATEGORY,
+    ELEMENT,
+    FEATURE,
+    GRID,
+    GRID_PACKAGE,
+    PACKAGE,
+    PACKAGE_PARTICIPANT,
+    PARTICIPANT,
+)
+from loaders import filters
+from loaders.cursors import encode_cursor
+from loaders.orderings import (
+    CATEGORY_ORDERINGS,
+    GRID_ORDERINGS,
+    PARTICIPANT_ORDERINGS,
+    SOURCE_ORDER,
+)
+from loaders.paging import Ordering, Window
+from schema.arguments import one_of_id_or_slug, page_size, page_window
+from schema.package_lists import package_window
+
+Columns = Sequence[ColumnElement[Any]]
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What a connection's selection reads beyond the rows."""
+
+    total: bool = False
+    cursors: bool = False
+
+
+Fetch = Callable[[Env, list[Hashable], dict[str, Any], Columns, Needs], Awaitable[dict[Any, Any]]]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """`kind`: one (object or null), list, page (a connection) or value (a scalar)."""
+
+    kind: str
+    entity: str | None
+    parent_column: Column[Any] | None
+    fetch: Fetch
+
+
+def _finish(
+    pages: dict[Hashable, sql.PageRows], ordering: Ordering, n: int, needs: Needs
+) -> dict[Any, Any]:
+    if needs.cursors:
+        width = len(ordering.columns)
+        for page in pages.values():
+            page.cursors = [
+                encode_cursor(ordering.name, tuple(r[n : n + width])) for r in page.rows
+            ]
+    return pages
+
+
+# ---- look-ups by key -------------------------------------------------------------------
+
+
+def _by_key(table: Any, type_name: str) -> Fetch:
+    async def fetch(
+        env: Env, keys: list[Hashable], kwargs: dict[str, Any], columns: Columns, needs: Needs
+    ) -> dict[Any, Any]:
+        one_of_id_or_slug(kwargs["id"], kwargs["slug"])
+        key, value = ("id", kwargs["id"]) if kwargs["id"] is not None else ("slug", kwargs["slug"])
+        found = await sql.lookup(env.conn, columns, table, table.c[key], [value])
+        return {None: found.get(value)}
+
+    return fetch
+
+
+async def _participant_by_login(
+    env: Env, keys: list[Hashable], kwargs: dict[str, Any], columns: Columns, needs: Needs
+) -> dict[Any, Any]:
+    login = kwargs["login"]
+    found = await sql.lookup(env.conn, columns, PARTICIPANT, PARTICIPANT.c.login, [login])
+    return {None: found.get(login)}
+
+
+async def _category_of_package(
+    env: Env, keys: list[Hashable], kwargs: dict[str, Any], columns: Columns, needs: Needs
+) -> dict[Any, Any]:
+    return await sql.lookup(env.conn, columns, CATEGORY, CATEGORY.c.id, keys)
+
+
+# ---- connections -----------------------------------------------------------------------
+
+
+async def _top_page(
+    env: Env,
+    base: Select[Any],
+    count_base: Select[Any],
+    ordering: Ordering,
+    window: Window,
+    columns: Columns,
+    needs: Needs,
+) -> dict[Any, Any]:
+    pages = await sql.pages(
+        env.conn, columns=columns, base=base, ordering=ordering, window=window, dialect=env.dialect
+    )
+    if needs.total:
+        pages[None].total_count = await sql.count_rows(env.conn, count_base)
+    return _finish(pages, ordering, len(columns), needs)
+
+
+async def _packages(
+    env: Env, keys: list[Hashable], kwargs: dict[str, Any], columns: Columns, needs: Needs
+) -> dict[Any, Any]:
+    _, ordering, window = package_window(
+        kwargs["order_by"], kwargs["first"], kwargs["after"], kwargs["last"], kwargs["before"]
+    )
+    conditions: list[ColumnElement[bool]] = []
+    if kwargs["filter"] is not None:
+        spec = kwargs["filter"].to_spec()
+        conditions = filters.package_conditions(spec, dialect=env.dialect, now=datetime.now(UTC))
+    base = select().select_from(PACKAGE).where(*conditions)
+    count = select(PACKAGE.c.id).where(*conditions)
+    return await _top_page(env, base, count, ordering, window, columns, needs)
+
+
+async def _grids(
+    env: Env, keys: list[Hashable], kwargs: dict[str, Any], columns: Columns, needs: Needs
+) -> dict[Any, Any]:
+    order_by = kwargs["order_by"]
+    ordering = GRID_ORDERINGS[order_by.key if order_by else "ID_ASC"]
+    window = _window(kwargs, ordering)
+    conditions: list[ColumnElement[bool]] = []
+    if kwargs["filter"] is not None:
+        conditions = filters.grid_conditions(kwargs["filter"].to_spec(), dialect=env.dialect)
+    base = select().select_from(GRID).where(*conditions)
+    count = select(GRID.c.id).where(*conditions)
+    return await _top_page(env, base, count, ordering, window, columns, needs)
+
+
+async def _categories(
+    env: Env, keys: list[Hashable], kwargs: dict[str, Any], columns: Columns, needs: Needs
+) -> dict[Any, Any]:
+    ordering = CATEGORY_ORDERINGS["ID_ASC"]
+    window = _window(kwargs, ordering)
+    base = select().select_from(CATEGORY)
+    return await _top_page(env, base, select(CATEGORY.c.id), ordering, window, columns, needs)
+
+
+async def _participants(
+    env: Env, keys: list[Hashable], kwargs: dict[str, Any], columns: Columns, needs: Needs
+) -> dict[Any, Any]:
+    order_by = kwargs["order_by"]
+    ordering = PARTICIPANT_ORDERINGS[order_by.key if order_by else "LOGIN_ASC"]
+    window = _window(kwargs, ordering)
+    conditions: list[ColumnElement[bool]] = []
+    if kwargs["filter"] is not None:
+        conditions = filters.participant_conditions(kwargs["filter"].to_spec())
+    base = select().select_from(PARTICIPANT).where(*conditions)
+    count = select(PARTICIPANT.c.id).where(*conditions)
+    return await _top_page(env, base, count, ordering, window, columns, needs)
+
+
+def _window(kwargs: dict[str, Any], ordering: Ordering) -> Window:
+    return page_window(
+        first=kwargs["first"],
+        after=kwargs["after"],
+        last=kwargs["last"],
+        before=kwargs["before"],
+        ordering=ordering,
+    )
+
+
+async def _participants_of_package(
+    env: Env, keys: list[Hashable], kwargs: dict[str, Any], columns: Columns, needs: Needs
+) -> dict[Any, Any]:
+    window = _window(kwargs, SOURCE_ORDER)
+    source = PARTICIPANT.join(
+        PACKAGE_PARTICIPANT, PACKAGE_PARTICIPANT.c.participant_id == PARTICIPANT.c.id
+    )
+    pages = await sql.pages(
+        env.conn,
+        columns=columns,
+        base=select().select_from(source),
+        ordering=SOURCE_ORDER,
+        window=window,
+        dialect=env.dialect,
+        parent=PACKAGE_PARTICIPANT.c.package_id,
+        parent_ids=keys,
+        with_total=needs.total,
+    )
+    return _finish(pages, SOURCE_ORDER, len(columns), needs)
+
+
+def _nested_packages(source: FromClause, parent: Column[Any]) -> Fetch:
+    """`packages(...)` under a category, grid or participant (`loaders.connections`)."""
+
+    async def fetch(
+        env: Env, keys: list[Hashable], kwargs: dict[str, Any], columns: Columns, needs: Needs
+    ) -> dict[Any, Any]:
+        _, ordering, window = package_window(
+            kwargs["order_by"], kwargs["first"], kwargs["after"], kwargs["last"], kwargs["before"]
+        )
+        base = select().select_from(source)
+        if kwargs["filter"] is not None:
+            spec = kwargs["filter"].to_spec()
+            now = datetime.now(UTC)
+            base = base.where(*filters.package_conditions(spec, dialect=env.dialect, now=now))
+        pages = await sql.pages(
+            env.conn,
+            columns=columns,
+            base=base,
+            ordering=ordering,
+            window=window,
+            dialect=env.dialect,
+            parent=parent,
+            parent_ids=keys,
+            with_total=needs.total,
+        )
+        return _finish(pages, ordering, len(columns), needs)
+
+    return fetch
+
+
+# ---- child lists -----------------------------------------------------------------------
+
+
+def _children(
+    source: FromClause,
+    parent: Column[Any],
+    order_by: Sequence[ColumnElement[Any]],
+    first: Callable[[dict[str, Any]], int | None] = lambda kwargs: None,
+) -> Fetch:
+    async def fetch(
+        env: Env, keys: list[Hashable], kwargs: dict[str, Any], columns: Columns, needs: Needs
+    ) -> dict[Any, Any]:
+        return await sql.child_lists(
+            env.conn,
+            columns=columns,
+            source=source,
+            parent=parent,
+            parent_ids=keys,
+            order_by=order_by,
+            first=first(kwargs),
+            dialect=env.dialect,
+        )
+
+    return fetch
+
+
+async def _package_counts(
+    env: Env, keys: list[Hashable], kwargs: dict[str, Any], columns: Columns, needs: Needs
+) -> dict[Any, Any]:
+    link = PACKAGE_PARTICIPANT.c
+    statement = (
+        select(link.participant_id, func.count())
+        .where(link.participant_id.in_(keys))
+        .group_by(link.participant_id)
+    )
+    counts = {row[0]: row[1] for row in await env.conn.execute(statement)}
+    return {key: counts.get(key, 0) for key in keys}
+
+
+_gp = GRID_PACKAGE.c
+
+RELATIONS: dict[tuple[str, str], Relation] = {
+    ("Query", "package"): Relation("one", "Package", None, _by_key(PACKAGE, "Package")),
+    ("Query", "grid"): Relation("one", "Grid", None, _by_key(GRID, "Grid")),
+    ("Query", "category"): Relation("one", "Category", None, _by_key(CATEGORY, "Category")),
+    ("Query", "participant"): Relation("one", "Participant", None, _participant_by_login),
+    ("Query", "packages"): Relation("page", "Package", None, _packages),
+    ("Query", "grids"): Relation("page", "Grid", None, _grids),
+    ("Query", "categories"): Relation("page", "Category", None, _categories),
+    ("Query", "participants"): Relation("page", "Participant", None, _participants),
+    ("Package", "category"): Relation(
+        "one", "Category", PACKAGE.c.category_id, _category_of_package
+    ),
+    ("Package", "grids"): Relation(
+        "list",
+        "Grid",
+        PACKAGE.c.id,
+        _children(
+            GRID.join(GRID_PACKAGE, _gp.grid_id == GRID.c.id),
+            _gp.package_id,
+            # `position IS NULL` first: NULLs sort last on SQLite and PostgreSQL alike.
+            [_gp.position.is_(None), _gp.position, GRID.c.id],
+        ),
+    ),
+    ("Package", "participants"): Relation(
+        "page", "Participant", PACKAGE.c.id, _participants_of_package
+    ),
+    ("Category", "packages"): Relation(
+        "page", "Package", CATEGORY.c.id, _nested_packages(PACKAGE, PACKAGE.c.category_id)
+    ),
+    ("Grid", "packages"): Relation(
+        "page",
+        "Package",
+        GRID.c.id,
+        _nested_packages(PACKAGE.join(GRID_PACKAGE, _gp.package_id == PACKAGE.c.id), _gp.grid_id),
+    ),
+    ("Participant", "packages"): Relation(
+        "page",
+        "Package",
+        PARTICIPANT.c.id,
+        _nested_packages(
+            PACKAGE.join(PACKAGE_PARTICIPANT, PACKAGE_PARTICIPANT.c.package_id == PACKAGE.c.id),
+            PACKAGE_PARTICIPANT.c.participant_id,
+        ),
+    ),
+    ("Participant", "packageCount"): Relation("value", None, PARTICIPANT.c.id, _package_counts),
+    ("Grid", "features"): Relation(
+        "list", "Feature", GRID.c.id, _children(FEATURE, FEATURE.c.grid_id, [FEATURE.c.id])
+    ),
+    ("Grid", "rows"): Relation(
+        "list",
+        "GridRow",
+        GRID.c.id,
+        _children(
+            GRID_PACKAGE.join(PACKAGE, PACKAGE.c.id == _gp.package_id),
+            _gp.grid_id,
+            [_gp.package_id],
+            lambda kwargs: page_size(kwargs["first"], default=None),
+        ),
+    ),
+    ("GridRow", "elements"): Relation(
+        "list",
+        "Element",
+        GRID_PACKAGE.c.id,
+        _children(
+            ELEMENT.join(FEATURE, FEATURE.c.id == ELEMENT.c.feature_id),
+            ELEMENT.c.grid_package_id,
+            [ELEMENT.c.feature_id],
+        ),
+    ),
+}
+"""(GraphQL type, field) -> how the field is fetched."""
+
+INLINE: dict[tuple[str, str], str] = {
+    ("GridRow", "package"): "Package",
+    ("Element", "feature"): "Feature",
+}
+"""(GraphQL type, field) -> the object type whose columns are joined into the parent row."""

@@ -1,0 +1,50 @@
+"""The GraphQL documents the differential tests replay: the benchmark's workloads, the
+README's and GraphiQL's examples, and every query document written in the test suite."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from graphql import GraphQLSyntaxError, OperationDefinitionNode, OperationType, parse
+
+from server.graphiql import EXAMPLE_QUERIES
+from server.settings import PROJECT_ROOT
+
+TESTS = PROJECT_ROOT / "tests"
+
+
+def _is_query_document(text: str) -> bool:
+    if not text.lstrip().startswith(("{", "query")):
+        return False
+    try:
+        document = parse(text)
+    except GraphQLSyntaxError:
+        return False
+    return all(
+        isinstance(d, OperationDefinitionNode) and d.operation is OperationType.QUERY
+        for d in document.definitions
+    )
+
+
+def suite_documents() -> list[str]:
+    """Every string literal in tests/ (outside tests/fastpath) that is a query document."""
+    found: dict[str, None] = {}
+    for path in sorted(TESTS.rglob("*.py")):
+        if "fastpath" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if _is_query_document(node.value):
+                    found[node.value] = None
+    return list(found)
+
+
+def readme_documents() -> list[str]:
+    text = (PROJECT_ROOT / "README.md").read_text()
+    blocks = re.findall(r"```graphql\n(.*?)```", text, flags=re.S)
+    return [block for block in blocks if _is_query_document(block)]
+
+
+def example_documents() -> list[str]:
+    return [*EXAMPLE_QUERIES, *readme_documents()]

@@ -1,0 +1,60 @@
+"""Both paths answer every document alike, and supported documents take the compiled path.
+
+Each document runs with the differential check on: the compiled answer is compared with
+the reference executor's (data, key order, and no errors), an AssertionError otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from benchmarks.workloads import choose
+from fastpath import PLANS, RECORDER
+from fastpath.plan import Plan
+from tests.fastpath.documents import example_documents, suite_documents
+
+# Documents the compiled path leaves to Strawberry on purpose (unions, interfaces, guarded
+# fields): each must still answer, through the reference.
+REFERENCE_ONLY = ("search(", "node(", "nodes(", "auditLog", "comparison")
+
+
+async def _replay(checked_execute: Any, query: str, **kwargs: Any) -> tuple[Any, bool]:
+    with RECORDER.listening() as outcomes:
+        result = await checked_execute(query, **kwargs)
+    [outcome] = outcomes
+    return result, outcome.compiled
+
+
+async def test_the_workloads_take_the_compiled_path_and_agree(catalogue, checked_execute):
+    async with catalogue.engine.connect() as connection:
+        workloads = await choose(connection)
+    for name, workload in workloads.items():
+        result, compiled = await _replay(
+            checked_execute, workload.query, variables=workload.variables, operation_name=name
+        )
+        assert result.errors is None, (name, result.errors)
+        assert compiled, name
+
+
+@pytest.mark.parametrize("source", ["examples", "suite"])
+async def test_every_document_agrees_and_supported_ones_are_compiled(
+    catalogue, checked_execute, graphql_schema, source
+):
+    documents = example_documents() if source == "examples" else suite_documents()
+    compiled, reference, unsupported = [], [], []
+    for query in documents:
+        result, took_compiled = await _replay(checked_execute, query)
+        entry = PLANS.get(graphql_schema, query, None)
+        if not isinstance(entry, Plan):
+            if entry.reason != "invalid document":
+                unsupported.append(query)
+            assert not took_compiled
+        elif result.errors is None:
+            # A supported document answered without errors: no silent fallback.
+            assert took_compiled, query
+        (compiled if took_compiled else reference).append(query)
+    assert compiled, "no document took the compiled path"
+    for query in unsupported:
+        assert any(marker in query for marker in REFERENCE_ONLY), query
