@@ -56,8 +56,11 @@ async def execute(
     differential = context.settings.compiled_differential
     db = context.db
     try:
-        async with db.engine.connect() as conn:
-            data = await run_plan(entry, new_env(conn, db.dialect, variables, schema))
+        if entry.reads_database:
+            async with db.engine.connect() as conn:
+                data = await run_plan(entry, new_env(conn, db.dialect, variables, schema))
+        else:  # `{ __typename }`: no connection to check out
+            data = await run_plan(entry, new_env(None, db.dialect, variables, schema))
     except Abort as abort:
         return await _fallback(query, operation_name, f"aborted: {abort}", reference)
     except Exception:

@@ -106,3 +106,7 @@ class Plan:
     operation_name: str | None
     variable_definitions: tuple[VariableDefinitionNode, ...]
     root: ObjectPlan
+
+    @property
+    def reads_database(self) -> bool:
+        return any(not isinstance(entry, Value) for entry in self.root.entries)

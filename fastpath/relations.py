@@ -34,7 +34,7 @@ from loaders.orderings import (
     PARTICIPANT_ORDERINGS,
     SOURCE_ORDER,
 )
-from loaders.paging import Ordering, Window
+from loaders.paging import Ordering, SortColumn, Window
 from schema.arguments import one_of_id_or_slug, page_size, page_window
 from schema.package_lists import package_window
 
@@ -202,8 +202,26 @@ async def _participants_of_package(
         parent=PACKAGE_PARTICIPANT.c.package_id,
         parent_ids=keys,
         with_total=needs.total,
+        lateral=_SOURCE_ORDER_LATERAL,
     )
     return _finish(pages, SOURCE_ORDER, len(columns), needs)
+
+
+# The source order on the link table alone (participant.id is the link's participant_id):
+# PostgreSQL walks a package's memberships by its primary key, then joins the participants.
+_SOURCE_ORDER_LATERAL = sql.Lateral(
+    select().select_from(PACKAGE_PARTICIPANT),
+    Ordering(
+        SOURCE_ORDER.name,
+        (
+            SortColumn(PACKAGE_PARTICIPANT.c.position),
+            SortColumn(PACKAGE_PARTICIPANT.c.participant_id),
+        ),
+    ),
+    PARTICIPANT,
+    PARTICIPANT.c.id,
+    PACKAGE_PARTICIPANT.c.participant_id,
+)
 
 
 def _nested_packages(source: FromClause, parent: Column[Any]) -> Fetch:

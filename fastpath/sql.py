@@ -61,6 +61,12 @@ def _sort_columns(ordering: Ordering) -> list[ColumnElement[Any]]:
     return extra
 
 
+def _inline(limit: int) -> Any:
+    """A LIMIT written into the statement: PostgreSQL's generic plan for a prepared
+    statement does not know a parameter's value, and plans a LATERAL page for every row."""
+    return bindparam("page_limit", limit, literal_execute=True)
+
+
 def _parents(ids: Sequence[Hashable]) -> Any:
     """The parents' keys as a one-column table (one array parameter, one statement text)."""
     array = bindparam("parent_ids", list(ids), type_=ARRAY(Integer))
@@ -110,7 +116,7 @@ async def child_lists(
             .select_from(source)
             .where(parent == parents.c.parent_id)
             .order_by(*order_by)
-            .limit(first)
+            .limit(_inline(first))
             .lateral("page")
         )
         statement = (
@@ -171,6 +177,7 @@ async def pages(
     parent: ColumnElement[Any] | None = None,
     parent_ids: Sequence[Hashable] = (),
     with_total: bool = False,
+    lateral: Lateral | None = None,
 ) -> dict[Hashable, PageRows]:
     """One page per parent (or one under None), in one statement: `loaders.paging.fetch_pages`
     over columns. `base` selects nothing yet: its FROM, joins and filters are used."""
@@ -183,7 +190,15 @@ async def pages(
 
     if parent is not None and dialect == "postgresql":
         return await _lateral_pages(
-            conn, columns, base, ordering, window, parent, parent_ids, with_total, after, before
+            conn,
+            columns,
+            lateral or Lateral(base, ordering),
+            window,
+            parent,
+            parent_ids,
+            with_total,
+            after,
+            before,
         )
 
     extra = _sort_columns(ordering)
@@ -258,11 +273,23 @@ async def pages(
     }
 
 
+@dataclass(frozen=True)
+class Lateral:
+    """How PostgreSQL pages children: `base` and `ordering` inside the LATERAL; with
+    `entity`, only the link table is paged there (an index walk on the parent key) and
+    the entity's row is joined by `entity_key == link_key` outside it."""
+
+    base: Select[Any]
+    ordering: Ordering
+    entity: FromClause | None = None
+    entity_key: ColumnElement[Any] | None = None
+    link_key: ColumnElement[Any] | None = None
+
+
 async def _lateral_pages(
     conn: AsyncConnection,
     columns: Sequence[ColumnElement[Any]],
-    base: Select[Any],
-    ordering: Ordering,
+    lateral: Lateral,
     window: Window,
     parent: ColumnElement[Any],
     parent_ids: Sequence[Hashable],
@@ -271,6 +298,7 @@ async def _lateral_pages(
     before: Any,
 ) -> dict[Hashable, PageRows]:
     """PostgreSQL: per parent, an ordered, limited page (and its count) beside it."""
+    base, ordering = lateral.base, lateral.ordering
     parents = _parents(parent_ids)
     expressions: dict[str, Any] = {}
     for index, column in enumerate(ordering.columns):
@@ -284,19 +312,23 @@ async def _lateral_pages(
         conditions.append(_beyond(_components(ordering, expressions.get, before), forward=False))
     order = _order_by(_components(ordering, expressions.get, None), reverse=window.backward)
     sort_labels = [f"s{index}" for index in range(len(ordering.columns))]
+    joined = lateral.entity is not None
+    inside = [lateral.link_key.label("link_key")] if lateral.link_key is not None else []
     page = (
         base.add_columns(
-            *_labelled(columns),
+            *(inside if joined else _labelled(columns)),
             *(expressions[s].label(s) for s in sort_labels),
             func.row_number().over(order_by=order).label("rn"),
         )
         .where(*conditions)
         .order_by(*order)
-        .limit(window.size + 1)
+        .limit(_inline(window.size + 1))
         .lateral("page")
     )
     n = len(columns)
-    wanted = [*(page.c[f"c{i}"] for i in range(n)), *(page.c[s] for s in sort_labels)]
+    inner = [page.c.link_key] if joined else [page.c[f"c{i}"] for i in range(n)]
+    sorts = [page.c[s] for s in sort_labels]
+    source: FromClause
     if with_total:
         total = (
             base.add_columns(func.count().label("total_count"))
@@ -304,11 +336,30 @@ async def _lateral_pages(
             .lateral("total")
         )
         source = parents.join(total, true()).outerjoin(page, true())
-        statement = select(*wanted, parents.c.parent_id, total.c.total_count, page.c.rn)
+        counts = [total.c.total_count]
     else:
         source = parents.join(page, true())
-        statement = select(*wanted, parents.c.parent_id, page.c.rn)
-    statement = statement.select_from(source).order_by(parents.c.parent_id, page.c.rn)
+        counts = []
+    paged = select(*inner, *sorts, parents.c.parent_id, *counts, page.c.rn).select_from(source)
+    if lateral.entity is not None and lateral.entity_key is not None:
+        # Pages first (materialised), then one join for every page's entities: planned
+        # inside the loop, the join would scan the entity table once per parent.
+        pages_cte = paged.cte("pages").prefix_with("MATERIALIZED")
+        joined_on = lateral.entity_key == pages_cte.c.link_key
+        statement = select(
+            *columns,
+            *(pages_cte.c[s] for s in sort_labels),
+            pages_cte.c.parent_id,
+            *([pages_cte.c.total_count] if with_total else []),
+            pages_cte.c.rn,
+        ).select_from(
+            pages_cte.outerjoin(lateral.entity, joined_on)
+            if with_total
+            else pages_cte.join(lateral.entity, joined_on)
+        )
+        statement = statement.order_by(pages_cte.c.parent_id, pages_cte.c.rn)
+    else:
+        statement = paged.order_by(parents.c.parent_id, page.c.rn)
     width = n + len(sort_labels)
     by_parent: dict[Hashable, list[Row]] = defaultdict(list)
     totals: dict[Hashable, int] = {}

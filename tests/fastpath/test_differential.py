@@ -43,7 +43,9 @@ async def test_every_document_agrees_and_supported_ones_are_compiled(
     catalogue, checked_execute, graphql_schema, source
 ):
     documents = example_documents() if source == "examples" else suite_documents()
-    compiled, reference, unsupported = [], [], []
+    compiled: list[str] = []
+    reference: list[str] = []
+    unsupported: list[str] = []
     for query in documents:
         result, took_compiled = await _replay(checked_execute, query)
         entry = PLANS.get(graphql_schema, query, None)

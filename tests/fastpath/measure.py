@@ -1,0 +1,82 @@
+"""Times the workloads in-process, reference vs compiled: `python -m tests.fastpath.measure
+[DATABASE_URL] [REPEATS]` (default: the dpgraph_lead catalogue on local PostgreSQL, 50)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from typing import Any
+
+from benchmarks.workloads import choose
+from schema import build_schema
+from schema.context import Context
+from server.db import Database
+from server.settings import Settings
+
+DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/dpgraph_lead"
+
+
+def _values(data: Any) -> int:
+    """Field values in an answer (leaves and objects), the unit the issue counts."""
+    if isinstance(data, dict):
+        return len(data) + sum(_values(v) for v in data.values() if isinstance(v, dict | list))
+    if isinstance(data, list):
+        return sum(_values(v) for v in data)
+    return 0
+
+
+async def main(url: str, repeats: int) -> None:
+    schema = build_schema()
+    paths = {}
+    for compiled in (False, True):
+        settings = Settings(
+            database_url=url,
+            load_demo_data=False,
+            redis_url=None,
+            compiled_execution=compiled,
+            _env_file=None,
+        )
+        paths["compiled" if compiled else "reference"] = settings
+    db = Database.from_settings(paths["reference"])
+    async with db.engine.connect() as connection:
+        workloads = await choose(connection)
+    print(f"{'':4} {'values':>7} {'reference µs':>13} {'compiled µs':>12} {'speed-up':>9}")
+    for name, workload in workloads.items():
+        timings = {}
+        values = 0
+        for path, settings in paths.items():
+
+            async def once(
+                settings: Settings = settings, workload: Any = workload, name: str = name
+            ) -> Any:
+                context = Context.create(db=db, settings=settings)
+                return await schema.execute(
+                    workload.query,
+                    variable_values=workload.variables,
+                    context_value=context,
+                    operation_name=name,
+                )
+
+            result = await once()  # warm: plan, documents, statement caches
+            assert result.errors is None, result.errors
+            values = _values(result.data)
+            start = time.perf_counter()
+            for _ in range(repeats):
+                await once()
+            timings[path] = (time.perf_counter() - start) / repeats * 1e6
+        ref, fast = timings["reference"], timings["compiled"]
+        print(
+            f"{name:4} {values:7d} {ref:13.0f} {fast:12.0f} {ref / fast:8.1f}x"
+            f"   per value: {ref / max(values, 1):.1f} -> {fast / max(values, 1):.1f} µs"
+        )
+    await db.dispose()
+
+
+if __name__ == "__main__":
+    asyncio.run(
+        main(
+            sys.argv[1] if len(sys.argv) > 1 else DEFAULT_URL,
+            int(sys.argv[2]) if len(sys.argv) > 2 else 50,
+        )
+    )
