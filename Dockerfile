@@ -22,6 +22,7 @@ COPY rest ./rest
 COPY synthetic ./synthetic
 COPY auth ./auth
 COPY events ./events
+COPY fastpath ./fastpath
 COPY data ./data
 COPY examples ./examples
 RUN pip install --no-cache-dir -e . \

@@ -50,7 +50,9 @@ async def test_validation_and_syntax_errors_have_codes(demo, client):
     assert broken.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
 
 
-async def test_unexpected_exceptions_are_masked(demo, execute, monkeypatch, caplog):
+async def test_unexpected_exceptions_are_masked(
+    demo, reference_executor, execute, monkeypatch, caplog
+):
     async def explode(session, keys):
         raise RuntimeError("password=hunter2 in a stack trace")
 
