@@ -32,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from loaders.cursors import decode_cursor
-from loaders.paging import Ordering, Window, _beyond, _components, _order_by
+from loaders.paging import Ordering, Window, window_clauses
 
 Row = Sequence[Any]
 
@@ -212,12 +212,7 @@ async def pages(
     def column_of(name: str) -> Any:
         return inner.c[name]
 
-    conditions: list[ColumnElement[bool]] = []
-    if after is not None:
-        conditions.append(_beyond(_components(ordering, column_of, after), forward=True))
-    if before is not None:
-        conditions.append(_beyond(_components(ordering, column_of, before), forward=False))
-    order = _order_by(_components(ordering, column_of, None), reverse=window.backward)
+    conditions, order = window_clauses(ordering, column_of, after, before, backward=window.backward)
     wanted = [*(inner.c[f"c{i}"] for i in range(n)), *(inner.c[s] for s in sort_labels)]
 
     if parent is None:
@@ -305,12 +300,10 @@ async def _lateral_pages(
         if column.nullable:
             expressions[f"n{index}"] = case((column.expression.is_(None), 1), else_=0)
         expressions[f"s{index}"] = column.expression
-    conditions: list[ColumnElement[bool]] = [parent == parents.c.parent_id]
-    if after is not None:
-        conditions.append(_beyond(_components(ordering, expressions.get, after), forward=True))
-    if before is not None:
-        conditions.append(_beyond(_components(ordering, expressions.get, before), forward=False))
-    order = _order_by(_components(ordering, expressions.get, None), reverse=window.backward)
+    conditions, order = window_clauses(
+        ordering, expressions.get, after, before, backward=window.backward
+    )
+    conditions.insert(0, parent == parents.c.parent_id)
     sort_labels = [f"s{index}" for index in range(len(ordering.columns))]
     joined = lateral.entity is not None
     inside = [lateral.link_key.label("link_key")] if lateral.link_key is not None else []

@@ -108,6 +108,24 @@ def _order_by(parts: list[tuple[Any, bool, Any]], *, reverse: bool) -> list[Any]
     ]
 
 
+def window_clauses(
+    ordering: Ordering,
+    labelled: Callable[[str], Any],
+    after: tuple[Any, ...] | None,
+    before: tuple[Any, ...] | None,
+    *,
+    backward: bool,
+) -> tuple[list[ColumnElement[bool]], list[Any]]:
+    """The keyset conditions (strictly after `after`, before `before`) and the ORDER BY of a
+    page, over the sort expressions `labelled` names (`s0`, `n0`, ...)."""
+    conditions: list[ColumnElement[bool]] = []
+    if after is not None:
+        conditions.append(_beyond(_components(ordering, labelled, after), forward=True))
+    if before is not None:
+        conditions.append(_beyond(_components(ordering, labelled, before), forward=False))
+    return conditions, _order_by(_components(ordering, labelled, None), reverse=backward)
+
+
 async def fetch_pages(
     session: AsyncSession,
     *,
@@ -140,12 +158,7 @@ async def fetch_pages(
     def column_of(name: str) -> Any:
         return inner.c[name]
 
-    conditions: list[ColumnElement[bool]] = []
-    if after is not None:
-        conditions.append(_beyond(_components(ordering, column_of, after), forward=True))
-    if before is not None:
-        conditions.append(_beyond(_components(ordering, column_of, before), forward=False))
-    order = _order_by(_components(ordering, column_of, None), reverse=window.backward)
+    conditions, order = window_clauses(ordering, column_of, after, before, backward=window.backward)
     limit = window.size + 1
     sort_labels = [f"s{index}" for index in range(len(ordering.columns))]
     row_entity = aliased(entity, inner)
