@@ -166,6 +166,27 @@ def _cut(rows: list[Row], window: Window, after: Any, before: Any, total: int | 
     )
 
 
+def _cut_each(
+    by_parent: dict[Hashable, list[Row]],
+    parent_ids: Sequence[Hashable],
+    window: Window,
+    after: Any,
+    before: Any,
+    totals: dict[Hashable, int] | None,
+) -> dict[Hashable, PageRows]:
+    """One page per parent, in the parents' order (a parent with no rows gets an empty one)."""
+    return {
+        key: _cut(
+            by_parent.get(key, []),
+            window,
+            after,
+            before,
+            None if totals is None else totals.get(key, 0),
+        )
+        for key in parent_ids
+    }
+
+
 async def pages(
     conn: AsyncConnection,
     *,
@@ -256,16 +277,7 @@ async def pages(
                 .group_by(counted.c.parent_id)
             )
             totals.update({r[0]: r[1] for r in await conn.execute(count)})
-    return {
-        key: _cut(
-            by_parent.get(key, []),
-            window,
-            after,
-            before,
-            totals.get(key, 0) if with_total else None,
-        )
-        for key in parent_ids
-    }
+    return _cut_each(by_parent, parent_ids, window, after, before, totals if with_total else None)
 
 
 @dataclass(frozen=True)
@@ -362,13 +374,4 @@ async def _lateral_pages(
             totals[key] = row[width + 1]
         if row[-1] is not None:
             by_parent[key].append(row)
-    return {
-        key: _cut(
-            by_parent.get(key, []),
-            window,
-            after,
-            before,
-            totals.get(key, 0) if with_total else None,
-        )
-        for key in parent_ids
-    }
+    return _cut_each(by_parent, parent_ids, window, after, before, totals if with_total else None)
