@@ -43,6 +43,7 @@ async def execute(
         or not isinstance(context, Context)
         or not context.settings.compiled_execution
         or OperationType.QUERY not in allowed
+        or not isinstance(operation_name, str | None)  # the reference refuses it clearly
     ):
         return await reference()
     entry = PLANS.get(schema, query, operation_name)

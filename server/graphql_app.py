@@ -145,6 +145,22 @@ class GraphQLApp(GraphQL[Context, None]):
         response.background = sub_response.background
         return response
 
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """Strawberry checks `query`, `variables` and `extensions`; `operationName` too
+        must be a string or null (an object or a list is no operation's name)."""
+        data = await super().parse_http_body(request)
+        for item in data if isinstance(data, list) else [data]:
+            if not isinstance(item.operation_name, str | None):
+                raise RequestError(
+                    400,
+                    "The GraphQL operation's `operationName` must be a string or null, "
+                    "if provided.",
+                    BAD_REQUEST,
+                )
+        return data
+
     async def execute_single(
         self,
         request: Request,

@@ -60,3 +60,27 @@ async def test_every_document_agrees_and_supported_ones_are_compiled(
     assert compiled, "no document took the compiled path"
     for query in unsupported:
         assert any(marker in query for marker in REFERENCE_ONLY), query
+
+
+async def test_an_operation_name_that_is_not_a_string_is_left_to_the_reference(
+    db, settings, graphql_schema, monkeypatch
+):
+    """Over WebSocket nothing checks the name's type before execution: the plan cache must
+    not be the one to fail on it."""
+    from schema.context import Context
+
+    async def answer() -> Any:
+        context = Context.create(db=db, settings=settings)
+        try:
+            return await graphql_schema.execute(
+                "query A { __typename }", context_value=context, operation_name={"not": "a name"}
+            )
+        except Exception as error:  # the reference's own refusal, whatever it is
+            return type(error)
+
+    compiled_on = await answer()
+    monkeypatch.setattr(settings, "compiled_execution", False)
+    reference = await answer()
+    assert type(compiled_on) is type(reference)
+    if isinstance(reference, type):
+        assert compiled_on is reference and reference is not TypeError

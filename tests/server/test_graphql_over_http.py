@@ -86,6 +86,18 @@ async def test_a_field_error_keeps_data_and_200(demo, client):
             "Unable to parse request body as JSON",
         ),
         ({"json": {"qeury": "{ __typename }"}}, 400, "BAD_REQUEST", "No GraphQL query found"),
+        (
+            {"json": {"query": "{ __typename }", "operationName": {"o": 1}}},
+            400,
+            "BAD_REQUEST",
+            "`operationName` must be a string or null",
+        ),
+        (
+            {"json": {"query": "{ __typename }", "operationName": ["A"]}},
+            400,
+            "BAD_REQUEST",
+            "`operationName` must be a string or null",
+        ),
         ({"json": [{"query": "{ __typename }"}]}, 400, "BAD_REQUEST", "Batching is not enabled"),
         (
             {"json": {"query": "query A { __typename } query B { id }", "operationName": "C"}},
@@ -100,7 +112,15 @@ async def test_a_field_error_keeps_data_and_200(demo, client):
             "subscriptions are not allowed",
         ),
     ],
-    ids=["json", "no-query", "batch", "unknown-operation", "subscription"],
+    ids=[
+        "json",
+        "no-query",
+        "object-operation-name",
+        "list-operation-name",
+        "batch",
+        "unknown-operation",
+        "subscription",
+    ],
 )
 async def test_refused_requests_are_graphql_responses(
     client, accept, request_kwargs, status, code, message
