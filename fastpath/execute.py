@@ -91,7 +91,7 @@ async def _child(child: Child, keys: list[Hashable], env: Env) -> list[Any]:
         else Needs()
     )
     try:
-        found = await relation.fetch(env, present, kwargs, child.columns, needs)
+        found = await relation.fetch(env, present, kwargs, child.columns, needs, child.statements)
     except (GraphQLError, InvalidCursor) as error:
         raise Abort(str(error)) from error
     written: dict[Hashable, Any]

@@ -12,6 +12,8 @@ from graphql import FieldNode, GraphQLField, VariableDefinitionNode
 from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from fastpath.statements import StatementCache
+
 if TYPE_CHECKING:
     from fastpath.relations import Relation
 
@@ -31,6 +33,7 @@ class Env:
     now: datetime
     variables: Any
     schema: Any
+    driver: Any = None  # PostgreSQL: the asyncpg connection under `conn`, once asked for
 
 
 Getter = Callable[[Row, Env], Any]
@@ -70,6 +73,7 @@ class Child:
     arguments: Arguments | None
     columns: list[ColumnElement[Any]]
     shape: ObjectPlan | ConnectionPlan
+    statements: StatementCache = field(default_factory=StatementCache)
 
 
 Entry = Value | Inline | Child

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, FromClause, Select, func, select
+from sqlalchemy import Column, ColumnElement, FromClause, Select, select
 
 from fastpath import sql
 from fastpath.plan import Env
+from fastpath.statements import StatementCache
 from fastpath.writers import (
     CATEGORY,
     ELEMENT,
@@ -49,7 +50,10 @@ class Needs:
     cursors: bool = False
 
 
-Fetch = Callable[[Env, list[Hashable], dict[str, Any], Columns, Needs], Awaitable[dict[Any, Any]]]
+Fetch = Callable[
+    [Env, list[Hashable], dict[str, Any], Columns, Needs, StatementCache],
+    Awaitable[dict[Any, Any]],
+]
 
 
 @dataclass(frozen=True)
@@ -79,28 +83,43 @@ def _finish(
 
 def _by_key(table: Any, type_name: str) -> Fetch:
     async def fetch(
-        env: Env, keys: list[Hashable], kwargs: dict[str, Any], columns: Columns, needs: Needs
+        env: Env,
+        keys: list[Hashable],
+        kwargs: dict[str, Any],
+        columns: Columns,
+        needs: Needs,
+        cache: StatementCache,
     ) -> dict[Any, Any]:
         one_of_id_or_slug(kwargs["id"], kwargs["slug"])
         key, value = ("id", kwargs["id"]) if kwargs["id"] is not None else ("slug", kwargs["slug"])
-        found = await sql.lookup(env.conn, columns, table, table.c[key], [value])
+        found = await sql.lookup(env, cache, columns, table, table.c[key], [value])
         return {None: found.get(value)}
 
     return fetch
 
 
 async def _participant_by_login(
-    env: Env, keys: list[Hashable], kwargs: dict[str, Any], columns: Columns, needs: Needs
+    env: Env,
+    keys: list[Hashable],
+    kwargs: dict[str, Any],
+    columns: Columns,
+    needs: Needs,
+    cache: StatementCache,
 ) -> dict[Any, Any]:
     login = kwargs["login"]
-    found = await sql.lookup(env.conn, columns, PARTICIPANT, PARTICIPANT.c.login, [login])
+    found = await sql.lookup(env, cache, columns, PARTICIPANT, PARTICIPANT.c.login, [login])
     return {None: found.get(login)}
 
 
 async def _category_of_package(
-    env: Env, keys: list[Hashable], kwargs: dict[str, Any], columns: Columns, needs: Needs
+    env: Env,
+    keys: list[Hashable],
+    kwargs: dict[str, Any],
+    columns: Columns,
+    needs: Needs,
+    cache: StatementCache,
 ) -> dict[Any, Any]:
-    return await sql.lookup(env.conn, columns, CATEGORY, CATEGORY.c.id, keys)
+    return await sql.lookup(env, cache, columns, CATEGORY, CATEGORY.c.id, keys)
 
 
 # ---- connections -----------------------------------------------------------------------
@@ -108,71 +127,113 @@ async def _category_of_package(
 
 async def _top_page(
     env: Env,
-    base: Select[Any],
-    count_base: Select[Any],
+    cache: StatementCache,
+    table: Any,
+    conditions: Callable[[], list[ColumnElement[bool]]] | None,
     ordering: Ordering,
     window: Window,
     columns: Columns,
     needs: Needs,
 ) -> dict[Any, Any]:
+    """A top-level connection; `conditions` (a filter's, with request values) or None."""
+    where = conditions or list
+
+    def base() -> Select[Any]:
+        return select().select_from(table).where(*where())
+
+    def count_base() -> Select[Any]:
+        return select(table.c.id).where(*where())
+
+    cacheable = conditions is None
     pages = await sql.pages(
-        env.conn, columns=columns, base=base, ordering=ordering, window=window, dialect=env.dialect
+        env,
+        cache,
+        columns=columns,
+        base=base,
+        ordering=ordering,
+        window=window,
+        cacheable=cacheable,
     )
     if needs.total:
-        pages[None].total_count = await sql.count_rows(env.conn, count_base)
+        pages[None].total_count = await sql.count_rows(env, cache, count_base, cacheable)
     return _finish(pages, ordering, len(columns), needs)
 
 
 async def _packages(
-    env: Env, keys: list[Hashable], kwargs: dict[str, Any], columns: Columns, needs: Needs
+    env: Env,
+    keys: list[Hashable],
+    kwargs: dict[str, Any],
+    columns: Columns,
+    needs: Needs,
+    cache: StatementCache,
 ) -> dict[Any, Any]:
     _, ordering, window = package_window(
         kwargs["order_by"], kwargs["first"], kwargs["after"], kwargs["last"], kwargs["before"]
     )
-    conditions: list[ColumnElement[bool]] = []
+    conditions = None
     if kwargs["filter"] is not None:
         spec = kwargs["filter"].to_spec()
-        conditions = filters.package_conditions(spec, dialect=env.dialect, now=datetime.now(UTC))
-    base = select().select_from(PACKAGE).where(*conditions)
-    count = select(PACKAGE.c.id).where(*conditions)
-    return await _top_page(env, base, count, ordering, window, columns, needs)
+        now = datetime.now(UTC)
+
+        def conditions() -> list[ColumnElement[bool]]:
+            return filters.package_conditions(spec, dialect=env.dialect, now=now)
+
+    return await _top_page(env, cache, PACKAGE, conditions, ordering, window, columns, needs)
 
 
 async def _grids(
-    env: Env, keys: list[Hashable], kwargs: dict[str, Any], columns: Columns, needs: Needs
+    env: Env,
+    keys: list[Hashable],
+    kwargs: dict[str, Any],
+    columns: Columns,
+    needs: Needs,
+    cache: StatementCache,
 ) -> dict[Any, Any]:
     order_by = kwargs["order_by"]
     ordering = GRID_ORDERINGS[order_by.key if order_by else "ID_ASC"]
     window = _window(kwargs, ordering)
-    conditions: list[ColumnElement[bool]] = []
+    conditions = None
     if kwargs["filter"] is not None:
-        conditions = filters.grid_conditions(kwargs["filter"].to_spec(), dialect=env.dialect)
-    base = select().select_from(GRID).where(*conditions)
-    count = select(GRID.c.id).where(*conditions)
-    return await _top_page(env, base, count, ordering, window, columns, needs)
+        spec = kwargs["filter"].to_spec()
+
+        def conditions() -> list[ColumnElement[bool]]:
+            return filters.grid_conditions(spec, dialect=env.dialect)
+
+    return await _top_page(env, cache, GRID, conditions, ordering, window, columns, needs)
 
 
 async def _categories(
-    env: Env, keys: list[Hashable], kwargs: dict[str, Any], columns: Columns, needs: Needs
+    env: Env,
+    keys: list[Hashable],
+    kwargs: dict[str, Any],
+    columns: Columns,
+    needs: Needs,
+    cache: StatementCache,
 ) -> dict[Any, Any]:
     ordering = CATEGORY_ORDERINGS["ID_ASC"]
     window = _window(kwargs, ordering)
-    base = select().select_from(CATEGORY)
-    return await _top_page(env, base, select(CATEGORY.c.id), ordering, window, columns, needs)
+    return await _top_page(env, cache, CATEGORY, None, ordering, window, columns, needs)
 
 
 async def _participants(
-    env: Env, keys: list[Hashable], kwargs: dict[str, Any], columns: Columns, needs: Needs
+    env: Env,
+    keys: list[Hashable],
+    kwargs: dict[str, Any],
+    columns: Columns,
+    needs: Needs,
+    cache: StatementCache,
 ) -> dict[Any, Any]:
     order_by = kwargs["order_by"]
     ordering = PARTICIPANT_ORDERINGS[order_by.key if order_by else "LOGIN_ASC"]
     window = _window(kwargs, ordering)
-    conditions: list[ColumnElement[bool]] = []
+    conditions = None
     if kwargs["filter"] is not None:
-        conditions = filters.participant_conditions(kwargs["filter"].to_spec())
-    base = select().select_from(PARTICIPANT).where(*conditions)
-    count = select(PARTICIPANT.c.id).where(*conditions)
-    return await _top_page(env, base, count, ordering, window, columns, needs)
+        spec = kwargs["filter"].to_spec()
+
+        def conditions() -> list[ColumnElement[bool]]:
+            return filters.participant_conditions(spec)
+
+    return await _top_page(env, cache, PARTICIPANT, conditions, ordering, window, columns, needs)
 
 
 def _window(kwargs: dict[str, Any], ordering: Ordering) -> Window:
@@ -186,19 +247,24 @@ def _window(kwargs: dict[str, Any], ordering: Ordering) -> Window:
 
 
 async def _participants_of_package(
-    env: Env, keys: list[Hashable], kwargs: dict[str, Any], columns: Columns, needs: Needs
+    env: Env,
+    keys: list[Hashable],
+    kwargs: dict[str, Any],
+    columns: Columns,
+    needs: Needs,
+    cache: StatementCache,
 ) -> dict[Any, Any]:
     window = _window(kwargs, SOURCE_ORDER)
     source = PARTICIPANT.join(
         PACKAGE_PARTICIPANT, PACKAGE_PARTICIPANT.c.participant_id == PARTICIPANT.c.id
     )
     pages = await sql.pages(
-        env.conn,
+        env,
+        cache,
         columns=columns,
-        base=select().select_from(source),
+        base=lambda: select().select_from(source),
         ordering=SOURCE_ORDER,
         window=window,
-        dialect=env.dialect,
         parent=PACKAGE_PARTICIPANT.c.package_id,
         parent_ids=keys,
         with_total=needs.total,
@@ -210,7 +276,7 @@ async def _participants_of_package(
 # The source order on the link table alone (participant.id is the link's participant_id):
 # PostgreSQL walks a package's memberships by its primary key, then joins the participants.
 _SOURCE_ORDER_LATERAL = sql.Lateral(
-    select().select_from(PACKAGE_PARTICIPANT),
+    lambda: select().select_from(PACKAGE_PARTICIPANT),
     Ordering(
         SOURCE_ORDER.name,
         (
@@ -228,23 +294,33 @@ def _nested_packages(source: FromClause, parent: Column[Any]) -> Fetch:
     """`packages(...)` under a category, grid or participant (`loaders.connections`)."""
 
     async def fetch(
-        env: Env, keys: list[Hashable], kwargs: dict[str, Any], columns: Columns, needs: Needs
+        env: Env,
+        keys: list[Hashable],
+        kwargs: dict[str, Any],
+        columns: Columns,
+        needs: Needs,
+        cache: StatementCache,
     ) -> dict[Any, Any]:
         _, ordering, window = package_window(
             kwargs["order_by"], kwargs["first"], kwargs["after"], kwargs["last"], kwargs["before"]
         )
-        base = select().select_from(source)
-        if kwargs["filter"] is not None:
-            spec = kwargs["filter"].to_spec()
-            now = datetime.now(UTC)
-            base = base.where(*filters.package_conditions(spec, dialect=env.dialect, now=now))
+        spec = None if kwargs["filter"] is None else kwargs["filter"].to_spec()
+        now = datetime.now(UTC)
+
+        def base() -> Select[Any]:
+            query = select().select_from(source)
+            if spec is None:
+                return query
+            return query.where(*filters.package_conditions(spec, dialect=env.dialect, now=now))
+
         pages = await sql.pages(
-            env.conn,
+            env,
+            cache,
             columns=columns,
             base=base,
             ordering=ordering,
             window=window,
-            dialect=env.dialect,
+            cacheable=spec is None,
             parent=parent,
             parent_ids=keys,
             with_total=needs.total,
@@ -264,32 +340,36 @@ def _children(
     first: Callable[[dict[str, Any]], int | None] = lambda kwargs: None,
 ) -> Fetch:
     async def fetch(
-        env: Env, keys: list[Hashable], kwargs: dict[str, Any], columns: Columns, needs: Needs
+        env: Env,
+        keys: list[Hashable],
+        kwargs: dict[str, Any],
+        columns: Columns,
+        needs: Needs,
+        cache: StatementCache,
     ) -> dict[Any, Any]:
         return await sql.child_lists(
-            env.conn,
+            env,
+            cache,
             columns=columns,
             source=source,
             parent=parent,
             parent_ids=keys,
             order_by=order_by,
             first=first(kwargs),
-            dialect=env.dialect,
         )
 
     return fetch
 
 
 async def _package_counts(
-    env: Env, keys: list[Hashable], kwargs: dict[str, Any], columns: Columns, needs: Needs
+    env: Env,
+    keys: list[Hashable],
+    kwargs: dict[str, Any],
+    columns: Columns,
+    needs: Needs,
+    cache: StatementCache,
 ) -> dict[Any, Any]:
-    link = PACKAGE_PARTICIPANT.c
-    statement = (
-        select(link.participant_id, func.count())
-        .where(link.participant_id.in_(keys))
-        .group_by(link.participant_id)
-    )
-    counts = {row[0]: row[1] for row in await env.conn.execute(statement)}
+    counts = await sql.count_by(env, cache, PACKAGE_PARTICIPANT.c.participant_id, keys)
     return {key: counts.get(key, 0) for key in keys}
 
 

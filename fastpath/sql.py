@@ -13,7 +13,7 @@ over the parents' `IN` list, as the loaders do.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,14 +23,19 @@ from sqlalchemy import (
     FromClause,
     Integer,
     Select,
+    String,
+    any_,
     bindparam,
     case,
     func,
     select,
     true,
 )
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.types import TypeEngine
 
+from fastpath import statements
+from fastpath.plan import Env
+from fastpath.statements import StatementCache
 from loaders.cursors import decode_cursor
 from loaders.paging import Ordering, Window, window_clauses
 
@@ -67,26 +72,70 @@ def _inline(limit: int) -> Any:
     return bindparam("page_limit", limit, literal_execute=True)
 
 
-def _parents(ids: Sequence[Hashable]) -> Any:
+def _parents() -> Any:
     """The parents' keys as a one-column table (one array parameter, one statement text)."""
-    array = bindparam("parent_ids", list(ids), type_=ARRAY(Integer))
+    array = bindparam("parent_ids", None, type_=ARRAY(Integer))
     return select(func.unnest(array).label("parent_id")).subquery("parents")
 
 
+def _one_of(column: ColumnElement[Any], name: str, dialect: str) -> ColumnElement[bool]:
+    """`column` among a list parameter: `= ANY(array)` on PostgreSQL (one statement text
+    for any number of values), an expanding `IN` on SQLite."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, None, type_=ARRAY(_element(column))))
+    return column.in_(bindparam(name, None, expanding=True))
+
+
+def _element(column: ColumnElement[Any]) -> TypeEngine[Any]:
+    """The array's element type, without a length: a cast to VARCHAR(100) would truncate."""
+    affinity = column.type._type_affinity
+    if affinity is not None and issubclass(affinity, Integer):
+        return Integer()
+    if affinity is not None and issubclass(affinity, String):
+        return String()
+    raise TypeError(f"no array element type for {column}")
+
+
+def _placeholders(values: tuple[Any, ...] | None, prefix: str) -> tuple[Any, ...] | None:
+    """A decoded cursor's values as bind parameters (None stays None: it shapes the SQL)."""
+    if values is None:
+        return None
+    return tuple(
+        None if v is None else bindparam(f"{prefix}{i}", None) for i, v in enumerate(values)
+    )
+
+
+def _cursor_params(values: tuple[Any, ...] | None, prefix: str) -> dict[str, Any]:
+    if values is None:
+        return {}
+    return {f"{prefix}{i}": v for i, v in enumerate(values) if v is not None}
+
+
+def _shape(values: tuple[Any, ...] | None) -> tuple[bool, ...] | None:
+    return None if values is None else tuple(v is None for v in values)
+
+
 async def lookup(
-    conn: AsyncConnection,
+    env: Env,
+    cache: StatementCache,
     columns: Sequence[ColumnElement[Any]],
     source: FromClause,
     key: ColumnElement[Any],
     keys: Sequence[Hashable],
 ) -> dict[Hashable, Row]:
     """One row per key found by a unique column."""
-    statement = select(*columns, key).select_from(source).where(key.in_(list(set(keys))))
-    return {row[-1]: row for row in await conn.execute(statement)}
+
+    def build() -> Select[Any]:
+        return select(*columns, key).select_from(source).where(_one_of(key, "keys", env.dialect))
+
+    prepared = cache.get(("lookup", env.dialect, key), build)
+    rows = await statements.fetch(env, prepared, {"keys": list(set(keys))})
+    return {row[-1]: row for row in rows}
 
 
 async def child_lists(
-    conn: AsyncConnection,
+    env: Env,
+    cache: StatementCache,
     *,
     columns: Sequence[ColumnElement[Any]],
     source: FromClause,
@@ -94,37 +143,37 @@ async def child_lists(
     parent_ids: Sequence[Hashable],
     order_by: Sequence[ColumnElement[Any]],
     first: int | None,
-    dialect: str,
 ) -> dict[Hashable, list[Row]]:
     """Every parent's children in order, at most `first` each (`loaders.windows`)."""
-    found: dict[Hashable, list[Row]] = defaultdict(list)
+    dialect = env.dialect
     n = len(columns)
-    if first is None:
-        statement = (
-            select(*columns, parent.label("parent_id"))
-            .select_from(source)
-            .where(parent.in_(list(parent_ids)))
-            .order_by(parent, *order_by)
-        )
-    elif dialect == "postgresql":
-        parents = _parents(parent_ids)
-        page = (
-            select(
-                *_labelled(columns),
-                func.row_number().over(order_by=list(order_by)).label("row_number"),
+
+    def build() -> Select[Any]:
+        if first is None:
+            return (
+                select(*columns, parent.label("parent_id"))
+                .select_from(source)
+                .where(_one_of(parent, "parent_ids", dialect))
+                .order_by(parent, *order_by)
             )
-            .select_from(source)
-            .where(parent == parents.c.parent_id)
-            .order_by(*order_by)
-            .limit(_inline(first))
-            .lateral("page")
-        )
-        statement = (
-            select(*(page.c[f"c{i}"] for i in range(n)), parents.c.parent_id)
-            .select_from(parents.join(page, true()))
-            .order_by(parents.c.parent_id, page.c.row_number)
-        )
-    else:
+        if dialect == "postgresql":
+            parents = _parents()
+            page = (
+                select(
+                    *_labelled(columns),
+                    func.row_number().over(order_by=list(order_by)).label("row_number"),
+                )
+                .select_from(source)
+                .where(parent == parents.c.parent_id)
+                .order_by(*order_by)
+                .limit(_inline(first))
+                .lateral("page")
+            )
+            return (
+                select(*(page.c[f"c{i}"] for i in range(n)), parents.c.parent_id)
+                .select_from(parents.join(page, true()))
+                .order_by(parents.c.parent_id, page.c.row_number)
+            )
         numbered = (
             select(
                 *_labelled(columns),
@@ -134,23 +183,49 @@ async def child_lists(
                 .label("row_number"),
             )
             .select_from(source)
-            .where(parent.in_(list(parent_ids)))
+            .where(_one_of(parent, "parent_ids", dialect))
             .subquery()
         )
-        statement = (
+        return (
             select(*(numbered.c[f"c{i}"] for i in range(n)), numbered.c.parent_id)
             .where(numbered.c.row_number <= first)
             .order_by(numbered.c.parent_id, numbered.c.row_number)
         )
-    for row in await conn.execute(statement):
+
+    prepared = cache.get(("list", dialect, first), build)
+    found: dict[Hashable, list[Row]] = defaultdict(list)
+    for row in await statements.fetch(env, prepared, {"parent_ids": list(parent_ids)}):
         found[row[n]].append(row)
     return found
 
 
-async def count_rows(conn: AsyncConnection, base: Select[Any]) -> int:
-    """How many rows `base` selects (a top-level connection's totalCount)."""
-    statement = select(func.count()).select_from(base.subquery())
-    return int((await conn.execute(statement)).scalar_one())
+async def count_by(
+    env: Env, cache: StatementCache, column: ColumnElement[Any], keys: Sequence[Hashable]
+) -> dict[Hashable, int]:
+    """How many rows hold each key in `column` (keys without rows are left out)."""
+
+    def build() -> Select[Any]:
+        return (
+            select(column, func.count())
+            .where(_one_of(column, "keys", env.dialect))
+            .group_by(column)
+        )
+
+    prepared = cache.get(("count_by", env.dialect), build)
+    return {row[0]: row[1] for row in await statements.fetch(env, prepared, {"keys": list(keys)})}
+
+
+async def count_rows(
+    env: Env, cache: StatementCache, base: Callable[[], Select[Any]], cacheable: bool
+) -> int:
+    """How many rows `base()` selects (a top-level connection's totalCount)."""
+
+    def build() -> Select[Any]:
+        return select(func.count()).select_from(base().subquery())
+
+    prepared = cache.get(("count", env.dialect) if cacheable else None, build)
+    [row] = await statements.fetch(env, prepared, {})
+    return int(row[0])
 
 
 def _cut(rows: list[Row], window: Window, after: Any, before: Any, total: int | None) -> PageRows:
@@ -188,81 +263,112 @@ def _cut_each(
 
 
 async def pages(
-    conn: AsyncConnection,
+    env: Env,
+    cache: StatementCache,
     *,
     columns: Sequence[ColumnElement[Any]],
-    base: Select[Any],
+    base: Callable[[], Select[Any]],
     ordering: Ordering,
     window: Window,
-    dialect: str,
+    cacheable: bool = True,
     parent: ColumnElement[Any] | None = None,
     parent_ids: Sequence[Hashable] = (),
     with_total: bool = False,
     lateral: Lateral | None = None,
 ) -> dict[Hashable, PageRows]:
     """One page per parent (or one under None), in one statement: `loaders.paging.fetch_pages`
-    over columns. `base` selects nothing yet: its FROM, joins and filters are used."""
+    over columns. `base()` selects nothing yet: its FROM, joins and filters are used; with
+    `cacheable`, it holds no request value (no filter) and the statement is kept by shape."""
+    dialect = env.dialect
     kinds = ordering.kinds()
     after = decode_cursor(window.after, ordering.name, kinds) if window.after else None
     before = decode_cursor(window.before, ordering.name, kinds) if window.before else None
     n = len(columns)
     sort_labels = [f"s{index}" for index in range(len(ordering.columns))]
     limit = window.size + 1
+    shape = (
+        (
+            "page",
+            dialect,
+            ordering.name,
+            window.backward,
+            window.size,
+            _shape(after),
+            _shape(before),
+            with_total,
+            parent is None,
+        )
+        if cacheable
+        else None
+    )
+    params = {**_cursor_params(after, "after"), **_cursor_params(before, "before")}
+    if parent is not None:
+        params["parent_ids"] = list(parent_ids)
+    marks = (_placeholders(after, "after"), _placeholders(before, "before"))
 
     if parent is not None and dialect == "postgresql":
-        return await _lateral_pages(
-            conn,
-            columns,
-            lateral or Lateral(base, ordering),
+        lateral = lateral or Lateral(base, ordering)
+        prepared = cache.get(
+            shape, lambda: _lateral_statement(columns, lateral, window, parent, with_total, *marks)
+        )
+        return _lateral_pages(
+            await statements.fetch(env, prepared, params),
+            n + len(sort_labels),
             window,
-            parent,
             parent_ids,
             with_total,
             after,
             before,
         )
 
-    extra = _sort_columns(ordering)
-    if parent is not None:
-        extra.append(parent.label("parent_id"))
-        base = base.where(parent.in_(list(parent_ids)))
-        if with_total:
-            extra.append(func.count().over(partition_by=parent).label("total_count"))
-    inner = base.add_columns(*_labelled(columns), *extra).subquery()
+    def inner_of(query: Select[Any]) -> Any:
+        extra = _sort_columns(ordering)
+        if parent is not None:
+            extra.append(parent.label("parent_id"))
+            query = query.where(_one_of(parent, "parent_ids", dialect))
+            if with_total:
+                extra.append(func.count().over(partition_by=parent).label("total_count"))
+        return query.add_columns(*_labelled(columns), *extra).subquery()
 
-    def column_of(name: str) -> Any:
-        return inner.c[name]
+    def build() -> Select[Any]:
+        inner = inner_of(base())
 
-    conditions, order = window_clauses(ordering, column_of, after, before, backward=window.backward)
-    wanted = [*(inner.c[f"c{i}"] for i in range(n)), *(inner.c[s] for s in sort_labels)]
+        def column_of(name: str) -> Any:
+            return inner.c[name]
 
+        conditions, order = window_clauses(ordering, column_of, *marks, backward=window.backward)
+        wanted = [*(inner.c[f"c{i}"] for i in range(n)), *(inner.c[s] for s in sort_labels)]
+        if parent is None:
+            return select(*wanted).where(*conditions).order_by(*order).limit(limit)
+        numbered = (
+            select(
+                inner,
+                func.row_number().over(partition_by=inner.c.parent_id, order_by=order).label("rn"),
+            )
+            .where(*conditions)
+            .subquery()
+        )
+        return (
+            select(
+                *wanted_of(numbered),
+                numbered.c.parent_id,
+                *([numbered.c.total_count] if with_total else []),
+            )
+            .where(numbered.c.rn <= limit)
+            .order_by(numbered.c.parent_id, numbered.c.rn)
+        )
+
+    def wanted_of(numbered: Any) -> list[Any]:
+        return [*(numbered.c[f"c{i}"] for i in range(n)), *(numbered.c[s] for s in sort_labels)]
+
+    prepared = cache.get(shape, build)
+    rows = await statements.fetch(env, prepared, params)
     if parent is None:
-        statement = select(*wanted).where(*conditions).order_by(*order).limit(limit)
-        rows: list[Row] = list(await conn.execute(statement))
-        return {None: _cut(rows, window, after, before, None)}
-
-    numbered = (
-        select(
-            inner,
-            func.row_number().over(partition_by=inner.c.parent_id, order_by=order).label("rn"),
-        )
-        .where(*conditions)
-        .subquery()
-    )
-    statement = (
-        select(
-            *(numbered.c[f"c{i}"] for i in range(n)),
-            *(numbered.c[s] for s in sort_labels),
-            numbered.c.parent_id,
-            *([numbered.c.total_count] if with_total else []),
-        )
-        .where(numbered.c.rn <= limit)
-        .order_by(numbered.c.parent_id, numbered.c.rn)
-    )
+        return {None: _cut(list(rows), window, after, before, None)}
     width = n + len(sort_labels)
     by_parent: dict[Hashable, list[Row]] = defaultdict(list)
     totals: dict[Hashable, int] = {}
-    for row in await conn.execute(statement):
+    for row in rows:
         by_parent[row[width]].append(row)
         if with_total:
             totals[row[width]] = row[width + 1]
@@ -270,43 +376,47 @@ async def pages(
         # A parent whose page is empty after the cursor still has a total.
         missing = [key for key in parent_ids if key not in totals]
         if missing:
-            counted = base.add_columns(parent.label("parent_id")).subquery()
-            count = (
-                select(counted.c.parent_id, func.count())
-                .where(counted.c.parent_id.in_(missing))
-                .group_by(counted.c.parent_id)
-            )
-            totals.update({r[0]: r[1] for r in await conn.execute(count)})
+            parent_column = parent
+
+            def count() -> Select[Any]:
+                counted = base().add_columns(parent_column.label("parent_id")).subquery()
+                return (
+                    select(counted.c.parent_id, func.count())
+                    .where(_one_of(counted.c.parent_id, "missing", dialect))
+                    .group_by(counted.c.parent_id)
+                )
+
+            counting = cache.get(None if shape is None else ("missing", dialect), count)
+            found = await statements.fetch(env, counting, {"missing": missing})
+            totals.update({r[0]: r[1] for r in found})
     return _cut_each(by_parent, parent_ids, window, after, before, totals if with_total else None)
 
 
 @dataclass(frozen=True)
 class Lateral:
-    """How PostgreSQL pages children: `base` and `ordering` inside the LATERAL; with
+    """How PostgreSQL pages children: `base()` and `ordering` inside the LATERAL; with
     `entity`, only the link table is paged there (an index walk on the parent key) and
     the entity's row is joined by `entity_key == link_key` outside it."""
 
-    base: Select[Any]
+    base: Callable[[], Select[Any]]
     ordering: Ordering
     entity: FromClause | None = None
     entity_key: ColumnElement[Any] | None = None
     link_key: ColumnElement[Any] | None = None
 
 
-async def _lateral_pages(
-    conn: AsyncConnection,
+def _lateral_statement(
     columns: Sequence[ColumnElement[Any]],
     lateral: Lateral,
     window: Window,
     parent: ColumnElement[Any],
-    parent_ids: Sequence[Hashable],
     with_total: bool,
-    after: Any,
-    before: Any,
-) -> dict[Hashable, PageRows]:
+    after: tuple[Any, ...] | None,
+    before: tuple[Any, ...] | None,
+) -> Select[Any]:
     """PostgreSQL: per parent, an ordered, limited page (and its count) beside it."""
-    base, ordering = lateral.base, lateral.ordering
-    parents = _parents(parent_ids)
+    base, ordering = lateral.base(), lateral.ordering
+    parents = _parents()
     expressions: dict[str, Any] = {}
     for index, column in enumerate(ordering.columns):
         if column.nullable:
@@ -362,13 +472,23 @@ async def _lateral_pages(
             if with_total
             else pages_cte.join(lateral.entity, joined_on)
         )
-        statement = statement.order_by(pages_cte.c.parent_id, pages_cte.c.rn)
-    else:
-        statement = paged.order_by(parents.c.parent_id, page.c.rn)
-    width = n + len(sort_labels)
+        return statement.order_by(pages_cte.c.parent_id, pages_cte.c.rn)
+    return paged.order_by(parents.c.parent_id, page.c.rn)
+
+
+def _lateral_pages(
+    rows: Sequence[Row],
+    width: int,
+    window: Window,
+    parent_ids: Sequence[Hashable],
+    with_total: bool,
+    after: Any,
+    before: Any,
+) -> dict[Hashable, PageRows]:
+    """Rows (columns, sort values, parent key, total, row number) cut into pages."""
     by_parent: dict[Hashable, list[Row]] = defaultdict(list)
     totals: dict[Hashable, int] = {}
-    for row in await conn.execute(statement):
+    for row in rows:
         key = row[width]
         if with_total:
             totals[key] = row[width + 1]
