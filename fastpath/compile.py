@@ -22,6 +22,7 @@ from graphql import (
 from graphql.utilities import get_operation_ast
 from sqlalchemy import ColumnElement
 
+from fastpath.objects import sealed
 from fastpath.plan import (
     Arguments,
     Child,
@@ -34,7 +35,7 @@ from fastpath.plan import (
     Value,
 )
 from fastpath.relations import INLINE, RELATIONS
-from fastpath.writers import SCALARS
+from fastpath.writers import SCALARS, is_plain
 
 
 class Unsupported(Exception):
@@ -119,7 +120,8 @@ class _Compiler:
                 if node.arguments or node.selection_set:
                     raise Unsupported("arguments on a scalar")
                 wanted, build = scalars[field_name]
-                plan.entries.append(Value(key, build(tuple(_index(columns, c) for c in wanted))))
+                at = tuple(_index(columns, c) for c in wanted)
+                plan.entries.append(Value(key, build(at), at[0] if is_plain(build) else None))
                 continue
             definition = graphql_type.fields.get(field_name)
             if definition is None:
@@ -160,7 +162,7 @@ class _Compiler:
                     shape,
                 )
             )
-        return plan
+        return sealed(plan)
 
     def connection(
         self,

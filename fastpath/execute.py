@@ -22,7 +22,6 @@ from fastpath.plan import (
     PageInfoPlan,
     Plan,
     Row,
-    Value,
 )
 from fastpath.relations import Needs
 from fastpath.sql import PageRows
@@ -52,20 +51,12 @@ def _kwargs(arguments: Arguments | None, env: Env) -> dict[str, Any]:
 
 async def _objects(rows: Sequence[Row], plan: ObjectPlan, env: Env) -> list[dict[str, Any]]:
     """One dict per row, keys in selection order; children fetched once for all rows."""
-    entries = plan.entries
-    values = [(e.key, e.get) for e in entries if type(e) is Value]
-    later = [e for e in entries if type(e) is not Value]
-    outs: list[dict[str, Any]] = []
-    if not later:
-        for row in rows:
-            outs.append({key: get(row, env) for key, get in values})
+    write = plan.write
+    assert write is not None, "a compiled object plan is sealed"
+    outs = write(rows, env)
+    if not rows:
         return outs
-    for row in rows:
-        out: dict[str, Any] = {}
-        for entry in entries:
-            out[entry.key] = entry.get(row, env) if isinstance(entry, Value) else None
-        outs.append(out)
-    for entry in later:
+    for entry in plan.later:
         if isinstance(entry, Inline):
             subs = await _objects(rows, entry.plan, env)
         else:

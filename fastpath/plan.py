@@ -53,6 +53,7 @@ class Arguments:
 class Value:
     key: str
     get: Getter
+    index: int | None = None  # a plain column's position in the row: no getter needed
 
 
 @dataclass
@@ -79,9 +80,16 @@ class Child:
 Entry = Value | Inline | Child
 
 
+Write = Callable[[Sequence[Row], Env], list[dict[str, Any]]]
+
+
 @dataclass
 class ObjectPlan:
+    """`write` turns a level's rows into dicts (children left None, filled in later)."""
+
     entries: list[Entry] = field(default_factory=list)
+    write: Write | None = None
+    later: list[Inline | Child] = field(default_factory=list)
 
 
 @dataclass

@@ -228,15 +228,17 @@ async def count_rows(
     return int(row[0])
 
 
-def _cut(rows: list[Row], window: Window, after: Any, before: Any, total: int | None) -> PageRows:
-    has_more = len(rows) > window.size
-    rows = rows[: window.size]
-    if window.backward:
+def _cut(
+    rows: list[Row], size: int, backward: bool, after: Any, before: Any, total: int | None
+) -> PageRows:
+    has_more = len(rows) > size
+    rows = rows[:size]
+    if backward:
         rows.reverse()
     return PageRows(
         rows=rows,
-        has_next_page=has_more if not window.backward else before is not None,
-        has_previous_page=has_more if window.backward else after is not None,
+        has_next_page=has_more if not backward else before is not None,
+        has_previous_page=has_more if backward else after is not None,
         total_count=total,
     )
 
@@ -250,10 +252,12 @@ def _cut_each(
     totals: dict[Hashable, int] | None,
 ) -> dict[Hashable, PageRows]:
     """One page per parent, in the parents' order (a parent with no rows gets an empty one)."""
+    size, backward = window.size, window.backward
     return {
         key: _cut(
             by_parent.get(key, []),
-            window,
+            size,
+            backward,
             after,
             before,
             None if totals is None else totals.get(key, 0),
@@ -364,7 +368,7 @@ async def pages(
     prepared = cache.get(shape, build)
     rows = await statements.fetch(env, prepared, params)
     if parent is None:
-        return {None: _cut(list(rows), window, after, before, None)}
+        return {None: _cut(list(rows), window.size, window.backward, after, before, None)}
     width = n + len(sort_labels)
     by_parent: dict[Hashable, list[Row]] = defaultdict(list)
     totals: dict[Hashable, int] = {}

@@ -30,12 +30,18 @@ GRID_PACKAGE = models.GridPackage.__table__  # type: ignore[attr-defined]
 PACKAGE_PARTICIPANT = models.PackageParticipant.__table__  # type: ignore[attr-defined]
 
 
-def plain(column: Column[Any]) -> FieldSpec:
-    def build(at: tuple[int, ...]) -> Getter:
-        index = at[0]
-        return lambda row, env: row[index]
+def _read(at: tuple[int, ...]) -> Getter:
+    index = at[0]
+    return lambda row, env: row[index]
 
-    return (column,), build
+
+def plain(column: Column[Any]) -> FieldSpec:
+    return (column,), _read
+
+
+def is_plain(build: Builder) -> bool:
+    """The field is its one column's value as the row holds it (read by position)."""
+    return build is _read
 
 
 def stamp(table: Any, name: str) -> FieldSpec:
