@@ -255,14 +255,11 @@ async def _participants_of_package(
     cache: StatementCache,
 ) -> dict[Any, Any]:
     window = _window(kwargs, SOURCE_ORDER)
-    source = PARTICIPANT.join(
-        PACKAGE_PARTICIPANT, PACKAGE_PARTICIPANT.c.participant_id == PARTICIPANT.c.id
-    )
     pages = await sql.pages(
         env,
         cache,
         columns=columns,
-        base=lambda: select().select_from(source),
+        base=lambda: select().select_from(_PARTICIPANTS_OF_PACKAGES),
         ordering=SOURCE_ORDER,
         window=window,
         parent=PACKAGE_PARTICIPANT.c.package_id,
@@ -272,6 +269,10 @@ async def _participants_of_package(
     )
     return _finish(pages, SOURCE_ORDER, len(columns), needs)
 
+
+_PARTICIPANTS_OF_PACKAGES = PARTICIPANT.join(
+    PACKAGE_PARTICIPANT, PACKAGE_PARTICIPANT.c.participant_id == PARTICIPANT.c.id
+)
 
 # The source order on the link table alone (participant.id is the link's participant_id):
 # PostgreSQL walks a package's memberships by its primary key, then joins the participants.

@@ -42,7 +42,7 @@ from loaders.paging import Ordering, Window, window_clauses
 Row = Sequence[Any]
 
 
-@dataclass
+@dataclass(slots=True)
 class PageRows:
     """One parent's page: rows (plan columns, then the sort values), flags and total."""
 
