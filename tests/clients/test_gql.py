@@ -20,11 +20,9 @@ from gql.transport.httpx import HTTPXAsyncTransport
 from gql.transport.websockets import WebsocketsTransport
 from graphql import ExecutionResult, GraphQLError
 
-from auth import Scope, issue_token
 from events.hub import EventHub, Inbox
 from server.db import Database
 from server.settings import Settings
-from tests.factories import build_catalogue
 from tests.schema.mutations.conftest import Tokens, gid
 from tests.subscriptions.conftest import LiveServer, start_live_server
 
@@ -38,20 +36,6 @@ mutation ($id: ID!, $v: Int!, $input: UpdatePackageInput!) {
   updatePackage(id: $id, expectedVersion: $v, input: $input) { version title }
 }"""
 WATCH = 'subscription { packageChanged(slugs: ["package-1"]) { title repoWatchers } }'
-
-
-@pytest.fixture
-async def catalogue(db: Database) -> Database:
-    """Packages 1 to 3 (`package-N`, N * 10 watchers) in category 1 and grids 1 and 2."""
-    await build_catalogue(db, packages=3, grids=2, features_per_grid=2)
-    return db
-
-
-@pytest.fixture
-async def tokens(db: Database) -> Tokens:
-    write = await issue_token(db, name="editor", scope=Scope.WRITE)
-    admin = await issue_token(db, name="root", scope=Scope.ADMIN)
-    return Tokens(write=write.token, admin=admin.token)
 
 
 @pytest.fixture
