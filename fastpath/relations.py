@@ -50,6 +50,7 @@ class Needs:
     cursors: bool = False
 
 
+Conditions = Callable[[], list[ColumnElement[bool]]]
 Fetch = Callable[
     [Env, list[Hashable], dict[str, Any], Columns, Needs, StatementCache],
     Awaitable[dict[Any, Any]],
@@ -129,7 +130,7 @@ async def _top_page(
     env: Env,
     cache: StatementCache,
     table: Any,
-    conditions: Callable[[], list[ColumnElement[bool]]] | None,
+    conditions: Conditions | None,
     ordering: Ordering,
     window: Window,
     columns: Columns,
@@ -159,81 +160,67 @@ async def _top_page(
     return _finish(pages, ordering, len(columns), needs)
 
 
-async def _packages(
-    env: Env,
-    keys: list[Hashable],
-    kwargs: dict[str, Any],
-    columns: Columns,
-    needs: Needs,
-    cache: StatementCache,
-) -> dict[Any, Any]:
+def _top_connection(
+    table: Any,
+    paging: Callable[[dict[str, Any]], tuple[Ordering, Window]],
+    filtered: Callable[[Any, Env], Conditions] | None = None,
+) -> Fetch:
+    """A root connection: its ordering and window from the arguments, then its filter's
+    conditions (built per request, as they hold the request's values)."""
+
+    async def fetch(
+        env: Env,
+        keys: list[Hashable],
+        kwargs: dict[str, Any],
+        columns: Columns,
+        needs: Needs,
+        cache: StatementCache,
+    ) -> dict[Any, Any]:
+        ordering, window = paging(kwargs)
+        given = kwargs.get("filter")
+        conditions = None
+        if filtered is not None and given is not None:
+            conditions = filtered(given.to_spec(), env)
+        return await _top_page(env, cache, table, conditions, ordering, window, columns, needs)
+
+    return fetch
+
+
+def _ordered_by(
+    orderings: dict[str, Ordering], default: str
+) -> Callable[[dict[str, Any]], tuple[Ordering, Window]]:
+    def paging(kwargs: dict[str, Any]) -> tuple[Ordering, Window]:
+        order_by = kwargs.get("order_by")
+        ordering = orderings[order_by.key if order_by else default]
+        return ordering, _window(kwargs, ordering)
+
+    return paging
+
+
+def _package_paging(kwargs: dict[str, Any]) -> tuple[Ordering, Window]:
     _, ordering, window = package_window(
         kwargs["order_by"], kwargs["first"], kwargs["after"], kwargs["last"], kwargs["before"]
     )
-    conditions = None
-    if kwargs["filter"] is not None:
-        spec = kwargs["filter"].to_spec()
-        now = datetime.now(UTC)
-
-        def conditions() -> list[ColumnElement[bool]]:
-            return filters.package_conditions(spec, dialect=env.dialect, now=now)
-
-    return await _top_page(env, cache, PACKAGE, conditions, ordering, window, columns, needs)
+    return ordering, window
 
 
-async def _grids(
-    env: Env,
-    keys: list[Hashable],
-    kwargs: dict[str, Any],
-    columns: Columns,
-    needs: Needs,
-    cache: StatementCache,
-) -> dict[Any, Any]:
-    order_by = kwargs["order_by"]
-    ordering = GRID_ORDERINGS[order_by.key if order_by else "ID_ASC"]
-    window = _window(kwargs, ordering)
-    conditions = None
-    if kwargs["filter"] is not None:
-        spec = kwargs["filter"].to_spec()
-
-        def conditions() -> list[ColumnElement[bool]]:
-            return filters.grid_conditions(spec, dialect=env.dialect)
-
-    return await _top_page(env, cache, GRID, conditions, ordering, window, columns, needs)
+def _package_conditions(spec: Any, env: Env) -> Conditions:
+    now = datetime.now(UTC)
+    return lambda: filters.package_conditions(spec, dialect=env.dialect, now=now)
 
 
-async def _categories(
-    env: Env,
-    keys: list[Hashable],
-    kwargs: dict[str, Any],
-    columns: Columns,
-    needs: Needs,
-    cache: StatementCache,
-) -> dict[Any, Any]:
-    ordering = CATEGORY_ORDERINGS["ID_ASC"]
-    window = _window(kwargs, ordering)
-    return await _top_page(env, cache, CATEGORY, None, ordering, window, columns, needs)
-
-
-async def _participants(
-    env: Env,
-    keys: list[Hashable],
-    kwargs: dict[str, Any],
-    columns: Columns,
-    needs: Needs,
-    cache: StatementCache,
-) -> dict[Any, Any]:
-    order_by = kwargs["order_by"]
-    ordering = PARTICIPANT_ORDERINGS[order_by.key if order_by else "LOGIN_ASC"]
-    window = _window(kwargs, ordering)
-    conditions = None
-    if kwargs["filter"] is not None:
-        spec = kwargs["filter"].to_spec()
-
-        def conditions() -> list[ColumnElement[bool]]:
-            return filters.participant_conditions(spec)
-
-    return await _top_page(env, cache, PARTICIPANT, conditions, ordering, window, columns, needs)
+_packages = _top_connection(PACKAGE, _package_paging, _package_conditions)
+_grids = _top_connection(
+    GRID,
+    _ordered_by(GRID_ORDERINGS, "ID_ASC"),
+    lambda spec, env: lambda: filters.grid_conditions(spec, dialect=env.dialect),
+)
+_categories = _top_connection(CATEGORY, _ordered_by(CATEGORY_ORDERINGS, "ID_ASC"))
+_participants = _top_connection(
+    PARTICIPANT,
+    _ordered_by(PARTICIPANT_ORDERINGS, "LOGIN_ASC"),
+    lambda spec, env: lambda: filters.participant_conditions(spec),
+)
 
 
 def _window(kwargs: dict[str, Any], ordering: Ordering) -> Window:
