@@ -24,8 +24,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-POOL_MAX = 15
-"""The GraphQL server's SQLAlchemy pool holds at most 5 + 10 overflow connections."""
+POOL_MAX = 30
+"""The GraphQL server's SQLAlchemy pool holds at most DB_POOL_SIZE + DB_MAX_OVERFLOW (20 + 10)."""
 
 
 class Fetcher(Protocol):

@@ -72,8 +72,13 @@ def create_engine(settings: Settings) -> AsyncEngine:
     sqlite = url.get_backend_name() == "sqlite"
     # A SQLite writer waits this long for another's lock (an import batch) before failing.
     connect_args = {"timeout": 30} if sqlite else {}
+    pool: dict[str, Any] = (
+        {}
+        if sqlite
+        else {"pool_size": settings.db_pool_size, "max_overflow": settings.db_max_overflow}
+    )
     engine = create_async_engine(
-        url, echo=settings.sql_echo, pool_pre_ping=True, connect_args=connect_args
+        url, echo=settings.sql_echo, pool_pre_ping=True, connect_args=connect_args, **pool
     )
     if sqlite:
         event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)

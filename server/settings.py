@@ -49,6 +49,17 @@ class Settings(BaseSettings):
     cors_allow_origins: list[str] = Field(default_factory=lambda: ["*"])
     max_page_size: int = Field(default=100, ge=1)
     sql_echo: bool = False
+    db_pool_size: int = Field(
+        default=20,
+        ge=1,
+        description="Database connections each process keeps open (PostgreSQL). Below the "
+        "number of concurrent requests, connections are opened and closed per request.",
+    )
+    db_max_overflow: int = Field(
+        default=10,
+        ge=0,
+        description="Extra connections a process opens in a burst and closes when returned.",
+    )
     compiled_execution: bool = Field(
         default=True,
         description="Answer supported queries with compiled plans (fastpath/); false: every "

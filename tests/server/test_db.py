@@ -24,3 +24,22 @@ async def test_a_table_missing_a_column_is_reported(tmp_path: Path) -> None:
         assert raised.value.missing == ["package.version"]
     finally:
         await db.dispose()
+
+
+def test_the_postgresql_pool_is_sized_by_the_settings() -> None:
+    """Below the concurrency, a pool opens and closes a connection per request (issue 13)."""
+    settings = Settings(
+        database_url="postgresql://u@127.0.0.1:1/none",
+        db_pool_size=7,
+        db_max_overflow=3,
+        _env_file=None,
+    )
+    engine = Database.from_settings(settings).engine
+    pool = engine.sync_engine.pool
+    assert pool.size() == 7  # type: ignore[attr-defined]
+    assert pool._max_overflow == 3  # type: ignore[attr-defined]
+
+
+def test_the_default_pool_covers_sixteen_concurrent_requests() -> None:
+    settings = Settings(database_url="postgresql://u@127.0.0.1:1/none", _env_file=None)
+    assert settings.db_pool_size >= 16
