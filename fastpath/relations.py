@@ -261,10 +261,11 @@ _PARTICIPANTS_OF_PACKAGES = PARTICIPANT.join(
     PACKAGE_PARTICIPANT, PACKAGE_PARTICIPANT.c.participant_id == PARTICIPANT.c.id
 )
 
-# The source order on the link table alone (participant.id is the link's participant_id):
-# PostgreSQL walks a package's memberships by its primary key, then joins the participants.
+# The source order on the link table's columns (participant.id is the link's
+# participant_id): PostgreSQL walks a package's memberships by its primary key and looks
+# each participant up by id, inside the LATERAL.
 _SOURCE_ORDER_LATERAL = sql.Lateral(
-    lambda: select().select_from(PACKAGE_PARTICIPANT),
+    lambda: select().select_from(_PARTICIPANTS_OF_PACKAGES),
     Ordering(
         SOURCE_ORDER.name,
         (
@@ -272,9 +273,6 @@ _SOURCE_ORDER_LATERAL = sql.Lateral(
             SortColumn(PACKAGE_PARTICIPANT.c.participant_id),
         ),
     ),
-    PARTICIPANT,
-    PARTICIPANT.c.id,
-    PACKAGE_PARTICIPANT.c.participant_id,
 )
 
 
