@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
+from server.ping import ping_after_idle
 from server.settings import Settings
 
 logger = logging.getLogger("dpgraph.db")
@@ -77,9 +78,8 @@ def create_engine(settings: Settings) -> AsyncEngine:
         if sqlite
         else {"pool_size": settings.db_pool_size, "max_overflow": settings.db_max_overflow}
     )
-    engine = create_async_engine(
-        url, echo=settings.sql_echo, pool_pre_ping=True, connect_args=connect_args, **pool
-    )
+    engine = create_async_engine(url, echo=settings.sql_echo, connect_args=connect_args, **pool)
+    ping_after_idle(engine.sync_engine, settings.db_ping_after_idle_seconds)
     if sqlite:
         event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
         event.listen(engine.sync_engine, "begin", _begin_sqlite_transaction)

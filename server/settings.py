@@ -60,6 +60,12 @@ class Settings(BaseSettings):
         ge=0,
         description="Extra connections a process opens in a burst and closes when returned.",
     )
+    db_ping_after_idle_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        description="A pooled connection idle this long is pinged before use and replaced "
+        "if dead; 0: pinged at every checkout (SQLAlchemy's pre-ping).",
+    )
     compiled_execution: bool = Field(
         default=True,
         description="Answer supported queries with compiled plans (fastpath/); false: every "
