@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from operator import itemgetter
 from typing import Any
 
-from fastpath.plan import Env, Getter, ObjectPlan, Row, Value, Write
+from fastpath.plan import Env, ObjectPlan, Row, Value, Write
 
 
 def sealed(plan: ObjectPlan) -> ObjectPlan:
@@ -33,11 +33,25 @@ def writer(plan: ObjectPlan) -> Write:
     if all(index is not None for index in indexes):
         get = itemgetter(*[index for index in indexes if index is not None])
         return lambda rows, env: [dict(zip(keys, get(row), strict=True)) for row in rows]
-    getters: tuple[Getter, ...] = tuple(
-        entry.get if isinstance(entry, Value) else _nothing for entry in plan.entries
+    # Children are filled in later, over the None their key holds here (its place kept).
+    plain = [(e.key, e.index) for e in plan.entries if isinstance(e, Value) and e.index is not None]
+    computed = tuple(
+        (e.key, e.get) for e in plan.entries if isinstance(e, Value) and e.index is None
     )
+    plain_keys = tuple(key for key, _ in plain)
+    read = itemgetter(*[index for _, index in plain]) if plain else None
+    single = len(plain) == 1
 
     def write(rows: Sequence[Row], env: Env) -> list[dict[str, Any]]:
-        return [dict(zip(keys, [get(row, env) for get in getters], strict=True)) for row in rows]
+        outs: list[dict[str, Any]] = []
+        for row in rows:
+            out = dict.fromkeys(keys)
+            if read is not None:
+                values = read(row)
+                out.update(zip(plain_keys, (values,) if single else values, strict=True))
+            for key, get in computed:
+                out[key] = get(row, env)
+            outs.append(out)
+        return outs
 
     return write
