@@ -14,9 +14,13 @@ from graphql import (
     DocumentNode,
     FieldNode,
     GraphQLObjectType,
+    ListValueNode,
+    ObjectValueNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
+    ValueNode,
+    VariableNode,
     get_named_type,
 )
 from graphql.utilities import get_operation_ast
@@ -77,6 +81,16 @@ def _fields(selection_set: SelectionSetNode | None) -> list[tuple[str, FieldNode
     return fields
 
 
+def _uses_variables(node: ValueNode) -> bool:
+    if isinstance(node, VariableNode):
+        return True
+    if isinstance(node, ListValueNode):
+        return any(_uses_variables(value) for value in node.values)
+    if isinstance(node, ObjectValueNode):
+        return any(_uses_variables(field.value) for field in node.fields)
+    return False
+
+
 def _index(columns: list[ColumnElement[Any]], column: ColumnElement[Any]) -> int:
     for index, known in enumerate(columns):
         if known is column:
@@ -96,7 +110,8 @@ class _Compiler:
         field = self.schema.get_field_for_type(node.name.value, parent.name)
         if field is None:
             raise Unsupported(f"no Strawberry field for {parent.name}.{node.name.value}")
-        return Arguments(definition, node, list(field.arguments))
+        literal = not any(_uses_variables(argument.value) for argument in node.arguments or ())
+        return Arguments(definition, node, list(field.arguments), literal)
 
     def object(
         self,

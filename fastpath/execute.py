@@ -35,11 +35,14 @@ async def run_plan(plan: Plan, env: Env) -> dict[str, Any]:
 
 
 def _kwargs(arguments: Arguments | None, env: Env) -> dict[str, Any]:
+    """Read-only: a literal field's arguments are one dict shared by every request."""
     if arguments is None:
         return {}
+    if arguments.converted is not None:
+        return arguments.converted
     try:
         raw = get_argument_values(arguments.definition, arguments.node, env.variables)
-        return convert_arguments(
+        converted = convert_arguments(
             raw,
             arguments.strawberry_arguments,
             scalar_registry=env.schema.schema_converter.scalar_registry,
@@ -47,6 +50,9 @@ def _kwargs(arguments: Arguments | None, env: Env) -> dict[str, Any]:
         )
     except (GraphQLError, ValueError, TypeError) as error:
         raise Abort(str(error)) from error
+    if arguments.literal:
+        arguments.converted = converted
+    return converted
 
 
 async def _objects(rows: Sequence[Row], plan: ObjectPlan, env: Env) -> list[dict[str, Any]]:

@@ -39,7 +39,7 @@ class Env:
 Getter = Callable[[Row, Env], Any]
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Arguments:
     """How to turn a field's arguments (literals, variables, defaults) into the
     resolver's keyword arguments, exactly as Strawberry converts them."""
@@ -47,6 +47,9 @@ class Arguments:
     definition: GraphQLField
     node: FieldNode
     strawberry_arguments: list[Any]
+    literal: bool = False
+    """No variable in the arguments: converted once, then `converted` is reused."""
+    converted: dict[str, Any] | None = None
 
 
 @dataclass
