@@ -46,7 +46,7 @@ async def execute(
         or not isinstance(operation_name, str | None)  # the reference refuses it clearly
     ):
         return await reference()
-    entry = PLANS.get(schema, query, operation_name)
+    entry = PLANS.get(schema, query, operation_name, context.db.dialect)
     if isinstance(entry, NotCompiled):
         return await _fallback(query, operation_name, entry.reason, reference)
     variables = get_variable_values(

@@ -1,4 +1,4 @@
-"""Plans by (document text, operation name), bounded, least recently used first out.
+"""Plans by (document text, operation name, dialect), bounded, least recently used first out.
 
 A document is parsed and validated once, through the same cache and the same rules as
 the reference path (`schema.documents`, `schema.limits`), so both paths agree on which
@@ -51,15 +51,16 @@ def checked_document(schema: Any, text: str) -> Checked | None:
 class PlanCache:
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
         self.capacity = capacity
-        self._entries: OrderedDict[tuple[str, str | None], Entry] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, str | None, str], Entry] = OrderedDict()
 
-    def get(self, schema: Any, text: str, operation_name: str | None) -> Entry:
-        key = (text, operation_name)
+    def get(self, schema: Any, text: str, operation_name: str | None, dialect: str) -> Entry:
+        """`dialect`: PostgreSQL plans fold children into their parents' statements."""
+        key = (text, operation_name, dialect)
         entry = self._entries.get(key)
         if entry is not None:
             self._entries.move_to_end(key)
             return entry
-        entry = _build(schema, text, operation_name)
+        entry = _build(schema, text, operation_name, dialect)
         self._entries[key] = entry
         while len(self._entries) > self.capacity:
             self._entries.popitem(last=False)
@@ -72,14 +73,14 @@ class PlanCache:
         self._entries.clear()
 
 
-def _build(schema: Any, text: str, operation_name: str | None) -> Entry:
+def _build(schema: Any, text: str, operation_name: str | None, dialect: str) -> Entry:
     checked = checked_document(schema, text)
     if checked is None:
         return NotCompiled("syntax error")
     if checked.errors:
         return NotCompiled("invalid document")
     try:
-        return compile_plan(schema, checked.document, operation_name)
+        return compile_plan(schema, checked.document, operation_name, dialect)
     except Unsupported as reason:
         return NotCompiled(str(reason))
 

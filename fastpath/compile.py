@@ -13,6 +13,7 @@ from typing import Any
 from graphql import (
     DocumentNode,
     FieldNode,
+    GraphQLError,
     GraphQLObjectType,
     ListValueNode,
     ObjectValueNode,
@@ -26,28 +27,35 @@ from graphql import (
 from graphql.utilities import get_operation_ast
 from sqlalchemy import ColumnElement
 
+from fastpath.arguments import convert
 from fastpath.objects import sealed
 from fastpath.plan import (
+    Abort,
     Arguments,
     Child,
     ConnectionPlan,
     EdgePlan,
     Inline,
+    Nested,
     ObjectPlan,
     PageInfoPlan,
     Plan,
     Value,
 )
-from fastpath.relations import INLINE, RELATIONS
+from fastpath.relations import INLINE, RELATIONS, Relation
 from fastpath.writers import SCALARS, is_plain
+from loaders.cursors import InvalidCursor
 
 
 class Unsupported(Exception):
     """The document needs the reference executor."""
 
 
-def compile_plan(schema: Any, document: DocumentNode, operation_name: str | None) -> Plan:
-    """`schema` is the Strawberry schema (its graphql-core schema is `schema._schema`)."""
+def compile_plan(
+    schema: Any, document: DocumentNode, operation_name: str | None, dialect: str
+) -> Plan:
+    """`schema` is the Strawberry schema (its graphql-core schema is `schema._schema`);
+    on PostgreSQL, children fixed by the document fold into their parent's statement."""
     if any(not isinstance(d, OperationDefinitionNode) for d in document.definitions):
         raise Unsupported("fragment definitions")
     operation = get_operation_ast(document, operation_name)
@@ -55,7 +63,7 @@ def compile_plan(schema: Any, document: DocumentNode, operation_name: str | None
         raise Unsupported("not a single query operation")
     if operation.directives:
         raise Unsupported("operation directives")
-    compiler = _Compiler(schema)
+    compiler = _Compiler(schema, dialect)
     root_type = schema._schema.query_type
     root = compiler.object(root_type, operation.selection_set, [])
     name = operation.name.value if operation.name else None
@@ -100,8 +108,9 @@ def _index(columns: list[ColumnElement[Any]], column: ColumnElement[Any]) -> int
 
 
 class _Compiler:
-    def __init__(self, schema: Any) -> None:
+    def __init__(self, schema: Any, dialect: str) -> None:
         self.schema = schema
+        self.dialect = dialect
 
     def _arguments(self, parent: GraphQLObjectType, node: FieldNode) -> Arguments | None:
         definition = parent.fields[node.name.value]
@@ -152,9 +161,6 @@ class _Compiler:
             relation = RELATIONS.get((name, field_name))
             if relation is None:
                 raise Unsupported(f"{name}.{field_name}")
-            parent_index = (
-                None if relation.parent_column is None else _index(columns, relation.parent_column)
-            )
             child_columns: list[ColumnElement[Any]] = []
             shape: Any
             if relation.kind == "value":
@@ -167,17 +173,47 @@ class _Compiler:
                 shape = self.connection(child_type, node.selection_set, child_columns)
             else:
                 shape = self.object(child_type, node.selection_set, child_columns)
-            plan.entries.append(
-                Child(
-                    key,
-                    relation,
-                    parent_index,
-                    self._arguments(graphql_type, node),
-                    child_columns,
-                    shape,
-                )
+            arguments = self._arguments(graphql_type, node)
+            nested = self._nested(key, relation, arguments, shape, columns, child_columns)
+            if nested is not None:
+                plan.entries.append(nested)
+                continue
+            parent_index = (
+                None if relation.parent_column is None else _index(columns, relation.parent_column)
             )
+            plan.entries.append(Child(key, relation, parent_index, arguments, child_columns, shape))
         return sealed(plan)
+
+    def _nested(
+        self,
+        key: str,
+        relation: Relation,
+        arguments: Arguments | None,
+        shape: ObjectPlan | ConnectionPlan | None,
+        columns: list[ColumnElement[Any]],
+        child_columns: list[ColumnElement[Any]],
+    ) -> Nested | None:
+        """The child as columns of the parent's row, when the document fixes its arguments."""
+        if (
+            self.dialect != "postgresql"
+            or relation.nest is None
+            or shape is None
+            or (arguments is not None and not arguments.literal)
+        ):
+            return None
+        try:
+            kwargs = {} if arguments is None else convert(arguments, self.schema, None)
+            nest = relation.nest(kwargs)
+        except (Abort, GraphQLError, InvalidCursor):
+            return None  # refused per request, with the reference's error
+        if nest is None:
+            return None
+        cursors = isinstance(shape, ConnectionPlan) and shape.needs_cursors
+        total = isinstance(shape, ConnectionPlan) and shape.needs_total
+        index = _index(columns, nest.records(child_columns, with_sorts=cursors))
+        total_index = _index(columns, nest.total()) if total else None
+        held = [*child_columns, *(nest.sorts if cursors else ())]
+        return Nested(key, relation.kind, index, total_index, shape, held, nest.size, nest.ordering)
 
     def connection(
         self,

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from graphql import GraphQLError
-from graphql.execution.values import get_argument_values
-from strawberry.types.arguments import convert_arguments
 
+from fastpath.arguments import convert
+from fastpath.nesting import page_of, with_cursors
 from fastpath.plan import (
     Abort,
     Arguments,
@@ -18,6 +18,7 @@ from fastpath.plan import (
     EdgePlan,
     Env,
     Inline,
+    Nested,
     ObjectPlan,
     PageInfoPlan,
     Plan,
@@ -40,16 +41,7 @@ def _kwargs(arguments: Arguments | None, env: Env) -> dict[str, Any]:
         return {}
     if arguments.converted is not None:
         return arguments.converted
-    try:
-        raw = get_argument_values(arguments.definition, arguments.node, env.variables)
-        converted = convert_arguments(
-            raw,
-            arguments.strawberry_arguments,
-            scalar_registry=env.schema.schema_converter.scalar_registry,
-            config=env.schema.config,
-        )
-    except (GraphQLError, ValueError, TypeError) as error:
-        raise Abort(str(error)) from error
+    converted = convert(arguments, env.schema, env.variables)
     if arguments.literal:
         arguments.converted = converted
     return converted
@@ -65,6 +57,8 @@ async def _objects(rows: Sequence[Row], plan: ObjectPlan, env: Env) -> list[dict
     for entry in plan.later:
         if isinstance(entry, Inline):
             subs = await _objects(rows, entry.plan, env)
+        elif isinstance(entry, Nested):
+            subs = await _nested(entry, rows, env)
         else:
             assert isinstance(entry, Child)
             keys = [None if entry.parent_index is None else row[entry.parent_index] for row in rows]
@@ -110,6 +104,71 @@ async def _child(child: Child, keys: list[Hashable], env: Env) -> list[Any]:
     return [
         written.get(key) if key is not None or child.parent_index is None else None for key in keys
     ]
+
+
+def _converter(entry: Nested, env: Env) -> Callable[[Row], Row] | None:
+    """The records' result conversions (as SQLAlchemy's for the same columns), or None."""
+    processors = entry.processors
+    if processors is None:
+        dialect = env.conn.dialect
+        processors = entry.processors = tuple(
+            (index, process)
+            for index, column in enumerate(entry.columns)
+            if (process := column.type._cached_result_processor(dialect, None)) is not None
+        )
+    if not processors:
+        return None
+
+    def converted(record: Row) -> Row:
+        values = list(record)
+        for index, process in processors:
+            values[index] = process(values[index])
+        return values
+
+    return converted
+
+
+async def _nested(entry: Nested, rows: Sequence[Row], env: Env) -> list[Any]:
+    """The folded child of each parent row, from the column its statement filled."""
+    convert_row = _converter(entry, env)
+    values = [row[entry.index] for row in rows]
+    shape = entry.shape
+    if entry.kind == "one":
+        assert isinstance(shape, ObjectPlan)
+        hits = [at for at, value in enumerate(values) if value is not None]
+        records: list[Row] = [values[at] for at in hits]
+        if convert_row is not None:
+            records = [convert_row(record) for record in records]
+        out: list[Any] = [None] * len(rows)
+        for at, obj in zip(hits, await _objects(records, shape, env), strict=True):
+            out[at] = obj
+        return out
+    lists: list[Sequence[Row]] = [value or () for value in values]
+    if convert_row is not None:
+        lists = [[convert_row(record) for record in group] for group in lists]
+    if entry.kind == "list":
+        assert isinstance(shape, ObjectPlan)
+        objects = await _objects([r for group in lists for r in group], shape, env)
+        subs: list[Any] = []
+        at = 0
+        for group in lists:
+            subs.append(objects[at : at + len(group)])
+            at += len(group)
+        return subs
+    assert isinstance(shape, ConnectionPlan)
+    ordering = entry.ordering
+    cursors = shape.needs_cursors and ordering is not None
+    n = len(entry.columns) - (len(ordering.columns) if cursors and ordering else 0)
+    pages: dict[Hashable, PageRows] = {}
+    for at, (row, group) in enumerate(zip(rows, lists, strict=True)):
+        total = None if entry.total_index is None else row[entry.total_index]
+        page = page_of(group, entry.size, total)
+        if cursors and ordering is not None:
+            with_cursors(page, ordering, n)
+        pages[at] = page
+    keys: list[Hashable] = list(range(len(rows)))
+    written = await _connections(keys, pages, shape, env)
+    return [written[key] for key in keys]
 
 
 async def _connections(

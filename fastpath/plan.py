@@ -16,6 +16,7 @@ from fastpath.statements import StatementCache
 
 if TYPE_CHECKING:
     from fastpath.relations import Relation
+    from loaders.paging import Ordering
 
 Row = Sequence[Any]
 
@@ -80,7 +81,25 @@ class Child:
     statements: StatementCache = field(default_factory=StatementCache)
 
 
-Entry = Value | Inline | Child
+@dataclass
+class Nested:
+    """A child level read from a column of the parent's row (`fastpath.nesting`).
+
+    `columns`: what each record holds (the child's columns, then a page's sort values when
+    cursors are read), for their result conversions, found once on the first run."""
+
+    key: str
+    kind: str  # one, list or page
+    index: int
+    total_index: int | None
+    shape: ObjectPlan | ConnectionPlan
+    columns: list[ColumnElement[Any]]
+    size: int = 0
+    ordering: Ordering | None = None
+    processors: tuple[tuple[int, Callable[[Any], Any]], ...] | None = None
+
+
+Entry = Value | Inline | Child | Nested
 
 
 Write = Callable[[Sequence[Row], Env], list[dict[str, Any]]]
@@ -92,7 +111,7 @@ class ObjectPlan:
 
     entries: list[Entry] = field(default_factory=list)
     write: Write | None = None
-    later: list[Inline | Child] = field(default_factory=list)
+    later: list[Inline | Child | Nested] = field(default_factory=list)
 
 
 @dataclass

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, FromClause, Select, select
+from sqlalchemy import Column, ColumnElement, FromClause, Select, case, select
 
 from fastpath import sql
+from fastpath.nesting import Nest
 from fastpath.plan import Env
 from fastpath.statements import StatementCache
 from fastpath.writers import (
@@ -35,7 +36,7 @@ from loaders.orderings import (
     PARTICIPANT_ORDERINGS,
     SOURCE_ORDER,
 )
-from loaders.paging import Ordering, SortColumn, Window
+from loaders.paging import Ordering, SortColumn, Window, window_clauses
 from schema.arguments import one_of_id_or_slug, page_size, page_window
 from schema.package_lists import package_window
 
@@ -57,6 +58,11 @@ Fetch = Callable[
 ]
 
 
+Nester = Callable[[dict[str, Any]], Nest | None]
+"""The relation folded into its parent's statement for these (literal) arguments, or None
+when they need a statement of its own (a filter, a cursor, paging backward)."""
+
+
 @dataclass(frozen=True)
 class Relation:
     """`kind`: one (object or null), list, page (a connection) or value (a scalar)."""
@@ -65,6 +71,7 @@ class Relation:
     entity: str | None
     parent_column: Column[Any] | None
     fetch: Fetch
+    nest: Nester | None = None
 
 
 def _finish(
@@ -359,7 +366,98 @@ async def _package_counts(
     return {key: counts.get(key, 0) for key in keys}
 
 
+# ---- folded into the parent's statement (PostgreSQL) -------------------------------------
+
+
+def _forward(window: Window) -> bool:
+    return not window.backward and window.after is None and window.before is None
+
+
+def _sort_expressions(ordering: Ordering) -> list[Any]:
+    return [column.expression for column in ordering.columns]
+
+
+def _order_of(ordering: Ordering) -> list[Any]:
+    expressions: dict[str, Any] = {}
+    for index, column in enumerate(ordering.columns):
+        if column.nullable:
+            expressions[f"n{index}"] = case((column.expression.is_(None), 1), else_=0)
+        expressions[f"s{index}"] = column.expression
+    _, order = window_clauses(ordering, expressions.get, None, None, backward=False)
+    return order
+
+
+def _nest_page(
+    source: FromClause, child: Column[Any], parent: Column[Any], ordering: Ordering, window: Window
+) -> Nest | None:
+    if not _forward(window):
+        return None
+    return Nest(
+        source,
+        child == parent,
+        parent.table,
+        order=_order_of(ordering),
+        limit=window.size + 1,
+        ordering=ordering,
+        sorts=_sort_expressions(ordering),
+        size=window.size,
+    )
+
+
+def _nest_participants(kwargs: dict[str, Any]) -> Nest | None:
+    window = _window(kwargs, SOURCE_ORDER)
+    return _nest_page(
+        _PARTICIPANTS_OF_PACKAGES,
+        PACKAGE_PARTICIPANT.c.package_id,
+        PACKAGE.c.id,
+        _SOURCE_ORDER_LATERAL.ordering,
+        window,
+    )
+
+
+def _nest_packages(source: FromClause, child: Column[Any], parent: Column[Any]) -> Nester:
+    def nest(kwargs: dict[str, Any]) -> Nest | None:
+        if kwargs["filter"] is not None:  # its conditions hold the request's clock
+            return None
+        _, ordering, window = package_window(
+            kwargs["order_by"], kwargs["first"], kwargs["after"], kwargs["last"], kwargs["before"]
+        )
+        return _nest_page(source, child, parent, ordering, window)
+
+    return nest
+
+
+def _nest_children(
+    source: FromClause,
+    child: Column[Any],
+    parent: Column[Any],
+    order_by: Sequence[ColumnElement[Any]],
+    first: Callable[[dict[str, Any]], int | None] = lambda kwargs: None,
+) -> Nester:
+    return lambda kwargs: Nest(
+        source, child == parent, parent.table, order=list(order_by), limit=first(kwargs)
+    )
+
+
+def _nest_category(kwargs: dict[str, Any]) -> Nest:
+    return Nest(CATEGORY, CATEGORY.c.id == PACKAGE.c.category_id, PACKAGE)
+
+
 _gp = GRID_PACKAGE.c
+_GRIDS_OF_PACKAGE = GRID.join(GRID_PACKAGE, _gp.grid_id == GRID.c.id)
+# `position IS NULL` first: NULLs sort last on SQLite and PostgreSQL alike.
+_GRIDS_ORDER = [_gp.position.is_(None), _gp.position, GRID.c.id]
+_PACKAGES_OF_GRID = PACKAGE.join(GRID_PACKAGE, _gp.package_id == PACKAGE.c.id)
+_PACKAGES_OF_PARTICIPANT = PACKAGE.join(
+    PACKAGE_PARTICIPANT, PACKAGE_PARTICIPANT.c.package_id == PACKAGE.c.id
+)
+_ROWS_OF_GRID = GRID_PACKAGE.join(PACKAGE, PACKAGE.c.id == _gp.package_id)
+_ELEMENTS = ELEMENT.join(FEATURE, FEATURE.c.id == ELEMENT.c.feature_id)
+
+
+def _rows_first(kwargs: dict[str, Any]) -> int | None:
+    return page_size(kwargs["first"], default=None)
+
 
 RELATIONS: dict[tuple[str, str], Relation] = {
     ("Query", "package"): Relation("one", "Package", None, _by_key(PACKAGE, "Package")),
@@ -371,63 +469,63 @@ RELATIONS: dict[tuple[str, str], Relation] = {
     ("Query", "categories"): Relation("page", "Category", None, _categories),
     ("Query", "participants"): Relation("page", "Participant", None, _participants),
     ("Package", "category"): Relation(
-        "one", "Category", PACKAGE.c.category_id, _category_of_package
+        "one", "Category", PACKAGE.c.category_id, _category_of_package, _nest_category
     ),
     ("Package", "grids"): Relation(
         "list",
         "Grid",
         PACKAGE.c.id,
-        _children(
-            GRID.join(GRID_PACKAGE, _gp.grid_id == GRID.c.id),
-            _gp.package_id,
-            # `position IS NULL` first: NULLs sort last on SQLite and PostgreSQL alike.
-            [_gp.position.is_(None), _gp.position, GRID.c.id],
-        ),
+        _children(_GRIDS_OF_PACKAGE, _gp.package_id, _GRIDS_ORDER),
+        _nest_children(_GRIDS_OF_PACKAGE, _gp.package_id, PACKAGE.c.id, _GRIDS_ORDER),
     ),
     ("Package", "participants"): Relation(
-        "page", "Participant", PACKAGE.c.id, _participants_of_package
+        "page", "Participant", PACKAGE.c.id, _participants_of_package, _nest_participants
     ),
     ("Category", "packages"): Relation(
-        "page", "Package", CATEGORY.c.id, _nested_packages(PACKAGE, PACKAGE.c.category_id)
+        "page",
+        "Package",
+        CATEGORY.c.id,
+        _nested_packages(PACKAGE, PACKAGE.c.category_id),
+        _nest_packages(PACKAGE, PACKAGE.c.category_id, CATEGORY.c.id),
     ),
     ("Grid", "packages"): Relation(
         "page",
         "Package",
         GRID.c.id,
-        _nested_packages(PACKAGE.join(GRID_PACKAGE, _gp.package_id == PACKAGE.c.id), _gp.grid_id),
+        _nested_packages(_PACKAGES_OF_GRID, _gp.grid_id),
+        _nest_packages(_PACKAGES_OF_GRID, _gp.grid_id, GRID.c.id),
     ),
     ("Participant", "packages"): Relation(
         "page",
         "Package",
         PARTICIPANT.c.id,
-        _nested_packages(
-            PACKAGE.join(PACKAGE_PARTICIPANT, PACKAGE_PARTICIPANT.c.package_id == PACKAGE.c.id),
-            PACKAGE_PARTICIPANT.c.participant_id,
+        _nested_packages(_PACKAGES_OF_PARTICIPANT, PACKAGE_PARTICIPANT.c.participant_id),
+        _nest_packages(
+            _PACKAGES_OF_PARTICIPANT, PACKAGE_PARTICIPANT.c.participant_id, PARTICIPANT.c.id
         ),
     ),
     ("Participant", "packageCount"): Relation("value", None, PARTICIPANT.c.id, _package_counts),
     ("Grid", "features"): Relation(
-        "list", "Feature", GRID.c.id, _children(FEATURE, FEATURE.c.grid_id, [FEATURE.c.id])
+        "list",
+        "Feature",
+        GRID.c.id,
+        _children(FEATURE, FEATURE.c.grid_id, [FEATURE.c.id]),
+        _nest_children(FEATURE, FEATURE.c.grid_id, GRID.c.id, [FEATURE.c.id]),
     ),
     ("Grid", "rows"): Relation(
         "list",
         "GridRow",
         GRID.c.id,
-        _children(
-            GRID_PACKAGE.join(PACKAGE, PACKAGE.c.id == _gp.package_id),
-            _gp.grid_id,
-            [_gp.package_id],
-            lambda kwargs: page_size(kwargs["first"], default=None),
-        ),
+        _children(_ROWS_OF_GRID, _gp.grid_id, [_gp.package_id], _rows_first),
+        _nest_children(_ROWS_OF_GRID, _gp.grid_id, GRID.c.id, [_gp.package_id], _rows_first),
     ),
     ("GridRow", "elements"): Relation(
         "list",
         "Element",
         GRID_PACKAGE.c.id,
-        _children(
-            ELEMENT.join(FEATURE, FEATURE.c.id == ELEMENT.c.feature_id),
-            ELEMENT.c.grid_package_id,
-            [ELEMENT.c.feature_id],
+        _children(_ELEMENTS, ELEMENT.c.grid_package_id, [ELEMENT.c.feature_id]),
+        _nest_children(
+            _ELEMENTS, ELEMENT.c.grid_package_id, GRID_PACKAGE.c.id, [ELEMENT.c.feature_id]
         ),
     ),
 }

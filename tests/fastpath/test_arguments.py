@@ -12,7 +12,7 @@ LITERAL = "{ packages(first: 3) { nodes { slug participants(first: 2) { nodes { 
 VARIABLE = "query P($n: Int!) { packages(first: $n) { nodes { slug } } }"
 
 
-def _plan_arguments(graphql_schema: Any, query: str) -> list[Arguments]:
+def _plan_arguments(graphql_schema: Any, query: str, dialect: str) -> list[Arguments]:
     """Every fetched field's arguments in the cached plan, depth first."""
     found: list[Arguments] = []
 
@@ -31,7 +31,7 @@ def _plan_arguments(graphql_schema: Any, query: str) -> list[Arguments]:
                 else:
                     walk(shape)
 
-    entry = PLANS.get(graphql_schema, query, None)
+    entry = PLANS.get(graphql_schema, query, None, dialect)
     assert isinstance(entry, Plan)
     walk(entry.root)
     return found
@@ -39,8 +39,10 @@ def _plan_arguments(graphql_schema: Any, query: str) -> list[Arguments]:
 
 async def test_literal_arguments_are_converted_once(catalogue, checked_execute, graphql_schema):
     first = await checked_execute(LITERAL)
-    arguments = _plan_arguments(graphql_schema, LITERAL)
-    assert len(arguments) == 2 and all(a.literal for a in arguments)
+    arguments = _plan_arguments(graphql_schema, LITERAL, catalogue.dialect)
+    # PostgreSQL folds participants(first: 2) into the packages' statement: no Child left.
+    assert len(arguments) == (1 if catalogue.dialect == "postgresql" else 2)
+    assert all(a.literal for a in arguments)
     kept = [a.converted for a in arguments]
     assert all(k is not None for k in kept)
     second = await checked_execute(LITERAL)
@@ -56,5 +58,5 @@ async def test_variable_arguments_are_read_per_request(catalogue, checked_execut
     assert RECORDER.compiled == before + 2  # both answered by the plan
     assert len(two.data["packages"]["nodes"]) == 2
     assert len(five.data["packages"]["nodes"]) == 5
-    [arguments] = _plan_arguments(graphql_schema, VARIABLE)
+    [arguments] = _plan_arguments(graphql_schema, VARIABLE, catalogue.dialect)
     assert not arguments.literal and arguments.converted is None

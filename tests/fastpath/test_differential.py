@@ -48,7 +48,7 @@ async def test_every_document_agrees_and_supported_ones_are_compiled(
     unsupported: list[str] = []
     for query in documents:
         result, took_compiled = await _replay(checked_execute, query)
-        entry = PLANS.get(graphql_schema, query, None)
+        entry = PLANS.get(graphql_schema, query, None, catalogue.dialect)
         if not isinstance(entry, Plan):
             if entry.reason != "invalid document":
                 unsupported.append(query)

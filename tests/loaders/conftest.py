@@ -1,0 +1,23 @@
+"""The loaders are the reference executor's: these tests run with the compiled path off
+(its own statement counts are `tests/fastpath/test_statements.py`'s)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from schema.context import Context
+from server.db import Database
+from server.settings import Settings
+
+
+@pytest.fixture
+def execute(db: Database, settings: Settings, graphql_schema: Any) -> Any:
+    reference = settings.model_copy(update={"compiled_execution": False})
+
+    async def run(query: str, variables: dict[str, Any] | None = None) -> Any:
+        context = Context.create(db=db, settings=reference)
+        return await graphql_schema.execute(query, variable_values=variables, context_value=context)
+
+    return run
