@@ -100,8 +100,7 @@ def _by_key(table: Any, type_name: str) -> Fetch:
     ) -> dict[Any, Any]:
         one_of_id_or_slug(kwargs["id"], kwargs["slug"])
         key, value = ("id", kwargs["id"]) if kwargs["id"] is not None else ("slug", kwargs["slug"])
-        found = await sql.lookup(env, cache, columns, table, table.c[key], [value])
-        return {None: found.get(value)}
+        return {None: await sql.lookup_one(env, cache, columns, table, table.c[key], value)}
 
     return fetch
 
@@ -115,8 +114,9 @@ async def _participant_by_login(
     cache: StatementCache,
 ) -> dict[Any, Any]:
     login = kwargs["login"]
-    found = await sql.lookup(env, cache, columns, PARTICIPANT, PARTICIPANT.c.login, [login])
-    return {None: found.get(login)}
+    return {
+        None: await sql.lookup_one(env, cache, columns, PARTICIPANT, PARTICIPANT.c.login, login)
+    }
 
 
 async def _category_of_package(
