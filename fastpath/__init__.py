@@ -16,6 +16,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from fastpath.cache import PLANS, NotCompiled
+from fastpath.connection import checkout
 from fastpath.differential import compare
 from fastpath.execute import new_env, run_plan
 from fastpath.plan import Abort
@@ -58,7 +59,7 @@ async def execute(
     db = context.db
     try:
         if entry.reads_database:
-            async with db.engine.connect() as conn:
+            async with checkout(db.engine) as conn:
                 data = await run_plan(entry, new_env(conn, db.dialect, variables, schema))
         else:  # `{ __typename }`: no connection to check out
             data = await run_plan(entry, new_env(None, db.dialect, variables, schema))

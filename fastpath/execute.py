@@ -110,6 +110,7 @@ def _converter(entry: Nested, env: Env) -> Callable[[Row], Row] | None:
     """The records' result conversions (as SQLAlchemy's for the same columns), or None."""
     processors = entry.processors
     if processors is None:
+        assert env.conn is not None
         dialect = env.conn.dialect
         processors = entry.processors = tuple(
             (index, process)

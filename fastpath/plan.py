@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from graphql import FieldNode, GraphQLField, VariableDefinitionNode
 from sqlalchemy import ColumnElement
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from fastpath.statements import StatementCache
 
 if TYPE_CHECKING:
+    from fastpath.connection import Connection
     from fastpath.relations import Relation
     from loaders.paging import Ordering
 
@@ -27,14 +27,13 @@ class Abort(Exception):
 
 @dataclass
 class Env:
-    """One request: its connection, clock and coerced variables."""
+    """One request: its connection (None: no database read), clock and coerced variables."""
 
-    conn: AsyncConnection
+    conn: Connection | None
     dialect: str
     now: datetime
     variables: Any
     schema: Any
-    driver: Any = None  # PostgreSQL: the asyncpg connection under `conn`, once asked for
 
 
 Getter = Callable[[Row, Env], Any]

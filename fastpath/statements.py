@@ -6,9 +6,10 @@ A field's statement depends on the plan (its columns), the dialect and the reque
 never on the values themselves: those are named bind parameters. `StatementCache` keeps a
 field's statements by that shape, bounded.
 
-PostgreSQL: the statement is compiled once to `$n` text and run on the asyncpg connection
-of the request's one checked-out connection, so asyncpg's prepared-statement cache
-applies and SQLAlchemy's per-execution work (cache keys, result wrapping) is skipped. The
+PostgreSQL: the statement is compiled once to `$n` text and run on the request's asyncpg
+connection (`fastpath.connection`), so asyncpg's prepared-statement cache applies and
+SQLAlchemy's per-execution work (cache keys, result wrapping) is skipped; a statement
+holding a request's values (a filter) is compiled for that request only. The
 values SQLAlchemy would have converted go through the compiled statement's own bind and
 result processors (e.g. UTCDateTime), and JSON is decoded by the codec SQLAlchemy
 installs on the driver connection, so rows hold exactly what `conn.execute` returns.
@@ -105,22 +106,22 @@ class StatementCache:
 
 async def fetch(env: Env, prepared: Prepared, params: Mapping[str, Any]) -> Sequence[Row]:
     """The statement's rows, as tuples indexed by position."""
-    if env.dialect != "postgresql" or not prepared.cached:
-        result = await env.conn.execute(prepared.statement, dict(params))
+    conn = env.conn
+    assert conn is not None, "a plan that reads the database has a connection"
+    if conn.sqlalchemy is not None:
+        result = await conn.sqlalchemy.execute(prepared.statement, dict(params))
         return list(result.all())
     compiled = prepared.postgres
     if compiled is None:
-        compiled = prepared.postgres = compile_postgres(prepared.statement, env.conn.dialect)
-    if env.driver is None:
-        raw = await env.conn.get_raw_connection()
-        env.driver = raw.driver_connection
+        compiled = compile_postgres(prepared.statement, conn.dialect)
+        if prepared.cached:  # a statement holding a request's values is compiled each time
+            prepared.postgres = compiled
     arguments = compiled.arguments(params)
-    connection = env.conn.sync_connection
-    if connection is not None and connection.dispatch.before_cursor_execute:
-        connection.dispatch.before_cursor_execute(
-            connection, None, compiled.text, tuple(arguments), None, False
+    if conn.dispatch.before_cursor_execute:
+        conn.dispatch.before_cursor_execute(
+            None, None, compiled.text, tuple(arguments), None, False
         )
-    records: list[Any] = await env.driver.fetch(compiled.text, *arguments)
+    records: list[Any] = await conn.driver.fetch(compiled.text, *arguments)
     if not compiled.processors:
         return records
     rows: list[Row] = []

@@ -1,0 +1,55 @@
+"""The compiled path's connection: PostgreSQL's asyncpg connection straight from the pool,
+never returned to it while a statement may still run."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import text
+
+from fastpath.connection import checkout
+from server.db import Database
+
+
+async def _wait_until_running(db: Database, pid: int) -> None:
+    """Until the backend reports its statement running (bounded: 500 looks)."""
+    for _ in range(500):
+        async with db.engine.connect() as other:
+            state = await other.execute(
+                text("SELECT state FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}
+            )
+            if state.scalar_one_or_none() == "active":
+                return
+    raise AssertionError("the statement never started")
+
+
+async def test_a_cancelled_statement_takes_its_connection_out_of_the_pool(db):
+    if db.dialect != "postgresql":
+        pytest.skip("needs DATABASE_URL (PostgreSQL): SQLite has no driver connection here")
+    started: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    async def slow() -> None:
+        async with checkout(db.engine) as conn:
+            started.set_result(int(await conn.driver.fetchval("SELECT pg_backend_pid()")))
+            await conn.driver.fetch("SELECT pg_sleep(30)")
+
+    task = asyncio.create_task(slow())
+    interrupted = await started
+    await _wait_until_running(db, interrupted)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    # Every connection the pool holds now (two at least: the one that watched, and the
+    # interrupted one if it had gone back) is another backend.
+    async with checkout(db.engine) as one, checkout(db.engine) as two:
+        pids = {await c.driver.fetchval("SELECT pg_backend_pid()") for c in (one, two)}
+    assert interrupted not in pids
+
+
+async def test_sqlite_runs_through_sqlalchemy(db):
+    if db.dialect != "sqlite":
+        pytest.skip("the PostgreSQL case is the test above")
+    async with checkout(db.engine) as conn:
+        assert conn.driver is None and conn.sqlalchemy is not None
+        assert (await conn.sqlalchemy.execute(text("SELECT 1"))).scalar_one() == 1
