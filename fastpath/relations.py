@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, FromClause, Select, case, select
+from sqlalchemy import Column, ColumnElement, FromClause, Select, select
 
 from fastpath import sql
 from fastpath.nesting import Nest
@@ -378,11 +378,7 @@ def _sort_expressions(ordering: Ordering) -> list[Any]:
 
 
 def _order_of(ordering: Ordering) -> list[Any]:
-    expressions: dict[str, Any] = {}
-    for index, column in enumerate(ordering.columns):
-        if column.nullable:
-            expressions[f"n{index}"] = case((column.expression.is_(None), 1), else_=0)
-        expressions[f"s{index}"] = column.expression
+    expressions = sql.sort_expressions(ordering)
     _, order = window_clauses(ordering, expressions.get, None, None, backward=False)
     return order
 

@@ -66,6 +66,17 @@ def _sort_columns(ordering: Ordering) -> list[ColumnElement[Any]]:
     return extra
 
 
+def sort_expressions(ordering: Ordering) -> dict[str, Any]:
+    """The ordering's expressions by the names `window_clauses` reads: `s0`, `s1`... and an
+    `n<i>` (1 for NULL) before each nullable one, so NULLs sort last."""
+    expressions: dict[str, Any] = {}
+    for index, column in enumerate(ordering.columns):
+        if column.nullable:
+            expressions[f"n{index}"] = case((column.expression.is_(None), 1), else_=0)
+        expressions[f"s{index}"] = column.expression
+    return expressions
+
+
 def _inline(limit: int) -> Any:
     """A LIMIT written into the statement: PostgreSQL's generic plan for a prepared
     statement does not know a parameter's value, and plans a LATERAL page for every row."""
@@ -441,11 +452,7 @@ def _lateral_statement(
     """PostgreSQL: per parent, an ordered, limited page (and its count) beside it."""
     base, ordering = lateral.base(), lateral.ordering
     parents = _parents()
-    expressions: dict[str, Any] = {}
-    for index, column in enumerate(ordering.columns):
-        if column.nullable:
-            expressions[f"n{index}"] = case((column.expression.is_(None), 1), else_=0)
-        expressions[f"s{index}"] = column.expression
+    expressions = sort_expressions(ordering)
     conditions, order = window_clauses(
         ordering, expressions.get, after, before, backward=window.backward
     )
