@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from graphql.execution.values import get_variable_values
@@ -27,6 +28,64 @@ logger = logging.getLogger("dpgraph.fastpath")
 Reference = Callable[[], Awaitable[ExecutionResult]]
 
 
+@dataclass(frozen=True)
+class Fallback:
+    """The reference executor answers: `reason` is recorded; None: not a compiled request
+    at all (compiled execution off, no query, not a query operation), nothing recorded."""
+
+    reason: str | None
+
+
+async def compiled_answer(
+    schema: Any,
+    query: str | None,
+    variable_values: dict[str, Any] | None,
+    context: Any,
+    operation_name: str | None,
+    allowed: Iterable[OperationType],
+    reference: Reference,
+) -> dict[str, Any] | Fallback:
+    """The `data` of the compiled answer (recorded, and compared with the reference's under
+    COMPILED_DIFFERENTIAL), or why the reference executor must answer."""
+    from schema.context import Context
+
+    if (
+        not query
+        or not isinstance(context, Context)
+        or not context.settings.compiled_execution
+        or OperationType.QUERY not in allowed
+        or not isinstance(operation_name, str | None)  # the reference refuses it clearly
+    ):
+        return Fallback(None)
+    entry = PLANS.get(schema, query, operation_name, context.db.dialect)
+    if isinstance(entry, NotCompiled):
+        return Fallback(entry.reason)
+    variables = get_variable_values(
+        schema._schema, entry.variable_definitions, variable_values or {}
+    )
+    if isinstance(variables, list):
+        return Fallback("variables")
+    differential = context.settings.compiled_differential
+    db = context.db
+    try:
+        if entry.reads_database:
+            async with checkout(db.engine) as conn:
+                data = await run_plan(entry, new_env(conn, db.dialect, variables, schema))
+        else:  # `{ __typename }`: no connection to check out
+            data = await run_plan(entry, new_env(None, db.dialect, variables, schema))
+    except Abort as abort:
+        return Fallback(f"aborted: {abort}")
+    except Exception:
+        if differential:
+            raise
+        logger.exception("compiled plan failed; answering with the reference executor")
+        return Fallback("plan failed")
+    RECORDER.record(Outcome(query, operation_name, compiled=True))
+    if differential:
+        await compare(query, data, reference)
+    return data
+
+
 async def execute(
     schema: Any,
     query: str | None,
@@ -37,43 +96,19 @@ async def execute(
     reference: Reference,
 ) -> ExecutionResult:
     """The compiled answer when the plan covers the request, else the reference's."""
-    from schema.context import Context
-
-    if (
-        not query
-        or not isinstance(context, Context)
-        or not context.settings.compiled_execution
-        or OperationType.QUERY not in allowed
-        or not isinstance(operation_name, str | None)  # the reference refuses it clearly
-    ):
-        return await reference()
-    entry = PLANS.get(schema, query, operation_name, context.db.dialect)
-    if isinstance(entry, NotCompiled):
-        return await _fallback(query, operation_name, entry.reason, reference)
-    variables = get_variable_values(
-        schema._schema, entry.variable_definitions, variable_values or {}
+    answer = await compiled_answer(
+        schema, query, variable_values, context, operation_name, allowed, reference
     )
-    if isinstance(variables, list):
-        return await _fallback(query, operation_name, "variables", reference)
-    differential = context.settings.compiled_differential
-    db = context.db
-    try:
-        if entry.reads_database:
-            async with checkout(db.engine) as conn:
-                data = await run_plan(entry, new_env(conn, db.dialect, variables, schema))
-        else:  # `{ __typename }`: no connection to check out
-            data = await run_plan(entry, new_env(None, db.dialect, variables, schema))
-    except Abort as abort:
-        return await _fallback(query, operation_name, f"aborted: {abort}", reference)
-    except Exception:
-        if differential:
-            raise
-        logger.exception("compiled plan failed; answering with the reference executor")
-        return await _fallback(query, operation_name, "plan failed", reference)
-    RECORDER.record(Outcome(query, operation_name, compiled=True))
-    if differential:
-        await compare(query, data, reference)
-    return ExecutionResult(data=data, errors=None, extensions={})
+    if not isinstance(answer, Fallback):
+        return ExecutionResult(data=answer, errors=None, extensions={})
+    if answer.reason is None or not query:
+        return await reference()
+    return await _fallback(query, operation_name, answer.reason, reference)
+
+
+def compiles(schema: Any, query: str, operation_name: str | None, dialect: str) -> bool:
+    """The document (valid, a supported query) has a plan: one cache look-up."""
+    return not isinstance(PLANS.get(schema, query, operation_name, dialect), NotCompiled)
 
 
 async def _fallback(
@@ -83,4 +118,4 @@ async def _fallback(
     return await reference()
 
 
-__all__ = ["PLANS", "RECORDER", "execute"]
+__all__ = ["PLANS", "RECORDER", "Fallback", "compiled_answer", "compiles", "execute"]

@@ -37,11 +37,10 @@ class Schema(strawberry.Schema):
         operation_extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
         """One answer, one result: a subscription needs a stream (WebSocket, SSE, multipart)."""
-        allowed = set(allowed_operation_types or DEFAULT_ALLOWED_OPERATION_TYPES)
-        allowed.discard(OperationType.SUBSCRIPTION)
+        allowed = self.allowed_for_one_answer(allowed_operation_types)
 
         def reference() -> Awaitable[ExecutionResult]:
-            return super(Schema, self).execute(
+            return self.reference_execute(
                 query,
                 variable_values,
                 context_value,
@@ -54,6 +53,35 @@ class Schema(strawberry.Schema):
         # Supported queries take the compiled path; everything else, Strawberry's executor.
         return await fastpath.execute(
             self, query, variable_values, context_value, operation_name, allowed, reference
+        )
+
+    @staticmethod
+    def allowed_for_one_answer(
+        allowed_operation_types: Iterable[OperationType] | None,
+    ) -> set[OperationType]:
+        allowed = set(allowed_operation_types or DEFAULT_ALLOWED_OPERATION_TYPES)
+        allowed.discard(OperationType.SUBSCRIPTION)
+        return allowed
+
+    def reference_execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None,
+        context_value: Any | None,
+        root_value: Any | None,
+        operation_name: str | None,
+        allowed: Iterable[OperationType],
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> Awaitable[ExecutionResult]:
+        """Strawberry's own executor: the reference every compiled answer must equal."""
+        return super().execute(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed,
+            operation_extensions,
         )
 
     async def stream(self, *args: Any, **kwargs: Any) -> Any:

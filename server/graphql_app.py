@@ -24,7 +24,9 @@ from strawberry.subscriptions import (
 )
 from strawberry.types.graphql import OperationType
 
+import fastpath
 from events import EventHub
+from schema import Schema
 from schema.context import Context
 from server.db import Database
 from server.graphiql import graphiql_page
@@ -42,6 +44,9 @@ from server.http_protocol import (
 from server.limits import ConnectionLimiter, MemoryLimiter
 from server.settings import Settings
 from server.websockets import PingingTransportWSHandler, TextFrameWebSocketAdapter
+
+_PLAIN_BODY_KEYS = frozenset({"query", "variables", "operationName"})
+"""A body with anything else (extensions, a batch) is the view's to read."""
 
 TOO_MANY_CONNECTIONS = 4429
 SUBSCRIPTION_NEEDS_A_STREAM = (
@@ -91,7 +96,7 @@ class GraphQLApp(GraphQL[Context, None]):
         if scope["type"] == "http":
             request = Request(scope, receive)
             try:
-                response = await self.run(request)
+                response = await self._compiled_response(request) or await self.run(request)
             except HTTPException as error:
                 media_type = response_media_type(request.headers.get("accept"))
                 response = request_error_response(error, media_type)
@@ -105,6 +110,55 @@ class GraphQLApp(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
         finally:
             await self.limiter.release(client)
+
+    async def _compiled_response(self, request: Request) -> Response | None:
+        """The plain case answered without Strawberry's HTTP view: an anonymous POST of one
+        JSON operation whose plan exists. It builds the same context, sub-response and
+        response as the view (`get_context`, `get_sub_response`, `create_response`), and
+        the answer is `fastpath`'s; anything else (None) goes through the view, which
+        reads the body this left cached on `request`."""
+        headers = request.headers
+        if (
+            request.method != "POST"
+            or headers.get("content-type") != JSON
+            or "authorization" in headers
+            or not self.settings.compiled_execution
+        ):
+            return None
+        try:
+            body = orjson.loads(await request.body())
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(body, dict) or not body.keys() <= _PLAIN_BODY_KEYS:
+            return None
+        query, variables = body.get("query"), body.get("variables")
+        operation_name = body.get("operationName")
+        if (
+            not isinstance(query, str)
+            or not isinstance(variables, dict | None)
+            or not isinstance(operation_name, str | None)
+            or not fastpath.compiles(self.schema, query, operation_name, self.db.dialect)
+        ):
+            return None
+        sub_response = await self.get_sub_response(request)
+        context = await self.get_context(request, sub_response)
+        schema = self.schema
+        assert isinstance(schema, Schema)
+        allowed = schema.allowed_for_one_answer(None)
+        answer = await fastpath.compiled_answer(
+            schema,
+            query,
+            variables,
+            context,
+            operation_name,
+            allowed,
+            lambda: schema.reference_execute(
+                query, variables, context, None, operation_name, allowed
+            ),
+        )
+        if isinstance(answer, fastpath.Fallback):
+            return None  # the view runs it again, and records why it was not compiled
+        return self.create_response({"data": answer}, sub_response)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Accept, then close with a code the client's protocol library reports."""

@@ -1,0 +1,102 @@
+"""The compiled HTTP lane (an anonymous POST of one JSON operation with a plan) answers
+byte for byte as Strawberry's view does with the reference executor: status, headers and
+body, for the workloads, the examples and every query written in the suite."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from benchmarks.workloads import choose
+from server.app import create_app
+from server.graphql_app import GraphQLApp
+from server.http_protocol import GRAPHQL_RESPONSE_JSON
+from server.settings import Settings
+from tests.fastpath.documents import example_documents, suite_documents
+
+
+async def _client(db: Any, settings: Settings) -> httpx.AsyncClient:
+    app = create_app(settings, db=db)
+    transport = httpx.ASGITransport(app=app)
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+
+
+@pytest.fixture
+async def clients(catalogue: Any, settings: Settings) -> AsyncIterator[tuple[Any, Any]]:
+    """(compiled lane, reference view): the same app, compiled execution on and off."""
+    lane = await _client(catalogue, settings)
+    view = await _client(catalogue, settings.model_copy(update={"compiled_execution": False}))
+    async with lane, view:
+        yield lane, view
+
+
+@pytest.fixture
+def view_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the requests Strawberry's HTTP view handled."""
+    runs: list[int] = []
+    original = GraphQLApp.run
+
+    async def run(self: GraphQLApp, *args: Any, **kwargs: Any) -> Any:
+        runs.append(1)
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(GraphQLApp, "run", run)
+    return runs
+
+
+def _same(lane: httpx.Response, view: httpx.Response, what: str) -> None:
+    assert lane.status_code == view.status_code, what
+    assert lane.headers.multi_items() == view.headers.multi_items(), what
+    assert lane.content == view.content, what
+
+
+async def _both(clients: tuple[Any, Any], body: dict[str, Any], **headers: str) -> Any:
+    lane, view = clients
+    return (
+        await lane.post("/graphql", json=body, headers=headers),
+        await view.post("/graphql", json=body, headers=headers),
+    )
+
+
+async def test_the_workloads_take_the_lane_and_answer_as_the_view(catalogue, clients, view_runs):
+    async with catalogue.engine.connect() as connection:
+        workloads = await choose(connection)
+    for name, workload in workloads.items():
+        for accept in ("application/json", GRAPHQL_RESPONSE_JSON):
+            before = len(view_runs)
+            lane, view = await _both(clients, workload.body(), accept=accept)
+            assert len(view_runs) == before + 1, name  # only the reference app's request
+            assert lane.status_code == 200 and "errors" not in lane.json(), name
+            _same(lane, view, f"{name} {accept}")
+
+
+async def test_every_document_answers_as_the_view(clients, view_runs):
+    lane_answers = 0
+    for query in [*example_documents(), *suite_documents()]:
+        before = len(view_runs)
+        lane, view = await _both(clients, {"query": query})
+        lane_answers += len(view_runs) == before + 1
+        _same(lane, view, query)
+    assert lane_answers > 20, "hardly any document took the compiled lane"
+
+
+@pytest.mark.parametrize(
+    ("body", "headers"),
+    [
+        ({"query": "{ packages { totalCount } }", "extensions": {}}, {}),
+        ([{"query": "{ packages { totalCount } }"}], {}),
+        ({"query": "{ packages { totalCount } }"}, {"authorization": "Bearer nope"}),
+        ({"query": "{ packages(first: 0) { totalCount } }"}, {}),
+        ({"query": "{ nope }"}, {}),
+        ({"query": 'mutation { deletePackage(slug: "x") { ok } }'}, {}),
+    ],
+    ids=["extensions", "batch", "token", "refused-argument", "invalid", "mutation"],
+)
+async def test_anything_else_goes_to_the_view(clients, view_runs, body, headers):
+    lane, _ = clients
+    before = len(view_runs)
+    await lane.post("/graphql", json=body, headers=headers)
+    assert len(view_runs) == before + 1
