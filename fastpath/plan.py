@@ -1,5 +1,6 @@
 """What a compiled document is made of: per object, getters over a row tuple and the
-child relations to fetch, one batched statement per relation and level."""
+child relations to fetch, one batched statement per relation and level, or read from a
+column of the parent's row when folded into its statement (`Nested`)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""The fields that fetch: one batched statement per field and level, for every parent.
+"""The fields that fetch: one batched statement per field and level, for every parent;
+on PostgreSQL, a relation's `nest` folds it into its parent's statement instead
+(`fastpath.nesting`) when the document fixes its arguments.
 
 Arguments are checked by the reference's own helpers (`schema.arguments`,
 `schema.package_lists`, the inputs' `to_spec`), so a request they refuse raises here
