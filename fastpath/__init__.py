@@ -23,6 +23,7 @@ from fastpath.differential import compare
 from fastpath.execute import new_env, run_plan
 from fastpath.plan import Abort
 from fastpath.record import RECORDER, Outcome
+from schema.limits import DocumentLimits
 
 logger = logging.getLogger("dpgraph.fastpath")
 
@@ -58,7 +59,8 @@ async def compiled_answer(
         or not isinstance(operation_name, str | None)  # the reference refuses it clearly
     ):
         return Fallback(None)
-    entry = PLANS.get(schema, query, operation_name, context.db.dialect)
+    limits = DocumentLimits.of(context)
+    entry = PLANS.get(schema, query, operation_name, context.db.dialect, limits)
     if isinstance(entry, NotCompiled):
         return Fallback(entry.reason)
     variables = get_variable_values(
@@ -107,9 +109,11 @@ async def execute(
     return await _fallback(query, operation_name, answer.reason, reference)
 
 
-def compiles(schema: Any, query: str, operation_name: str | None, dialect: str) -> bool:
-    """The document (valid, a supported query) has a plan: one cache look-up."""
-    return not isinstance(PLANS.get(schema, query, operation_name, dialect), NotCompiled)
+def compiles(schema: Any, query: str, operation_name: str | None, context: Any) -> bool:
+    """The document (valid, within the limits, a supported query) has a plan."""
+    limits = DocumentLimits.of(context)
+    entry = PLANS.get(schema, query, operation_name, context.db.dialect, limits)
+    return not isinstance(entry, NotCompiled)
 
 
 async def _fallback(

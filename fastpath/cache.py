@@ -17,8 +17,8 @@ from graphql import GraphQLError, specified_rules
 
 from fastpath.compile import Unsupported, compile_plan
 from fastpath.plan import Plan
-from schema.documents import DOCUMENTS, Checked
-from schema.limits import MAX_TOKENS, RULES
+from schema.documents import Checked, parsed
+from schema.limits import DEFAULTS, DocumentLimits, refusal
 
 DEFAULT_CAPACITY = 1000
 
@@ -30,21 +30,19 @@ class NotCompiled:
 
 Entry = Plan | NotCompiled
 
+OVER_LIMITS = NotCompiled("over the document limits")
+
 
 def checked_document(schema: Any, text: str) -> Checked | None:
-    """The parsed, validated document (shared with the reference path); None: a syntax error."""
-    hit = DOCUMENTS.get(text)
-    if hit is not None:
-        return hit
-    try:
-        document = strawberry_schema.parse(text, max_tokens=MAX_TOKENS)  # type: ignore[attr-defined]
-    except GraphQLError:
+    """The parsed, validated document (shared with the reference path); None: a syntax
+    error. Call it for a document within its limits (`PlanCache.get` checks first)."""
+    entry = parsed(text)
+    if isinstance(entry, GraphQLError):
         return None
-    errors = strawberry_schema.validate_document(
-        schema._schema, document, (*specified_rules, *RULES)
-    )
-    entry = Checked(document, tuple(errors))
-    DOCUMENTS.put(text, entry)
+    if entry.errors is None:
+        entry.errors = tuple(
+            strawberry_schema.validate_document(schema._schema, entry.document, specified_rules)
+        )
     return entry
 
 
@@ -53,13 +51,27 @@ class PlanCache:
         self.capacity = capacity
         self._entries: OrderedDict[tuple[str, str | None, str], Entry] = OrderedDict()
 
-    def get(self, schema: Any, text: str, operation_name: str | None, dialect: str) -> Entry:
-        """`dialect`: PostgreSQL plans fold children into their parents' statements."""
+    def get(
+        self,
+        schema: Any,
+        text: str,
+        operation_name: str | None,
+        dialect: str,
+        limits: DocumentLimits = DEFAULTS,
+    ) -> Entry:
+        """`dialect`: PostgreSQL plans fold children into their parents' statements. A
+        document over `limits` is not compiled (the reference refuses it), and never
+        validated here."""
         key = (text, operation_name, dialect)
         entry = self._entries.get(key)
         if entry is not None:
             self._entries.move_to_end(key)
+            if isinstance(entry, Plan) and refusal(entry.size, limits) is not None:
+                return OVER_LIMITS
             return entry
+        document = parsed(text)
+        if not isinstance(document, GraphQLError) and refusal(document.size, limits):
+            return OVER_LIMITS  # not kept: another request's settings may allow it
         entry = _build(schema, text, operation_name, dialect)
         self._entries[key] = entry
         while len(self._entries) > self.capacity:
@@ -80,9 +92,11 @@ def _build(schema: Any, text: str, operation_name: str | None, dialect: str) -> 
     if checked.errors:
         return NotCompiled("invalid document")
     try:
-        return compile_plan(schema, checked.document, operation_name, dialect)
+        plan = compile_plan(schema, checked.document, operation_name, dialect)
     except Unsupported as reason:
         return NotCompiled(str(reason))
+    plan.size = checked.size
+    return plan
 
 
 PLANS = PlanCache()

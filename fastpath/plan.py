@@ -13,6 +13,7 @@ from graphql import FieldNode, GraphQLField, VariableDefinitionNode
 from sqlalchemy import ColumnElement
 
 from fastpath.statements import StatementCache
+from schema.document_size import Size
 
 if TYPE_CHECKING:
     from fastpath.connection import Connection
@@ -140,6 +141,7 @@ class Plan:
     operation_name: str | None
     variable_definitions: tuple[VariableDefinitionNode, ...]
     root: ObjectPlan
+    size: Size = field(default_factory=Size)
 
     @property
     def reads_database(self) -> bool:

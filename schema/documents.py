@@ -2,8 +2,9 @@
 
 Parsing and validating a page-sized document costs milliseconds; a frontend sends the
 same few documents over and over. The outcome depends on the document text alone: the
-parse options and the validation rules are fixed when the schema is built (see
-`schema.limits`), so the text is the whole key. Bounded, least recently used first out.
+parse options and the validation rules are fixed, so the text is the whole key; only the
+size limits come from the request's settings, compared with the cached size each time.
+Bounded, least recently used first out.
 """
 
 from __future__ import annotations
@@ -12,16 +13,24 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import strawberry.schema.schema as strawberry_schema
 from graphql import DocumentNode, GraphQLError
 from strawberry.extensions import SchemaExtension
+
+from schema.document_size import Size, measure
+from schema.limits import MAX_TOKENS, DocumentLimits, refusal
 
 DEFAULT_CAPACITY = 1000
 
 
-@dataclass(frozen=True)
+@dataclass
 class Checked:
+    """A parsed document, its size, and its validation errors once validated (None
+    before: a document refused for its size is never validated)."""
+
     document: DocumentNode
-    errors: tuple[GraphQLError, ...]
+    size: Size
+    errors: tuple[GraphQLError, ...] | None = None
 
 
 class DocumentCache:
@@ -51,8 +60,23 @@ class DocumentCache:
 DOCUMENTS = DocumentCache()
 
 
+def parsed(text: str) -> Checked | GraphQLError:
+    """The document parsed and measured (cached), or its syntax error."""
+    hit = DOCUMENTS.get(text)
+    if hit is not None:
+        return hit
+    try:
+        document = strawberry_schema.parse(text, max_tokens=MAX_TOKENS)  # type: ignore[attr-defined]
+    except GraphQLError as error:
+        return error
+    entry = Checked(document, measure(document))
+    DOCUMENTS.put(text, entry)
+    return entry
+
+
 class CachedDocuments(SchemaExtension):
-    """Skips parsing and validation for a document already checked."""
+    """Parses, measures and validates a document once; refuses one over the request's
+    limits (`schema.limits`) before any validation rule walks it."""
 
     _hit: Checked | None = None
 
@@ -63,14 +87,25 @@ class CachedDocuments(SchemaExtension):
             if self._hit is not None:
                 context.graphql_document = self._hit.document
         yield
+        document = context.graphql_document
+        if self._hit is None and context.query and document is not None:
+            self._hit = Checked(document, measure(document))
+            DOCUMENTS.put(context.query, self._hit)
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        if self._hit is not None:
-            context.pre_execution_errors = list(self._hit.errors)
-            yield
-            return
+        entry = self._hit
+        if entry is not None:
+            refused = refusal(entry.size, DocumentLimits.of(context.context))
+            if refused is not None:
+                context.pre_execution_errors = [refused]
+                yield
+                return
+            if entry.errors is not None:
+                context.pre_execution_errors = list(entry.errors)
+                yield
+                return
         yield
         errors = context.pre_execution_errors
-        if context.query and context.graphql_document is not None and errors is not None:
-            DOCUMENTS.put(context.query, Checked(context.graphql_document, tuple(errors)))
+        if entry is not None and errors is not None:
+            entry.errors = tuple(errors)

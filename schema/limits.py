@@ -1,36 +1,95 @@
-"""Limits every document must pass, as validation rules built once per process.
+"""The limits every document must pass before any validation rule walks it.
 
-Strawberry's limiter extensions build their rule classes per request; a validation
-cache keyed on the rules would then never hit. Built here once, the rules are constant
-and `schema.documents` can key on the document text alone.
+The size of a document once its fragments are spread (`schema.document_size`) is
+measured once per document text and compared with the limits of the request's settings;
+a document over a limit is refused with `GRAPHQL_VALIDATION_FAILED` and
+`extensions.limit` naming the limit, without being validated or executed. The token
+cap applies while parsing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
-from graphql import ASTValidationRule
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    QueryDepthLimiter,
-    SchemaExtension,
-)
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
 
-MAX_QUERY_DEPTH = 12
-MAX_ALIASES = 30
+from schema.document_size import Size
+
 MAX_TOKENS = 5000
+"""Tokens the parser reads before giving up (a fixed cap: parsed documents are shared)."""
 
-RULES: tuple[type[ASTValidationRule], ...] = (
-    *QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH).validation_rules,
-    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
-)
+
+@dataclass(frozen=True)
+class DocumentLimits:
+    depth: int = 12
+    aliases: int = 30
+    fields: int = 2000
+    root_fields: int = 40
+    directives: int = 10
+
+    @classmethod
+    def of(cls, context: Any) -> DocumentLimits:
+        """The request's limits: its settings' (the defaults for a context without any)."""
+        settings = getattr(context, "settings", None)
+        if settings is None:
+            return DEFAULTS
+        return cls(
+            depth=settings.max_query_depth,
+            aliases=settings.max_aliases,
+            fields=settings.max_fields,
+            root_fields=settings.max_root_fields,
+            directives=settings.max_directives_per_field,
+        )
+
+
+DEFAULTS = DocumentLimits()
+
+
+def _shown(count: int) -> str:
+    """A count as a client reads it (a fragment bomb's is astronomically large)."""
+    return f"{count:,}" if count < 10**9 else "over a billion"
+
+
+def refusal(size: Size, limits: DocumentLimits) -> GraphQLError | None:
+    """The error for the first limit the document passes, or None."""
+    checks = (
+        ("depth", size.depth, limits.depth, "exceeds maximum operation depth of {max}"),
+        ("aliases", size.aliases, limits.aliases, "uses {found} aliases; at most {max} allowed"),
+        (
+            "fields",
+            size.fields,
+            limits.fields,
+            "selects {found} fields once its fragments are spread; at most {max} allowed",
+        ),
+        (
+            "rootFields",
+            size.root_fields,
+            limits.root_fields,
+            "selects {found} top-level fields; at most {max} allowed",
+        ),
+        (
+            "directives",
+            size.directives,
+            limits.directives,
+            "puts {found} directives on one field; at most {max} allowed",
+        ),
+    )
+    for name, found, maximum, text in checks:
+        if found > maximum:
+            message = "The document " + text.format(found=_shown(found), max=maximum) + "."
+            return GraphQLError(
+                message,
+                extensions={"code": "GRAPHQL_VALIDATION_FAILED", "limit": name, "max": maximum},
+            )
+    return None
 
 
 class Limits(SchemaExtension):
-    """Adds the limit rules, and the token cap to the parser."""
+    """The token cap for the parser (the size limits: `schema.documents`)."""
 
     def on_operation(self) -> Iterator[None]:
-        context = self.execution_context
-        context.validation_rules = context.validation_rules + RULES
-        context.parse_options["max_tokens"] = MAX_TOKENS
+        self.execution_context.parse_options["max_tokens"] = MAX_TOKENS
         yield

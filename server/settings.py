@@ -48,6 +48,21 @@ class Settings(BaseSettings):
     )
     cors_allow_origins: list[str] = Field(default_factory=lambda: ["*"])
     max_page_size: int = Field(default=100, ge=1)
+    max_query_depth: int = Field(
+        default=12, ge=1, description="Deepest field level a document may reach (root: 0)."
+    )
+    max_aliases: int = Field(
+        default=30, ge=0, description="Aliased fields in a document, fragments spread."
+    )
+    max_fields: int = Field(
+        default=2000, ge=1, description="Fields in a document once its fragments are spread."
+    )
+    max_root_fields: int = Field(
+        default=40, ge=1, description="Top-level fields of a document's operations."
+    )
+    max_directives_per_field: int = Field(
+        default=10, ge=0, description="Directives on one field, fragment or operation."
+    )
     sql_echo: bool = False
     db_pool_size: int = Field(
         default=20,
