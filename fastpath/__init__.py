@@ -23,6 +23,7 @@ from fastpath.differential import compare
 from fastpath.execute import new_env, run_plan
 from fastpath.plan import Abort
 from fastpath.record import RECORDER, Outcome
+from schema.cost import query_cost
 from schema.limits import DocumentLimits
 
 logger = logging.getLogger("dpgraph.fastpath")
@@ -63,6 +64,11 @@ async def compiled_answer(
     entry = PLANS.get(schema, query, operation_name, context.db.dialect, limits)
     if isinstance(entry, NotCompiled):
         return Fallback(entry.reason)
+    points = entry.cost
+    if points is None and entry.document is not None:
+        points = query_cost(schema._schema, entry.document, operation_name, variable_values).points
+    if points is not None and points > context.settings.max_query_cost:
+        return Fallback("over the cost limit")  # the reference refuses it (QUERY_TOO_COMPLEX)
     variables = get_variable_values(
         schema._schema, entry.variable_definitions, variable_values or {}
     )

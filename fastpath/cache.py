@@ -17,6 +17,7 @@ from graphql import GraphQLError, specified_rules
 
 from fastpath.compile import Unsupported, compile_plan
 from fastpath.plan import Plan
+from schema.cost import query_cost
 from schema.documents import Checked, parsed
 from schema.limits import DEFAULTS, DocumentLimits, refusal
 
@@ -96,6 +97,9 @@ def _build(schema: Any, text: str, operation_name: str | None, dialect: str) -> 
     except Unsupported as reason:
         return NotCompiled(str(reason))
     plan.size = checked.size
+    plan.document = checked.document
+    cost = query_cost(schema._schema, checked.document, operation_name, None)
+    plan.cost = None if cost.reads_variables else cost.points
     return plan
 
 

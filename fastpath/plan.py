@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from graphql import FieldNode, GraphQLField, VariableDefinitionNode
+from graphql import DocumentNode, FieldNode, GraphQLField, VariableDefinitionNode
 from sqlalchemy import ColumnElement
 
 from fastpath.statements import StatementCache
@@ -142,6 +142,8 @@ class Plan:
     variable_definitions: tuple[VariableDefinitionNode, ...]
     root: ObjectPlan
     size: Size = field(default_factory=Size)
+    document: DocumentNode | None = None
+    cost: int | None = None  # None: the page sizes come from variables, counted per request
 
     @property
     def reads_database(self) -> bool:

@@ -17,7 +17,7 @@ from strawberry.types.graphql import OperationType
 
 import fastpath
 from schema.documents import CachedDocuments
-from schema.extensions import FreshLoaders, SafeErrors
+from schema.extensions import CostLimit, FreshLoaders, SafeErrors
 from schema.limits import Limits
 from schema.mutations import Mutation
 from schema.query import Query
@@ -111,6 +111,7 @@ def build_schema() -> strawberry.Schema:
             FreshLoaders,
             Limits,
             CachedDocuments,
+            CostLimit,
             SafeErrors,
         ],
     )

@@ -5,9 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
+from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.relay.types import GlobalIDValueError
+
+from schema.cost import query_cost, too_complex
 
 logger = logging.getLogger("dpgraph.errors")
 
@@ -56,6 +59,26 @@ def _code_for(error: GraphQLError) -> str:
     if error.path is None:
         return "GRAPHQL_VALIDATION_FAILED"
     return "INTERNAL_SERVER_ERROR"
+
+
+class CostLimit(SchemaExtension):
+    """Refuses, before it runs, a query that may return more objects than the settings'
+    MAX_QUERY_COST (`schema.cost`): never executed, QUERY_TOO_COMPLEX."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        settings = getattr(context.context, "settings", None)
+        if settings is not None and context.graphql_document is not None:
+            cost = query_cost(
+                context.schema._schema,
+                context.graphql_document,
+                context.operation_name,
+                context.variables,
+            )
+            refused = too_complex(cost.points, settings.max_query_cost)
+            if refused is not None:
+                context.result = GraphQLExecutionResult(data=None, errors=[refused])
+        yield
 
 
 class FreshLoaders(SchemaExtension):

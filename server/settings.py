@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     max_directives_per_field: int = Field(
         default=10, ge=0, description="Directives on one field, fragment or operation."
     )
+    max_query_cost: int = Field(
+        default=25_000,
+        ge=1,
+        description="Objects a query may return, counted before it runs (schema.cost).",
+    )
     sql_echo: bool = False
     db_pool_size: int = Field(
         default=20,
