@@ -12,13 +12,12 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-import strawberry.schema.schema as strawberry_schema
-from graphql import GraphQLError, specified_rules
+from graphql import GraphQLError
 
 from fastpath.compile import Unsupported, compile_plan
 from fastpath.plan import Plan
 from schema.cost import query_cost
-from schema.documents import Checked, parsed
+from schema.documents import Checked, parsed, validated
 from schema.limits import DEFAULTS, DocumentLimits, refusal
 
 DEFAULT_CAPACITY = 1000
@@ -34,16 +33,13 @@ Entry = Plan | NotCompiled
 OVER_LIMITS = NotCompiled("over the document limits")
 
 
-def checked_document(schema: Any, text: str) -> Checked | None:
+def checked_document(schema: Any, text: str, settings: Any = None) -> Checked | None:
     """The parsed, validated document (shared with the reference path); None: a syntax
     error. Call it for a document within its limits (`PlanCache.get` checks first)."""
     entry = parsed(text)
     if isinstance(entry, GraphQLError):
         return None
-    if entry.errors is None:
-        entry.errors = tuple(
-            strawberry_schema.validate_document(schema._schema, entry.document, specified_rules)
-        )
+    validated(schema, entry, settings)
     return entry
 
 

@@ -12,10 +12,20 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import strawberry.schema.schema as strawberry_schema
-from graphql import DocumentNode, GraphQLError
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    GraphQLError,
+    NoSchemaIntrospectionCustomRule,
+    specified_rules,
+    validate,
+)
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from schema.document_size import Size, measure
 from schema.limits import MAX_TOKENS, DocumentLimits, refusal
@@ -31,6 +41,7 @@ class Checked:
     document: DocumentNode
     size: Size
     errors: tuple[GraphQLError, ...] | None = None
+    variant: tuple[bool, bool] | None = None  # (suggestions, introspection) of `errors`
 
 
 class DocumentCache:
@@ -74,9 +85,34 @@ def parsed(text: str) -> Checked | GraphQLError:
     return entry
 
 
+def _rules(introspection: bool) -> tuple[type[ASTValidationRule], ...]:
+    rules = (*specified_rules, MaybeNullValidationRule, OneOfInputValidationRule)
+    return rules if introspection else (*rules, NoSchemaIntrospectionCustomRule)
+
+
+def validated(schema: Any, entry: Checked, settings: Any) -> tuple[GraphQLError, ...]:
+    """The document's validation errors under the settings' FIELD_SUGGESTIONS and
+    INTROSPECTION (kept for the variant last asked: one, in practice)."""
+    suggestions = bool(getattr(settings, "field_suggestions", False))
+    introspection = bool(getattr(settings, "introspection", True))
+    variant = (suggestions, introspection)
+    if entry.errors is None or entry.variant != variant:
+        entry.errors = tuple(
+            validate(
+                schema._schema,
+                entry.document,
+                _rules(introspection),
+                hide_suggestions=not suggestions,
+            )
+        )
+        entry.variant = variant
+    return entry.errors
+
+
 class CachedDocuments(SchemaExtension):
     """Parses, measures and validates a document once; refuses one over the request's
-    limits (`schema.limits`) before any validation rule walks it."""
+    limits (`schema.limits`) before any validation rule walks it. Validation is ours,
+    not Strawberry's: its rules plus the settings' FIELD_SUGGESTIONS and INTROSPECTION."""
 
     _hit: Checked | None = None
 
@@ -97,15 +133,18 @@ class CachedDocuments(SchemaExtension):
         entry = self._hit
         if entry is not None:
             refused = refusal(entry.size, DocumentLimits.of(context.context))
-            if refused is not None:
-                context.pre_execution_errors = [refused]
-                yield
-                return
-            if entry.errors is not None:
-                context.pre_execution_errors = list(entry.errors)
-                yield
-                return
+            settings = getattr(context.context, "settings", None)
+            errors = [refused] if refused else validated(context.schema, entry, settings)
+            context.pre_execution_errors = list(errors)  # Strawberry's validation is skipped
         yield
-        errors = context.pre_execution_errors
-        if entry is not None and errors is not None:
-            entry.errors = tuple(errors)
+
+
+__all__ = [
+    "DOCUMENTS",
+    "CachedDocuments",
+    "Checked",
+    "DocumentCache",
+    "parsed",
+    "validate",  # graphql-core's, named here so tests can count validations
+    "validated",
+]

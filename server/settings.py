@@ -63,6 +63,16 @@ class Settings(BaseSettings):
     max_directives_per_field: int = Field(
         default=10, ge=0, description="Directives on one field, fragment or operation."
     )
+    field_suggestions: bool = Field(
+        default=False,
+        description="Validation errors suggest names ('Did you mean ...?'): on, they tell a "
+        "stranger the names of fields they may not see in the documentation.",
+    )
+    introspection: bool = Field(
+        default=True,
+        description="Answer __schema and __type queries (GraphiQL and code generators need "
+        "them); off, they fail validation.",
+    )
     max_query_cost: int = Field(
         default=25_000,
         ge=1,

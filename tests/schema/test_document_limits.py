@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import strawberry.schema.schema as strawberry_schema
 from graphql import get_introspection_query, parse
 
 from fastpath import PLANS, RECORDER
+from schema import documents
 from schema.context import Context
 from schema.document_size import Size, measure
 from schema.documents import DOCUMENTS
@@ -27,13 +27,13 @@ def fragment_bomb(fragments: int) -> str:
 def validations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the validation passes (graphql-core's rules over the whole document)."""
     seen: list[int] = []
-    real = strawberry_schema.validate_document
+    real = documents.validate
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         seen.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(strawberry_schema, "validate_document", counting)
+    monkeypatch.setattr(documents, "validate", counting)
     DOCUMENTS.clear()
     PLANS.clear()
     return seen

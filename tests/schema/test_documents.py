@@ -9,6 +9,7 @@ import strawberry.schema.schema as strawberry_schema
 from graphql import parse
 
 from fastpath import PLANS
+from schema import documents
 from schema.document_size import Size
 from schema.documents import DOCUMENTS, Checked, DocumentCache
 
@@ -17,10 +18,10 @@ QUERY = '{ package(slug: "django-shop") { title } }'
 
 @pytest.fixture
 def calls(monkeypatch) -> dict[str, int]:
-    """Counts strawberry's own parse and validation calls."""
+    """Counts the parse (Strawberry's) and validation (graphql-core's) calls."""
     counted = {"parse": 0, "validate": 0}
     real_parse = strawberry_schema.parse  # type: ignore[attr-defined]
-    real_validate = strawberry_schema.validate_document
+    real_validate = documents.validate
 
     def counting_parse(*args: Any, **kwargs: Any) -> Any:
         counted["parse"] += 1
@@ -31,7 +32,7 @@ def calls(monkeypatch) -> dict[str, int]:
         return real_validate(*args, **kwargs)
 
     monkeypatch.setattr(strawberry_schema, "parse", counting_parse)
-    monkeypatch.setattr(strawberry_schema, "validate_document", counting_validate)
+    monkeypatch.setattr(documents, "validate", counting_validate)
     DOCUMENTS.clear()
     PLANS.clear()  # a compiled plan would also spare a known document its parse
     return counted
