@@ -44,7 +44,16 @@ class DateTimeRange:
         return filters.TimeRange(self.since, self.until)
 
 
-def _tuple(values: list[str] | list[int] | None) -> tuple[object, ...]:
+MAX_LIST_ITEMS = 100
+"""Values one list argument may hold: each is a condition of the SQL statement."""
+
+
+def _tuple(values: list[str] | list[int] | None, argument: str) -> tuple[object, ...]:
+    if values is not None and len(values) > MAX_LIST_ITEMS:
+        raise BadUserInput(
+            f"'{argument}' takes at most {MAX_LIST_ITEMS} values, got {len(values)}.",
+            argument=argument,
+        )
     return tuple(dict.fromkeys(values or []))
 
 
@@ -74,11 +83,11 @@ class PackageFilter:
 
     def to_spec(self) -> filters.PackageFilter:
         return filters.PackageFilter(
-            category_ids=_tuple(self.category_ids),  # type: ignore[arg-type]
-            category_slugs=_tuple(self.category_slugs),  # type: ignore[arg-type]
-            grid_ids=_tuple(self.grid_ids),  # type: ignore[arg-type]
-            grid_slugs=_tuple(self.grid_slugs),  # type: ignore[arg-type]
-            participant_logins=_tuple(self.participant_logins),  # type: ignore[arg-type]
+            category_ids=_tuple(self.category_ids, "filter.categoryIds"),  # type: ignore[arg-type]
+            category_slugs=_tuple(self.category_slugs, "filter.categorySlugs"),  # type: ignore[arg-type]
+            grid_ids=_tuple(self.grid_ids, "filter.gridIds"),  # type: ignore[arg-type]
+            grid_slugs=_tuple(self.grid_slugs, "filter.gridSlugs"),  # type: ignore[arg-type]
+            participant_logins=_tuple(self.participant_logins, "filter.participantLogins"),  # type: ignore[arg-type]
             search=self.search,
             repo_watchers=self.repo_watchers.to_spec("repoWatchers")
             if self.repo_watchers
@@ -106,8 +115,8 @@ class GridFilter:
     def to_spec(self) -> filters.GridFilter:
         return filters.GridFilter(
             search=self.search,
-            package_ids=_tuple(self.has_package_ids),  # type: ignore[arg-type]
-            package_slugs=_tuple(self.has_package_slugs),  # type: ignore[arg-type]
+            package_ids=_tuple(self.has_package_ids, "filter.hasPackageIds"),  # type: ignore[arg-type]
+            package_slugs=_tuple(self.has_package_slugs, "filter.hasPackageSlugs"),  # type: ignore[arg-type]
             min_package_count=self.min_package_count,
         )
 

@@ -14,7 +14,7 @@ from auth import Scope
 from loaders import filters
 from loaders.orderings import CATEGORY_ORDERINGS, GRID_ORDERINGS, PARTICIPANT_ORDERINGS
 from loaders.paging import Ordering, SortColumn, Window, count_rows, fetch_pages
-from schema.arguments import one_of_id_or_slug, page_size, page_window
+from schema.arguments import MAX_PAGE_SIZE, one_of_id_or_slug, page_size, page_window
 from schema.context import Info
 from schema.inputs import (
     GridFilter,
@@ -24,6 +24,7 @@ from schema.inputs import (
     ParticipantFilter,
     ParticipantOrder,
 )
+from schema.list_caps import MaxItems
 from schema.package_lists import package_window
 from schema.permissions import require
 from schema.search import SearchResult, search
@@ -66,7 +67,10 @@ AUDIT_NEWEST_FIRST = Ordering("audit:NEWEST_FIRST", (SortColumn(_audit.id, desce
 @strawberry.type
 class Query:
     node: relay.Node | None = relay.node(description="Any object by its global id.")
-    nodes: list[relay.Node | None] = relay.node(description="Objects by global ids, batched.")
+    nodes: list[relay.Node | None] = relay.node(
+        description=f"Objects by global ids, batched (at most {MAX_PAGE_SIZE}).",
+        extensions=[MaxItems("ids", MAX_PAGE_SIZE)],
+    )
 
     @strawberry.field(description="One package, by its Django Packages id or by slug.")
     async def package(

@@ -17,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 from events import EventHub
 from rest import rest_routes
 from schema import build_schema
+from server.body_limit import BodyLimit
 from server.db import Database
 from server.demo import load_demo_data
 from server.events import make_broker, make_limiter
@@ -77,7 +78,9 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
                 allow_methods=["GET", "POST", "OPTIONS"],
                 allow_headers=["Authorization", "Content-Type"],
                 max_age=600,
-            )
+            ),
+            # Inside CORS, so a browser reads the 413 instead of a CORS failure.
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
         ],
         lifespan=lifespan,
     )

@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     max_directives_per_field: int = Field(
         default=10, ge=0, description="Directives on one field, fragment or operation."
     )
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        ge=1024,
+        description="Largest request body; a larger one is refused with 413 before it is read.",
+    )
     field_suggestions: bool = Field(
         default=False,
         description="Validation errors suggest names ('Did you mean ...?'): on, they tell a "
