@@ -9,6 +9,7 @@ import models
 from writes import links, rows
 from writes import validation as check
 from writes.changes import ObjectRef
+from writes.grids import grid_for_edit
 from writes.rules import PACKAGE_RULES, apply_rules, check_exists, check_slug_free, refuse_nulls
 from writes.unit import WriteUnit
 
@@ -74,6 +75,8 @@ async def delete_package(unit: WriteUnit, *, package_id: int, expected_version: 
     row = await rows.locked_row(unit, models.Package, package_id)
     rows.check_version(row, expected_version)
     grids = await links.package_grid_ids(unit.session, package_id)
+    for grid_id in grids:  # deleting takes the package out of each grid: a locked one refuses
+        await grid_for_edit(unit, grid_id)
     related = (*_categories(row.category_id), *(ObjectRef("Grid", grid) for grid in grids))
     await rows.delete(unit, row, related=related)
 

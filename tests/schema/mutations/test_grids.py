@@ -214,6 +214,11 @@ async def test_a_locked_grid_refuses_write_scope_edits_but_not_admins(catalogue,
             "mutation ($id: Int!) { deleteFeature(id: $id, expectedVersion: 1) { id } }",
             {"id": feature},
         ),
+        # Deleting a package takes it out of the locked grid too (issue 14).
+        (
+            "mutation ($id: ID!) { deletePackage(id: $id, expectedVersion: 1) { id } }",
+            {"id": gid("Package", 1)},
+        ),
     ]
     for document, variables in attempts:
         error = error_of(await gql(document, variables, token=tokens.write))
