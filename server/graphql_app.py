@@ -28,6 +28,7 @@ import fastpath
 from events import EventHub
 from schema import Schema
 from schema.context import Context
+from schema.permissions import AUTH_HINT
 from server.db import Database
 from server.graphiql import graphiql_page
 from server.http_protocol import (
@@ -48,6 +49,7 @@ from server.websockets import PingingTransportWSHandler, TextFrameWebSocketAdapt
 _PLAIN_BODY_KEYS = frozenset({"query", "variables", "operationName"})
 """A body with anything else (extensions, a batch) is the view's to read."""
 
+UNAUTHENTICATED = "UNAUTHENTICATED"
 TOO_MANY_CONNECTIONS = 4429
 SUBSCRIPTION_NEEDS_A_STREAM = (
     "subscriptions are not allowed over a plain request: subscribe over a WebSocket "
@@ -173,9 +175,24 @@ class GraphQLApp(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        return Context.create(
+        """Over HTTP, a token that is sent must be valid, for reads too: 401 otherwise
+        (unknown, revoked and malformed alike). The identity stays on the context, so
+        a mutation does not look it up again."""
+        context = Context.create(
             db=self.db, settings=self.settings, request=request, response=response, hub=self.hub
         )
+        if (
+            isinstance(request, Request)
+            and context.presented_token() is not None
+            and await context.identity() is None
+        ):
+            raise RequestError(
+                401,
+                f"The token is not valid. {AUTH_HINT}",
+                UNAUTHENTICATED,
+                {"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+        return context
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub_response = await super().get_sub_response(request)

@@ -79,3 +79,28 @@ async def test_reads_stay_public(catalogue, gql):
 async def test_admin_scope_may_do_write_work(catalogue, gql, tokens):
     answer = await gql(RENAME, {"id": gid("Package", 1)}, token=tokens.admin)
     assert answer["data"]["updatePackage"] == {"title": "renamed"}
+
+
+@pytest.mark.parametrize("authorization", ["Bearer dpg_000000000000_notarealsecret", "Basic x"])
+async def test_a_read_with_a_bad_token_is_401(catalogue, client, authorization):
+    """A client that sends a token means to be someone: a bad one is not anonymity (14)."""
+    response = await client.post(
+        "/graphql",
+        json={"query": "{ packages { totalCount } }"},
+        headers={"Authorization": authorization},
+    )
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == 'Bearer error="invalid_token"'
+    [error] = response.json()["errors"]
+    assert error["extensions"] == {"code": "UNAUTHENTICATED"}
+    assert error["message"].startswith("The token is not valid.")
+
+
+async def test_a_read_with_a_good_token_or_none_is_answered(catalogue, client, tokens):
+    query = {"query": "{ packages { totalCount } }"}
+    anonymous = await client.post("/graphql", json=query)
+    signed = await client.post(
+        "/graphql", json=query, headers={"Authorization": f"Bearer {tokens.write}"}
+    )
+    assert anonymous.status_code == signed.status_code == 200
+    assert anonymous.json() == signed.json()
