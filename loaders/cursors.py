@@ -15,7 +15,11 @@ import orjson
 
 
 class InvalidCursor(ValueError):
-    """A cursor that was not made by this server for this ordering."""
+    """A cursor that was not made by this server for this ordering. The message never
+    repeats the cursor (a client may send megabytes) nor the ordering's internal name."""
+
+
+_NOT_VALID = "it is not a cursor this server made"
 
 
 def encode_cursor(ordering: str, values: tuple[Any, ...]) -> str:
@@ -29,28 +33,28 @@ def decode_cursor(cursor: str, ordering: str, kinds: tuple[type, ...]) -> tuple[
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         name, values = orjson.loads(raw)
     except (binascii.Error, ValueError, TypeError) as error:
-        raise InvalidCursor(f"cursor {cursor!r} is not valid") from error
+        raise InvalidCursor(_NOT_VALID) from error
     if name != ordering:
-        raise InvalidCursor(f"cursor {cursor!r} belongs to ordering {name!r}, not {ordering!r}")
+        raise InvalidCursor("it belongs to another list or ordering")
     if not isinstance(values, list) or len(values) != len(kinds):
-        raise InvalidCursor(f"cursor {cursor!r} is not valid")
-    return tuple(_typed(value, kind, cursor) for value, kind in zip(values, kinds, strict=True))
+        raise InvalidCursor(_NOT_VALID)
+    return tuple(_typed(value, kind) for value, kind in zip(values, kinds, strict=True))
 
 
 def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def _typed(value: Any, kind: type, cursor: str) -> Any:
+def _typed(value: Any, kind: type) -> Any:
     if value is None:
         return None
     if kind is datetime and isinstance(value, str):
         try:
             return datetime.fromisoformat(value)
         except ValueError as error:
-            raise InvalidCursor(f"cursor {cursor!r} is not valid") from error
+            raise InvalidCursor(_NOT_VALID) from error
     if kind is int and isinstance(value, bool):
-        raise InvalidCursor(f"cursor {cursor!r} is not valid")
+        raise InvalidCursor(_NOT_VALID)
     if not isinstance(value, kind):
-        raise InvalidCursor(f"cursor {cursor!r} is not valid")
+        raise InvalidCursor(_NOT_VALID)
     return value

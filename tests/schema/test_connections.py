@@ -93,3 +93,19 @@ async def test_nested_connection_pages_each_parent_with_its_own_total(db, execut
     assert [p["databaseId"] for p in packages["nodes"]] == [3, 4, 5]
     assert packages["totalCount"] == 5
     assert packages["pageInfo"] == {"hasNextPage": False, "hasPreviousPage": True}
+
+
+async def test_a_bad_cursor_error_repeats_neither_the_input_nor_internal_names(db, execute):
+    """Issue 14: the message echoed a megabyte cursor and the ordering's internal key."""
+    from loaders.cursors import encode_cursor
+
+    huge = "A" * 100_000
+    other = encode_cursor("participant:SOURCE_ORDER", (1, 2))
+    for cursor in (huge, other):
+        result = await execute(
+            "query($c: String) { packages(after: $c) { totalCount } }", {"c": cursor}
+        )
+        [error] = result.errors
+        assert error.extensions == {"code": "BAD_USER_INPUT", "argument": "after"}
+        assert len(error.message) < 200
+        assert "SOURCE_ORDER" not in error.message and "participant:" not in error.message
