@@ -19,7 +19,7 @@ from writes.snapshots import camel
 
 Rule = Callable[[check.Problems, check.Path, Any], None]
 
-_TITLE: Rule = partial(check.text, max_length=check.TITLE_MAX, required=True)
+_TITLE: Rule = partial(check.text, max_length=check.TITLE_MAX, required=True, single_line=True)
 _DESCRIPTION: Rule = partial(check.text, max_length=check.DESCRIPTION_MAX)
 
 PACKAGE_RULES: dict[str, Rule] = {
@@ -28,7 +28,7 @@ PACKAGE_RULES: dict[str, Rule] = {
     "repo_url": check.url,
     "repo_description": _DESCRIPTION,
     "pypi_url": check.pypi_url,
-    "pypi_version": partial(check.text, max_length=check.VERSION_MAX),
+    "pypi_version": partial(check.text, max_length=check.VERSION_MAX, single_line=True),
     "documentation_url": check.url,
     "repo_watchers": check.non_negative,
     "repo_forks": check.non_negative,
@@ -40,10 +40,12 @@ GRID_RULES: dict[str, Rule] = {
     "description": _DESCRIPTION,
 }
 CATEGORY_RULES: dict[str, Rule] = {
-    "title": partial(check.text, max_length=check.CATEGORY_TITLE_MAX, required=True),
+    "title": partial(
+        check.text, max_length=check.CATEGORY_TITLE_MAX, required=True, single_line=True
+    ),
     "slug": check.slug,
     "description": _DESCRIPTION,
-    "title_plural": partial(check.text, max_length=check.CATEGORY_TITLE_MAX),
+    "title_plural": partial(check.text, max_length=check.CATEGORY_TITLE_MAX, single_line=True),
 }
 FEATURE_RULES: dict[str, Rule] = {"title": _TITLE, "description": _DESCRIPTION}
 ELEMENT_RULES: dict[str, Rule] = {

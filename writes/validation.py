@@ -48,12 +48,34 @@ class Problems:
             raise InvalidInput(self.errors)
 
 
+# A one-line value (a title, a version) holds no control character: it would break the
+# line it is shown on or the terminal it is printed to. Longer text may hold line breaks
+# and tabs, never NUL (PostgreSQL cannot store it).
+_SINGLE_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_TEXT_CONTROL = re.compile(r"\x00")
+
+
 def text(
-    problems: Problems, path: Path, value: Any, *, max_length: int, required: bool = False
+    problems: Problems,
+    path: Path,
+    value: Any,
+    *,
+    max_length: int,
+    required: bool = False,
+    single_line: bool = False,
 ) -> None:
     if value is None or value == "":
         if required:
             problems.add(path, "REQUIRED", f"{_name(path)} is required.")
+        return
+    control = _SINGLE_LINE_CONTROL if single_line else _TEXT_CONTROL
+    if isinstance(value, str) and control.search(value):
+        problems.add(
+            path,
+            "CONTROL_CHARACTER",
+            f"{_name(path)} holds a control character"
+            + (" (one line, no tabs)." if single_line else " (NUL)."),
+        )
         return
     if required and not str(value).strip():
         problems.add(path, "REQUIRED", f"{_name(path)} must not be blank.")

@@ -217,3 +217,24 @@ async def test_update_validates_too_and_keeps_the_row(catalogue, gql, tokens):
     async with catalogue.session() as session:
         row = await session.get(models.Package, 1)
     assert row is not None and (row.slug, row.version) == ("package-1", 1)
+
+
+async def test_control_characters_are_refused_in_one_line_fields(catalogue, gql, tokens):
+    """Issue 14: a title could carry terminal escapes or a NUL."""
+    create = """mutation ($input: CreatePackageInput!) { createPackage(input: $input) { slug } }"""
+    refused = await gql(
+        create,
+        {"input": {"title": "evil\u001b[2J", "slug": "evil", "repoDescription": "a\u0000b"}},
+        token=tokens.write,
+    )
+    fields = error_of(refused)["extensions"]["fieldErrors"]
+    assert {(e["path"][-1], e["code"]) for e in fields} == {
+        ("title", "CONTROL_CHARACTER"),
+        ("repoDescription", "CONTROL_CHARACTER"),
+    }
+    accepted = await gql(
+        create,
+        {"input": {"title": "Fine", "slug": "fine", "repoDescription": "two\nlines\tand a tab"}},
+        token=tokens.write,
+    )
+    assert accepted["data"]["createPackage"] == {"slug": "fine"}
