@@ -26,6 +26,7 @@ from synthetic.vocabulary import (
     NAME_WORDS,
     CellKind,
 )
+from writes.validation import SLUG_MAX
 
 Row = dict[str, Any]
 
@@ -117,10 +118,18 @@ def _categories(rng: random.Random) -> list[Row]:
     return rows
 
 
+def fitted_slug(name: str, number: int) -> str:
+    """`synthetic-<name>-<number>` within the 50 characters a slug may have: the name is
+    cut (the number keeps it unique), so a generated catalogue can be imported again."""
+    suffix = f"-{number}"
+    room = SLUG_MAX - len(PREFIX) - len(suffix)
+    return f"{PREFIX}{name[:room].rstrip('-')}{suffix}"
+
+
 def _package(rng: random.Random, number: int) -> Row:
     words = rng.sample(NAME_WORDS, rng.choice((1, 2, 2, 3)))
     name = _PREFIXES.pick(rng) + "-".join(words)
-    slug = f"{PREFIX}{name}-{number}"
+    slug = fitted_slug(name, number)
     host = _HOSTS.pick(rng)
     created = stamps.between(rng, FIRST_DAY, NOW - timedelta(days=60))
     fetched = stamps.between(rng, NOW - timedelta(days=20), NOW)
@@ -255,7 +264,7 @@ class _GridBuilder:
         return {
             "id": BASE_ID + number,
             "title": f"{PREFIX}{topic} {number + 1}",
-            "slug": f"{PREFIX}{slug_words}-{number + 1}",
+            "slug": fitted_slug(slug_words, number + 1),
             "description": f"{LABEL}: compares {topic.lower()} packages, {GENERATOR}.",
             "is_locked": rng.random() < 0.05,
             "header": rng.random() < 0.1,
