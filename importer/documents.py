@@ -25,6 +25,10 @@ def json_body(text: str, *, source: str = "<text>") -> Any:
                 return json.loads(text[offset:])
             except json.JSONDecodeError as error:
                 raise UnreadableDocument(f"{source}: invalid JSON: {error}") from None
+            except RecursionError:
+                raise UnreadableDocument(f"{source}: JSON nested too deeply") from None
+            except ValueError as error:  # e.g. a number past Python's 4,300-digit limit
+                raise UnreadableDocument(f"{source}: unreadable JSON: {error}") from None
         offset += len(line)
     raise UnreadableDocument(f"{source}: no JSON object or list found")
 

@@ -25,11 +25,14 @@ class MalformedRecord(ValueError):
 def id_from_url(url: Any, *, kind: str, field: str) -> int:
     """`https://djangopackages.org/api/v4/grids/41/?format=api` -> 41."""
     if not isinstance(url, str):
-        raise MalformedRecord(field, f"expected a {kind} URL, got {url!r}")
+        raise MalformedRecord(field, f"expected a {kind} URL, got {_short(url)}")
     match = _RESOURCE_URL.search(url)
     if match is None or match["kind"] != kind:
-        raise MalformedRecord(field, f"expected a {kind} URL, got {url!r}")
-    return int(match["id"])
+        raise MalformedRecord(field, f"expected a {kind} URL, got {_short(url)}")
+    number = int(match["id"])
+    if number not in INT_RANGE:
+        raise MalformedRecord(field, f"the id in {_short(url)} is out of range")
+    return number
 
 
 def _get(data: Mapping[str, Any], key: str, check: Callable[[Any], T], *, required: bool) -> T:
@@ -45,10 +48,26 @@ def _get(data: Mapping[str, Any], key: str, check: Callable[[Any], T], *, requir
         raise MalformedRecord(key, str(error)) from None
 
 
+INT_RANGE = range(-(2**31), 2**31)
+"""The columns are 32-bit integers (PostgreSQL `integer`): a larger value is refused here,
+with this record only, not by the database in the middle of a batch."""
+
+
 def _int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"expected an integer, got {value!r}")
+        raise TypeError(f"expected an integer, got {_short(value)}")
+    if value not in INT_RANGE:
+        raise ValueError(f"{_short(value)} is out of range (at most {INT_RANGE.stop - 1:,})")
     return value
+
+
+def _short(value: Any) -> str:
+    """A value as a message shows it: a huge number or text is cut, not repeated whole."""
+    try:
+        shown = repr(value)
+    except ValueError:  # an int past Python's 4,300-digit str() limit
+        return "a number of thousands of digits"
+    return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
 def _optional_int(value: Any) -> int | None:

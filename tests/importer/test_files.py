@@ -120,3 +120,37 @@ async def test_an_object_of_no_known_kind_is_reported(db, run_import, tmp_path):
     assert "cannot tell whether it is a package, grid or category (keys: id, name)" in str(failure)
     assert summary.unrecognised == 1
     assert await row_count(db, models.Package) == 0
+
+
+async def test_a_too_deep_file_is_reported_and_the_others_imported(db, run_import, tmp_path):
+    """Issue 14: 100,000 nested lists raised RecursionError and ended the import."""
+    shutil.copy(SHOP, tmp_path / "shop.txt")
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    summary = await run_import(str(tmp_path))
+    assert counts(summary, Kind.PACKAGE) == (1, 0, 0, 0)
+    [error] = summary.source_errors
+    assert error == f"{tmp_path / 'deep.json'}: JSON nested too deeply"
+
+
+@pytest.mark.parametrize(
+    ("field", "number"),
+    [("repo_watchers", "1099511627776"), ("score", "-2147483649"), ("repo_forks", "1" * 5000)],
+    ids=["2**40", "below int32", "5000 digits"],
+)
+async def test_an_out_of_range_number_skips_that_record_only(
+    db, run_import, tmp_path, field, number
+):
+    """Issue 14: one out-of-range integer aborted the whole import with a traceback."""
+    [shop] = read_items(SHOP)
+    good = shop.data
+    bad = {**good, "id": good["id"] + 1, "slug": "other-shop", field: "PLACEHOLDER"}
+    text = json.dumps([good, bad]).replace('"PLACEHOLDER"', number)
+    path = tmp_path / "two.json"
+    path.write_text(text, encoding="utf-8")
+    summary = await run_import(str(path))
+    if len(number) > 4300:  # Python's json refuses the number: the file is unreadable
+        assert summary.source_errors and "unreadable JSON" in summary.source_errors[0]
+        return
+    assert counts(summary, Kind.PACKAGE)[0] == 1  # the good record is in
+    [failure] = summary.failures
+    assert "out of range" in str(failure) and len(str(failure)) < 300
