@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -50,6 +51,7 @@ _PLAIN_BODY_KEYS = frozenset({"query", "variables", "operationName"})
 """A body with anything else (extensions, a batch) is the view's to read."""
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
+TIMEOUT = "TIMEOUT"
 TOO_MANY_CONNECTIONS = 4429
 SUBSCRIPTION_NEEDS_A_STREAM = (
     "subscriptions are not allowed over a plain request: subscribe over a WebSocket "
@@ -98,7 +100,7 @@ class GraphQLApp(GraphQL[Context, None]):
         if scope["type"] == "http":
             request = Request(scope, receive)
             try:
-                response = await self._compiled_response(request) or await self.run(request)
+                response = await self._answer(request)
             except HTTPException as error:
                 media_type = response_media_type(request.headers.get("accept"))
                 response = request_error_response(error, media_type)
@@ -112,6 +114,19 @@ class GraphQLApp(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
         finally:
             await self.limiter.release(client)
+
+    async def _answer(self, request: Request) -> Response:
+        """The answer within REQUEST_TIMEOUT_SECONDS: past it, the work is cancelled (a
+        PostgreSQL statement with it: asyncpg cancels the query) and the client gets 504
+        TIMEOUT. A stream (SSE, multipart) is bounded only until it starts."""
+        limit = self.settings.request_timeout_seconds or None
+        try:
+            async with asyncio.timeout(limit):
+                return await self._compiled_response(request) or await self.run(request)
+        except TimeoutError:
+            raise RequestError(
+                504, f"The request took over {limit:g} s and was stopped.", TIMEOUT
+            ) from None
 
     async def _compiled_response(self, request: Request) -> Response | None:
         """The plain case answered without Strawberry's HTTP view: an anonymous POST of one

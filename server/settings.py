@@ -63,6 +63,12 @@ class Settings(BaseSettings):
     max_directives_per_field: int = Field(
         default=10, ge=0, description="Directives on one field, fragment or operation."
     )
+    request_timeout_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        description="An HTTP request still running after this long is cancelled and answered "
+        "504 TIMEOUT (0: no limit).",
+    )
     max_body_bytes: int = Field(
         default=1_048_576,
         ge=1024,
