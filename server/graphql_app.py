@@ -52,6 +52,19 @@ _PLAIN_BODY_KEYS = frozenset({"query", "variables", "operationName"})
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
 TIMEOUT = "TIMEOUT"
+TOO_MANY_CONNECTIONS_CODE = "TOO_MANY_CONNECTIONS"
+
+
+def _client(scope: Scope) -> str:
+    return str((scope.get("client") or ("unknown", 0))[0])
+
+
+def _asks_for_a_stream(request: Request) -> bool:
+    """SSE or multipart subscriptions: they count with WebSockets in the per-client cap."""
+    accept = request.headers.get("accept", "")
+    return "text/event-stream" in accept or "multipart/mixed" in accept
+
+
 TOO_MANY_CONNECTIONS = 4429
 SUBSCRIPTION_NEEDS_A_STREAM = (
     "subscriptions are not allowed over a plain request: subscribe over a WebSocket "
@@ -99,21 +112,37 @@ class GraphQLApp(GraphQL[Context, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             request = Request(scope, receive)
+            streaming = _asks_for_a_stream(request)
+            client = _client(scope)
+            ticket = await self.limiter.acquire(client) if streaming else None
             try:
+                if streaming and ticket is None:
+                    raise RequestError(
+                        429,
+                        "Too many connections (limit "
+                        f"{self.settings.max_connections_per_client}): "
+                        "close a subscription first.",
+                        TOO_MANY_CONNECTIONS_CODE,
+                    )
                 response = await self._answer(request)
             except HTTPException as error:
                 media_type = response_media_type(request.headers.get("accept"))
                 response = request_error_response(error, media_type)
-            await response(scope, receive, send)
+            try:
+                await response(scope, receive, send)
+            finally:
+                if ticket is not None:  # an SSE or multipart stream ends here
+                    await self.limiter.release(client, ticket)
             return
-        client = (scope.get("client") or ("unknown", 0))[0]
-        if not await self.limiter.acquire(client):
+        client = _client(scope)
+        ticket = await self.limiter.acquire(client)
+        if ticket is None:
             await self._refuse(scope, receive, send)
             return
         try:
             await super().__call__(scope, receive, send)
         finally:
-            await self.limiter.release(client)
+            await self.limiter.release(client, ticket)
 
     async def _answer(self, request: Request) -> Response:
         """The answer within REQUEST_TIMEOUT_SECONDS: past it, the work is cancelled (a

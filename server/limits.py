@@ -1,12 +1,18 @@
-"""How many WebSocket connections each client holds, counted in-process or in Redis.
+"""How many streaming connections (WebSocket, SSE, multipart) each client holds, counted
+in-process or in Redis.
 
 With several server processes behind one address, only a shared count (Redis) stops a
-client from opening its limit on every process.
+client from opening its limit on every process. Each connection holds a ticket: Redis
+keeps a client's tickets in a sorted set (score: when taken), so giving one back twice,
+or after a Redis restart emptied the set, removes nothing that is not there. A counter
+decremented on close went negative after a restart, and the limit drifted up.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+import uuid
 from typing import Protocol
 
 from redis.asyncio import Redis
@@ -14,71 +20,91 @@ from redis.exceptions import RedisError
 
 logger = logging.getLogger("dpgraph.limits")
 
-# A crashed process cannot give its connections back: counts expire instead.
 COUNT_TTL_SECONDS = 3600
+"""A crashed process cannot give its tickets back: a ticket older than this is dropped."""
+
+# Drop stale tickets; take one if fewer than the limit are held. One atomic step, so two
+# processes admitting the same client at once cannot both take the last place.
+_ACQUIRE = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then
+  return 0
+end
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[4])
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+return 1
+"""
 
 
 class ConnectionLimiter(Protocol):
-    async def acquire(self, client: str) -> bool: ...
+    async def acquire(self, client: str) -> str | None:
+        """A ticket for one more connection of `client`, or None: at the limit."""
+        ...
 
-    async def release(self, client: str) -> None: ...
+    async def release(self, client: str, ticket: str) -> None: ...
 
     async def close(self) -> None: ...
+
+
+def _ticket() -> str:
+    return uuid.uuid4().hex
 
 
 class MemoryLimiter:
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self.counts: dict[str, int] = {}
+        self.tickets: dict[str, set[str]] = {}
 
-    async def acquire(self, client: str) -> bool:
-        if self.counts.get(client, 0) >= self.limit:
-            return False
-        self.counts[client] = self.counts.get(client, 0) + 1
-        return True
+    async def acquire(self, client: str) -> str | None:
+        held = self.tickets.setdefault(client, set())
+        if len(held) >= self.limit:
+            return None
+        ticket = _ticket()
+        held.add(ticket)
+        return ticket
 
-    async def release(self, client: str) -> None:
-        left = self.counts.get(client, 0) - 1
-        if left > 0:
-            self.counts[client] = left
-        else:
-            self.counts.pop(client, None)
+    async def release(self, client: str, ticket: str) -> None:
+        held = self.tickets.get(client)
+        if held is not None:
+            held.discard(ticket)
+            if not held:
+                del self.tickets[client]
 
     async def close(self) -> None:
         return None
 
 
 class RedisLimiter:
-    """INCR on connect, DECR on close; if Redis is down, connections are let in (logged):
-    limits protect the service, they must not take it down with Redis."""
+    """If Redis is down, connections are let in (logged): limits protect the service,
+    they must not take it down with Redis."""
 
     def __init__(self, url: str, limit: int, *, prefix: str = "dpgraph") -> None:
         self.limit = limit
         self.prefix = prefix
         self._client: Redis = Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self._acquire = self._client.register_script(_ACQUIRE)
 
-    def _key(self, client: str) -> str:
+    def key(self, client: str) -> str:
         return f"{self.prefix}:connections:{client}"
 
-    async def acquire(self, client: str) -> bool:
-        key = self._key(client)
+    async def acquire(self, client: str) -> str | None:
+        ticket = _ticket()
+        now = time.time()
         try:
-            async with self._client.pipeline(transaction=True) as pipe:
-                pipe.incr(key)
-                pipe.expire(key, COUNT_TTL_SECONDS)
-                count, _ = await pipe.execute()
-            if int(count) > self.limit:
-                await self._client.decr(key)
-                return False
+            taken = await self._acquire(
+                keys=[self.key(client)],
+                args=[now - COUNT_TTL_SECONDS, self.limit, now, ticket, COUNT_TTL_SECONDS],
+            )
         except (RedisError, OSError) as error:
             logger.warning("connection limit not checked (Redis: %s)", error)
-        return True
+            return ticket
+        return ticket if int(taken) else None
 
-    async def release(self, client: str) -> None:
+    async def release(self, client: str, ticket: str) -> None:
         try:
-            await self._client.decr(self._key(client))
+            await self._client.zrem(self.key(client), ticket)
         except (RedisError, OSError) as error:
-            logger.warning("connection count not released (Redis: %s)", error)
+            logger.warning("connection ticket not released (Redis: %s)", error)
 
     async def close(self) -> None:
         await self._client.aclose()

@@ -4,6 +4,7 @@ read byte by byte against strawberry's framing, with heartbeats skipped."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -214,3 +215,31 @@ async def test_a_refused_subscription_reports_its_error_and_ends(
             assert payload["errors"][0]["extensions"]["code"] == "NOT_FOUND"
             await stream.expect_end()
     await _until_inboxes(live, 0)
+
+
+@TRANSPORTS
+async def test_streams_count_in_the_per_client_cap(catalogue, live, accept, reader, content_type):
+    """Issue 14: 1,000 SSE and multipart subscriptions from one address were accepted; they
+    now count with WebSockets (MAX_CONNECTIONS_PER_CLIENT, 5 here)."""
+    limiter = live.app.state.graphql.limiter
+    async with contextlib.AsyncExitStack() as streams:
+        http = await streams.enter_async_context(httpx.AsyncClient(timeout=10))
+        opened = []
+        for _ in range(5):
+            response = await streams.enter_async_context(
+                http.stream(
+                    "POST", live.http_url, json={"query": WATCH}, headers={"Accept": accept}
+                )
+            )
+            assert response.status_code == 200
+            opened.append(response)
+        await _until_inboxes(live, 5)
+        refused = await http.post(live.http_url, json={"query": WATCH}, headers={"Accept": accept})
+        assert refused.status_code == 429
+        assert refused.json()["errors"][0]["extensions"]["code"] == "TOO_MANY_CONNECTIONS"
+        await opened[0].aclose()  # one client hangs up: its place comes back
+        async with asyncio.timeout(5):
+            while sum(len(t) for t in limiter.tickets.values()) != 4:
+                await asyncio.sleep(0.01)
+    await _until_inboxes(live, 0)
+    assert not limiter.tickets

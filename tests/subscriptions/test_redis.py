@@ -205,3 +205,29 @@ async def _until_redis(url: str) -> None:
         raise AssertionError(f"Redis at {url} did not start")
     finally:
         await client.aclose()
+
+
+async def test_the_connection_count_does_not_drift_after_a_redis_restart(private_redis) -> None:
+    """Issue 14: connections let go after a restart decremented an emptied counter below
+    zero, and the limit drifted up by as many."""
+    from server.limits import RedisLimiter
+
+    url, start_redis = private_redis
+    await _until_redis(url)
+    limiter = RedisLimiter(url, 2, prefix=f"drift-{uuid.uuid4().hex}")
+    try:
+        before = [await limiter.acquire("1.2.3.4") for _ in range(2)]
+        assert all(before) and await limiter.acquire("1.2.3.4") is None
+        admin = Redis.from_url(url)
+        await admin.shutdown(nosave=True)
+        await admin.aclose()
+        start_redis()
+        await _until_redis(url)
+        for ticket in before:  # the connections of before the restart close now
+            assert ticket is not None
+            await limiter.release("1.2.3.4", ticket)
+            await limiter.release("1.2.3.4", ticket)  # twice: still nothing below zero
+        after = [await limiter.acquire("1.2.3.4") for _ in range(3)]
+        assert after[0] and after[1] and after[2] is None  # the limit is still 2
+    finally:
+        await limiter.close()
