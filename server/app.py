@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -27,6 +30,8 @@ from server.runtime import tune_garbage_collector
 from server.settings import PROJECT_ROOT, Settings
 
 EXAMPLES_DIR = PROJECT_ROOT / "examples"
+READY_TIMEOUT_SECONDS = 2.0
+"""How long /readyz waits for the database before it says no."""
 
 
 def create_app(settings: Settings | None = None, *, db: Database | None = None) -> Starlette:
@@ -58,6 +63,18 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     async def health(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
+    async def ready(request: Request) -> JSONResponse:
+        """200 when the database answers and, with REDIS_URL, the event stream is up: a
+        load balancer sends traffic to this process only then (`/healthz`: it runs)."""
+        checks = {
+            "database": await _database_answers(database),
+            "redis": "not used" if not settings.redis_url else ("ok" if hub.available else "down"),
+        }
+        up = all(value in ("ok", "not used") for value in checks.values())
+        return JSONResponse(
+            {"status": "ready" if up else "unavailable", **checks}, 200 if up else 503
+        )
+
     async def home(request: Request) -> RedirectResponse:
         return RedirectResponse("/graphql")
 
@@ -65,6 +82,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         routes=[
             Route("/", home),
             Route("/healthz", health),
+            Route("/readyz", ready),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             *rest_routes(database, settings),
@@ -89,6 +107,15 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.state.graphql = graphql
     app.state.settings = settings
     return app
+
+
+async def _database_answers(database: Database) -> str:
+    try:
+        async with asyncio.timeout(READY_TIMEOUT_SECONDS), database.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except (TimeoutError, OSError, SQLAlchemyError):
+        return "down"
+    return "ok"
 
 
 def _example_routes(settings: Settings) -> list[Mount]:

@@ -59,3 +59,29 @@ async def test_invalid_json_body_is_a_client_error(client):
         "/graphql", content=b"{not json", headers={"content-type": "application/json"}
     )
     assert response.status_code == 400
+
+
+async def test_ready_when_the_database_answers(client):
+    response = await client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ready", "database": "ok", "redis": "not used"}
+
+
+async def test_not_ready_without_a_database(settings):
+    """Issue 14: /healthz says the process runs; /readyz whether it can serve."""
+    import httpx
+
+    from server.app import create_app
+
+    unreachable = settings.model_copy(
+        update={"database_url": "postgresql+asyncpg://nobody@127.0.0.1:1/none"}
+    )
+    app = create_app(unreachable)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as http:
+        response = await http.get("/readyz")
+        assert (await http.get("/healthz")).status_code == 200
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "down", "redis": "not used"}
+    await app.state.db.dispose()
