@@ -10,7 +10,7 @@ import orjson
 import strawberry
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -32,6 +32,7 @@ from schema.context import Context
 from schema.permissions import AUTH_HINT
 from server.db import Database
 from server.graphiql import graphiql_page
+from server.http_cache import with_cache_headers
 from server.http_protocol import (
     BAD_REQUEST,
     GRAPHQL_RESPONSE_JSON,
@@ -151,11 +152,15 @@ class GraphQLApp(GraphQL[Context, None]):
         limit = self.settings.request_timeout_seconds or None
         try:
             async with asyncio.timeout(limit):
-                return await self._compiled_response(request) or await self.run(request)
+                response = await self._compiled_response(request) or await self.run(request)
         except TimeoutError:
             raise RequestError(
                 504, f"The request took over {limit:g} s and was stopped.", TIMEOUT
             ) from None
+        if request.method == "GET" and not isinstance(response, StreamingResponse):
+            if "text/html" not in response.headers.get("content-type", ""):  # not GraphiQL
+                return with_cache_headers(request, response, self.settings.cache_max_age_seconds)
+        return response
 
     async def _compiled_response(self, request: Request) -> Response | None:
         """The plain case answered without Strawberry's HTTP view: an anonymous POST of one

@@ -69,6 +69,12 @@ class Settings(BaseSettings):
         description="An HTTP request still running after this long is cancelled and answered "
         "504 TIMEOUT (0: no limit).",
     )
+    cache_max_age_seconds: int = Field(
+        default=30,
+        ge=0,
+        description="How long browsers and CDNs may keep a successful GET query's answer "
+        "(0: not at all).",
+    )
     max_body_bytes: int = Field(
         default=1_048_576,
         ge=1024,
