@@ -36,6 +36,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         # Subscription payloads are small JSON: compressing each costs more CPU than it
         # saves, and a zlib context per connection costs ~100 KiB of memory.
         ws_per_message_deflate=False,
+        # Slow clients: a deadline on the request head, idle keep-alives closed, and a cap on
+        # what one process takes at once.
+        http="server.slow_clients:HeadDeadlineHttpTools",
+        timeout_keep_alive=settings.keepalive_timeout_seconds,
+        limit_concurrency=settings.max_concurrency,
     )
     return 0
 

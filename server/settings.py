@@ -75,6 +75,21 @@ class Settings(BaseSettings):
         description="How long browsers and CDNs may keep a successful GET query's answer "
         "(0: not at all).",
     )
+    header_timeout_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        description="A connection must send a whole request head within this long (0: no "
+        "limit); a slow or silent one is closed.",
+    )
+    keepalive_timeout_seconds: int = Field(
+        default=5, ge=1, description="An idle keep-alive connection is closed after this long."
+    )
+    max_concurrency: int | None = Field(
+        default=2000,
+        ge=1,
+        description="Connections and requests one process takes at once; past it, new ones "
+        "are answered 503 (uvicorn's limit_concurrency). None: no limit.",
+    )
     max_body_bytes: int = Field(
         default=1_048_576,
         ge=1024,
