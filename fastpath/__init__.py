@@ -115,13 +115,6 @@ async def execute(
     return await _fallback(query, operation_name, answer.reason, reference)
 
 
-def compiles(schema: Any, query: str, operation_name: str | None, context: Any) -> bool:
-    """The document (valid, within the limits, a supported query) has a plan."""
-    limits = DocumentLimits.of(context)
-    entry = PLANS.get(schema, query, operation_name, context.db.dialect, limits)
-    return not isinstance(entry, NotCompiled)
-
-
 async def _fallback(
     query: str, operation_name: str | None, reason: str, reference: Reference
 ) -> ExecutionResult:
@@ -129,4 +122,4 @@ async def _fallback(
     return await reference()
 
 
-__all__ = ["PLANS", "RECORDER", "Fallback", "compiled_answer", "compiles", "execute"]
+__all__ = ["PLANS", "RECORDER", "Fallback", "compiled_answer", "execute"]

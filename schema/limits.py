@@ -32,17 +32,28 @@ class DocumentLimits:
 
     @classmethod
     def of(cls, context: Any) -> DocumentLimits:
-        """The request's limits: its settings' (the defaults for a context without any)."""
+        """The request's limits: its settings' (the defaults for a context without any),
+        made once per settings object."""
         settings = getattr(context, "settings", None)
         if settings is None:
             return DEFAULTS
-        return cls(
+        known = _BY_SETTINGS.get(id(settings))
+        if known is not None and known[0] is settings:
+            return known[1]
+        limits = cls(
             depth=settings.max_query_depth,
             aliases=settings.max_aliases,
             fields=settings.max_fields,
             root_fields=settings.max_root_fields,
             directives=settings.max_directives_per_field,
         )
+        if len(_BY_SETTINGS) > 64:  # tests make many settings; a server has one
+            _BY_SETTINGS.clear()
+        _BY_SETTINGS[id(settings)] = (settings, limits)
+        return limits
+
+
+_BY_SETTINGS: dict[int, tuple[Any, DocumentLimits]] = {}
 
 
 DEFAULTS = DocumentLimits()
@@ -55,6 +66,14 @@ def _shown(count: int) -> str:
 
 def refusal(size: Size, limits: DocumentLimits) -> GraphQLError | None:
     """The error for the first limit the document passes, or None."""
+    if (
+        size.depth <= limits.depth
+        and size.aliases <= limits.aliases
+        and size.fields <= limits.fields
+        and size.root_fields <= limits.root_fields
+        and size.directives <= limits.directives
+    ):
+        return None
     checks = (
         ("depth", size.depth, limits.depth, "exceeds maximum operation depth of {max}"),
         ("aliases", size.aliases, limits.aliases, "uses {found} aliases; at most {max} allowed"),

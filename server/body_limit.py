@@ -31,7 +31,9 @@ class BodyLimit:
                 if not value.isdigit() or int(value) > self.max_bytes:
                     await self._refuse(send)
                     return
-                break
+                # The HTTP parser holds the body to its declared length: nothing to count.
+                await self.app(scope, receive, send)
+                return
         received = 0
         started = False
 
