@@ -23,7 +23,7 @@ from schema import build_schema
 from server.body_limit import BodyLimit
 from server.db import Database
 from server.demo import load_demo_data
-from server.events import make_broker, make_limiter
+from server.events import make_broker, make_limiter, make_persisted_queries
 from server.graphiql import STATIC_DIR
 from server.graphql_app import GraphQLApp
 from server.runtime import tune_garbage_collector
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         settings=settings,
         hub=hub,
         limiter=make_limiter(settings),
+        persisted=make_persisted_queries(settings),
     )
 
     @asynccontextmanager
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         yield
         await hub.stop()
         await graphql.limiter.close()
+        await graphql.persisted.close()
         if db is None:  # an injected database belongs to the caller
             await database.dispose()
 

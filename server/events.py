@@ -1,4 +1,5 @@
-"""Which broker and connection limiter the settings ask for: Redis when REDIS_URL is set."""
+"""Which broker, connection limiter and persisted-query store the settings ask for: Redis
+when REDIS_URL is set."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from events.broker import Broker
 from events.memory import MemoryBroker
 from events.redis import RedisBroker
 from server.limits import ConnectionLimiter, MemoryLimiter, RedisLimiter
+from server.persisted import MemoryPersistedQueries, PersistedQueries, RedisPersistedQueries
 from server.settings import Settings
 
 
@@ -23,3 +25,9 @@ def make_limiter(settings: Settings) -> ConnectionLimiter:
             settings.redis_url, settings.max_connections_per_client, prefix=settings.redis_prefix
         )
     return MemoryLimiter(settings.max_connections_per_client)
+
+
+def make_persisted_queries(settings: Settings) -> PersistedQueries:
+    if settings.redis_url:
+        return RedisPersistedQueries(settings.redis_url, prefix=settings.redis_prefix)
+    return MemoryPersistedQueries()

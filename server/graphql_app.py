@@ -45,6 +45,12 @@ from server.http_protocol import (
     response_media_type,
 )
 from server.limits import ConnectionLimiter, MemoryLimiter
+from server.persisted import (
+    MemoryPersistedQueries,
+    PersistedQueries,
+    requested_hash,
+    sha256_of,
+)
 from server.settings import Settings
 from server.websockets import PingingTransportWSHandler, TextFrameWebSocketAdapter
 
@@ -53,6 +59,8 @@ _PLAIN_BODY_KEYS = frozenset({"query", "variables", "operationName"})
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
 TIMEOUT = "TIMEOUT"
+PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
+HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH"
 TOO_MANY_CONNECTIONS_CODE = "TOO_MANY_CONNECTIONS"
 
 
@@ -86,6 +94,7 @@ class GraphQLApp(GraphQL[Context, None]):
         settings: Settings,
         hub: EventHub | None = None,
         limiter: ConnectionLimiter | None = None,
+        persisted: PersistedQueries | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -109,6 +118,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self.hub = hub
         self.keepalive_seconds = settings.keepalive_seconds
         self.limiter = limiter or MemoryLimiter(settings.max_connections_per_client)
+        self.persisted: PersistedQueries = persisted or MemoryPersistedQueries()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -278,7 +288,34 @@ class GraphQLApp(GraphQL[Context, None]):
                     "if provided.",
                     BAD_REQUEST,
                 )
+        if isinstance(data, GraphQLRequestData):
+            data.query = await self._persisted_query(data)
         return data
+
+    async def _persisted_query(self, data: GraphQLRequestData) -> str | None:
+        """The document a persisted-query request stands for (Apollo's protocol): its text
+        is checked against the hash and kept; a hash alone is looked up."""
+        sha256 = requested_hash(data.extensions)
+        if sha256 is None or not self.settings.persisted_queries:
+            return data.query
+        if sha256 is False:
+            raise RequestError(
+                400,
+                "extensions.persistedQuery needs version 1 and a sha256Hash of 64 hex digits.",
+                BAD_REQUEST,
+            )
+        assert isinstance(sha256, str)
+        if data.query is not None:
+            if sha256_of(data.query) != sha256:
+                raise RequestError(
+                    400, "The query's SHA-256 is not the sha256Hash sent.", HASH_MISMATCH
+                )
+            await self.persisted.put(sha256, data.query)
+            return data.query
+        known = await self.persisted.get(sha256)
+        if known is None:  # Apollo clients resend with the text on this answer
+            raise RequestError(200, "PersistedQueryNotFound", PERSISTED_QUERY_NOT_FOUND)
+        return known
 
     async def execute_single(
         self,
@@ -313,6 +350,12 @@ class GraphQLApp(GraphQL[Context, None]):
         if context.presented_token() is not None and await context.identity() is None:
             raise ConnectionRejectionError
         return await super().on_ws_connect(context)
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """A GET naming a persisted query is an API call, whatever its Accept header."""
+        if request.query_params.get("extensions") is not None:
+            return False
+        return bool(super().should_render_graphql_ide(request))
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         """Our GraphiQL page: assets served locally, example queries as tabs."""

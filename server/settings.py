@@ -90,6 +90,11 @@ class Settings(BaseSettings):
         description="Connections and requests one process takes at once; past it, new ones "
         "are answered 503 (uvicorn's limit_concurrency). None: no limit.",
     )
+    persisted_queries: bool = Field(
+        default=True,
+        description="Automatic persisted queries (Apollo's protocol): a client may send a "
+        "document's SHA-256 instead of its text once the server has seen the text.",
+    )
     max_body_bytes: int = Field(
         default=1_048_576,
         ge=1024,

@@ -373,3 +373,18 @@ async def test_graphql_ws_token_mutation_complete_and_resume_after_restart(
     finally:
         await script.close()
         await server.stop()
+
+
+async def test_apollo_persisted_queries_send_the_hash_then_the_text_once(
+    node_server: LiveServer,
+) -> None:
+    """Issue 14: Apollo's persisted-query link against the server, as a frontend uses it."""
+    steps = await run_script("apq.mjs", node_server)
+    assert "failed" not in steps, steps.get("failed")
+    first, second = steps["first"], steps["second"]
+    assert first["data"] == second["data"]
+    assert len(first["data"]["packages"]["nodes"]) == 2
+    # The hash alone (unknown), then the text with its hash.
+    assert [(s["withText"], s["withHash"]) for s in first["sent"]] == [(False, True), (True, True)]
+    # A new client: the hash alone is enough, over GET.
+    assert second["sent"] == [{"method": "GET", "withText": False, "withHash": True}]

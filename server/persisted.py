@@ -1,0 +1,103 @@
+"""Automatic persisted queries (Apollo's protocol): a client sends a document's SHA-256
+instead of its text; the text is sent once, when the server does not know the hash yet.
+
+Requests shrink to a hash and their variables, and a GET with a hash is short enough for
+a CDN to cache. Kept in Redis when REDIS_URL is set (every process knows every hash),
+else in a bounded in-process store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections import OrderedDict
+from typing import Any, Protocol
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+logger = logging.getLogger("dpgraph.persisted")
+
+MEMORY_CAPACITY = 2000
+"""Documents one process keeps (least recently used out first)."""
+REDIS_TTL_SECONDS = 7 * 24 * 3600
+"""A hash unused this long is forgotten: its client sends the text again."""
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+class PersistedQueries(Protocol):
+    async def get(self, sha256: str) -> str | None: ...
+
+    async def put(self, sha256: str, query: str) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class MemoryPersistedQueries:
+    def __init__(self, capacity: int = MEMORY_CAPACITY) -> None:
+        self.capacity = capacity
+        self._documents: OrderedDict[str, str] = OrderedDict()
+
+    async def get(self, sha256: str) -> str | None:
+        query = self._documents.get(sha256)
+        if query is not None:
+            self._documents.move_to_end(sha256)
+        return query
+
+    async def put(self, sha256: str, query: str) -> None:
+        self._documents[sha256] = query
+        self._documents.move_to_end(sha256)
+        while len(self._documents) > self.capacity:
+            self._documents.popitem(last=False)
+
+    async def close(self) -> None:
+        return None
+
+
+class RedisPersistedQueries:
+    """Redis down: a hash is not found (the client sends the text), nothing is kept."""
+
+    def __init__(self, url: str, *, prefix: str = "dpgraph") -> None:
+        self.prefix = prefix
+        self._client: Redis = Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+
+    def _key(self, sha256: str) -> str:
+        return f"{self.prefix}:apq:{sha256}"
+
+    async def get(self, sha256: str) -> str | None:
+        try:
+            found = await self._client.getex(self._key(sha256), ex=REDIS_TTL_SECONDS)
+        except (RedisError, OSError) as error:
+            logger.warning("persisted query not read (Redis: %s)", error)
+            return None
+        if found is None:
+            return None
+        return found.decode() if isinstance(found, bytes) else str(found)
+
+    async def put(self, sha256: str, query: str) -> None:
+        try:
+            await self._client.set(self._key(sha256), query, ex=REDIS_TTL_SECONDS)
+        except (RedisError, OSError) as error:
+            logger.warning("persisted query not kept (Redis: %s)", error)
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+
+def requested_hash(extensions: Any) -> str | bool | None:
+    """The SHA-256 the request names (lower-case hex); None: no persisted query asked;
+    False: a `persistedQuery` that is not version 1 with a SHA-256 hash."""
+    if not isinstance(extensions, dict) or "persistedQuery" not in extensions:
+        return None
+    persisted = extensions["persistedQuery"]
+    if not isinstance(persisted, dict) or persisted.get("version") != 1:
+        return False
+    sha256 = persisted.get("sha256Hash")
+    if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256.lower()):
+        return False
+    return sha256.lower()
+
+
+def sha256_of(query: str) -> str:
+    return hashlib.sha256(query.encode()).hexdigest()
