@@ -38,6 +38,7 @@ from graphql import (
 from graphql.type.definition import GraphQLInterfaceType, GraphQLOutputType
 
 from schema.arguments import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from schema.selection_walk import bottom_up
 
 LIST_ESTIMATE = 20
 """What a list without a page size counts (a package's grids, a grid's features...)."""
@@ -154,26 +155,7 @@ class _Cost:
         return result
 
     def cost(self, root: SelectionSetNode) -> int:
-        """Bottom up on an explicit stack: a selection set after the ones it holds."""
-        on_path: set[int] = set()
-        stack: list[tuple[SelectionSetNode, bool]] = [(root, False)]
-        while stack:
-            node, children_done = stack.pop()
-            key = id(node)
-            if key in self.done:
-                continue
-            if children_done:
-                on_path.discard(key)
-                self.done[key] = self._combine(node)
-                continue
-            if key in on_path:
-                continue
-            on_path.add(key)
-            stack.append((node, True))
-            for selection in node.selections:
-                inner = self._inner(selection)
-                if inner is not None and id(inner) not in self.done and id(inner) not in on_path:
-                    stack.append((inner, False))
+        bottom_up(root, self._inner, self._combine, self.done)
         return self.done.get(id(root), 0)
 
     def _combine(self, node: SelectionSetNode) -> int:

@@ -22,6 +22,8 @@ from graphql import (
     SelectionSetNode,
 )
 
+from schema.selection_walk import bottom_up
+
 
 @dataclass(frozen=True)
 class Size:
@@ -51,9 +53,6 @@ _EMPTY = _Part(0, 0, 0, 0, 0)
 
 
 class _Measure:
-    """Selection sets measured after the ones they contain, on an explicit stack: a chain
-    of a thousand fragments, or fields nested a thousand deep, needs no recursion."""
-
     def __init__(self, document: DocumentNode) -> None:
         self.fragments = {
             d.name.value: d.selection_set
@@ -69,25 +68,7 @@ class _Measure:
         return selection.selection_set
 
     def selections(self, root: SelectionSetNode) -> _Part:
-        on_path: set[int] = set()
-        stack: list[tuple[SelectionSetNode, bool]] = [(root, False)]
-        while stack:
-            node, children_done = stack.pop()
-            key = id(node)
-            if key in self.done:
-                continue
-            if children_done:
-                on_path.discard(key)
-                self.done[key] = self._combine(node)
-                continue
-            if key in on_path:  # a fragment cycle: validation reports it, it adds nothing
-                continue
-            on_path.add(key)
-            stack.append((node, True))
-            for selection in node.selections:
-                inner = self._inner(selection)
-                if inner is not None and id(inner) not in self.done and id(inner) not in on_path:
-                    stack.append((inner, False))
+        bottom_up(root, self._inner, self._combine, self.done)
         return self.done.get(id(root), _EMPTY)
 
     def _combine(self, node: SelectionSetNode) -> _Part:
