@@ -25,6 +25,7 @@ from fastpath.plan import Abort
 from fastpath.record import RECORDER, Outcome
 from schema.cost import query_cost
 from schema.limits import DocumentLimits
+from server.request_log import note
 
 logger = logging.getLogger("dpgraph.fastpath")
 
@@ -67,6 +68,7 @@ async def compiled_answer(
     points = entry.cost
     if points is None and entry.document is not None:
         points = query_cost(schema._schema, entry.document, operation_name, variable_values).points
+    note(cost=points)
     if points is not None and points > context.settings.max_query_cost:
         return Fallback("over the cost limit")  # the reference refuses it (QUERY_TOO_COMPLEX)
     variables = get_variable_values(

@@ -11,6 +11,7 @@ from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.relay.types import GlobalIDValueError
 
 from schema.cost import query_cost, too_complex
+from server.request_log import note, request_id
 
 logger = logging.getLogger("dpgraph.errors")
 
@@ -39,6 +40,8 @@ class SafeErrors(MaskErrors):
         logger.error("unexpected error at %s", error.path, exc_info=error.original_error)
         masked = super().anonymise_error(error)
         masked.extensions = {"code": "INTERNAL_SERVER_ERROR"}
+        if (rid := request_id()) is not None:  # the log line of this request has it too
+            masked.extensions["requestId"] = rid
         return masked
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
@@ -75,6 +78,7 @@ class CostLimit(SchemaExtension):
                 context.operation_name,
                 context.variables,
             )
+            note(cost=cost.points)
             refused = too_complex(cost.points, settings.max_query_cost)
             if refused is not None:
                 context.result = GraphQLExecutionResult(data=None, errors=[refused])

@@ -26,6 +26,7 @@ from server.demo import load_demo_data
 from server.events import make_broker, make_limiter, make_persisted_queries
 from server.graphiql import STATIC_DIR
 from server.graphql_app import GraphQLApp
+from server.request_log import RequestLog, configure_logs
 from server.runtime import tune_garbage_collector
 from server.settings import PROJECT_ROOT, Settings
 
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         if settings.load_demo_data:
             await load_demo_data(database, synthetic_packages=settings.demo_synthetic_packages)
         await hub.start()
+        configure_logs(settings.log_format, settings.log_level)
         tune_garbage_collector(settings)
         yield
         await hub.stop()
@@ -92,6 +94,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
             *_example_routes(settings),
         ],
         middleware=[
+            Middleware(RequestLog),  # outermost: every answer has an id and a log line
             Middleware(
                 CORSMiddleware,
                 allow_origins=settings.cors_allow_origins,

@@ -51,6 +51,7 @@ from server.persisted import (
     requested_hash,
     sha256_of,
 )
+from server.request_log import note
 from server.settings import Settings
 from server.websockets import PingingTransportWSHandler, TextFrameWebSocketAdapter
 
@@ -200,6 +201,7 @@ class GraphQLApp(GraphQL[Context, None]):
             or not isinstance(operation_name, str | None)
         ):
             return None
+        note(operation=operation_name)
         sub_response = await self.get_sub_response(request)
         context = await self.get_context(request, sub_response)
         schema = self.schema
@@ -290,6 +292,7 @@ class GraphQLApp(GraphQL[Context, None]):
                 )
         if isinstance(data, GraphQLRequestData):
             data.query = await self._persisted_query(data)
+            note(operation=data.operation_name)
         return data
 
     async def _persisted_query(self, data: GraphQLRequestData) -> str | None:

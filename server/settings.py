@@ -6,6 +6,7 @@ No other module reads the environment: build a `Settings` and pass it on.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
@@ -94,6 +95,11 @@ class Settings(BaseSettings):
         default=True,
         description="Automatic persisted queries (Apollo's protocol): a client may send a "
         "document's SHA-256 instead of its text once the server has seen the text.",
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="json: dpgraph's logs (one line per request with its id, operation, "
+        "status and duration) as JSON objects on stderr.",
     )
     max_body_bytes: int = Field(
         default=1_048_576,
