@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +26,7 @@ from fastpath.plan import (
 )
 from fastpath.relations import Needs
 from fastpath.sql import PageRows
+from fastpath.statements import converted, result_processors
 from loaders.cursors import InvalidCursor
 
 
@@ -89,16 +90,11 @@ async def _child(child: Child, keys: list[Hashable], env: Env) -> list[Any]:
     if relation.kind == "value":
         written = found
     elif relation.kind == "one":
-        hits = [(key, row) for key in present if (row := found.get(key)) is not None]
-        objects = await _objects([row for _, row in hits], shape, env)
-        written = {key: obj for (key, _), obj in zip(hits, objects, strict=True)}
+        objects = await _optional_objects([found.get(key) for key in present], shape, env)
+        written = dict(zip(present, objects, strict=True))
     elif relation.kind == "list":
-        lists = [found.get(key, []) for key in present]
-        objects = await _objects([row for rows in lists for row in rows], shape, env)
-        written, at = {}, 0
-        for key, rows in zip(present, lists, strict=True):
-            written[key] = objects[at : at + len(rows)]
-            at += len(rows)
+        groups = [found.get(key, []) for key in present]
+        written = dict(zip(present, await _object_lists(groups, shape, env), strict=True))
     else:
         written = await _connections(present, found, shape, env)
     return [
@@ -106,62 +102,59 @@ async def _child(child: Child, keys: list[Hashable], env: Env) -> list[Any]:
     ]
 
 
-def _converter(entry: Nested, env: Env) -> Callable[[Row], Row] | None:
-    """The records' result conversions (as SQLAlchemy's for the same columns), or None."""
-    processors = entry.processors
-    if processors is None:
+async def _optional_objects(
+    rows: Sequence[Row | None], plan: ObjectPlan, env: Env
+) -> list[dict[str, Any] | None]:
+    """One object per row, None where there is no row (a to-one relation's null)."""
+    present = [row for row in rows if row is not None]
+    objects = iter(await _objects(present, plan, env))
+    return [None if row is None else next(objects) for row in rows]
+
+
+async def _object_lists(
+    groups: Sequence[Sequence[Row]], plan: ObjectPlan, env: Env
+) -> list[list[dict[str, Any]]]:
+    """One list of objects per group, every group's rows written at once."""
+    objects = await _objects([row for group in groups for row in group], plan, env)
+    lists: list[list[dict[str, Any]]] = []
+    at = 0
+    for group in groups:
+        lists.append(objects[at : at + len(group)])
+        at += len(group)
+    return lists
+
+
+def _processors(entry: Nested, env: Env) -> tuple[tuple[int, Any], ...]:
+    """The records' result conversions, found on the first run."""
+    if entry.processors is None:
         assert env.conn is not None
-        dialect = env.conn.dialect
-        processors = entry.processors = tuple(
-            (index, process)
-            for index, column in enumerate(entry.columns)
-            if (process := column.type._cached_result_processor(dialect, None)) is not None
-        )
-    if not processors:
-        return None
-
-    def converted(record: Row) -> Row:
-        values = list(record)
-        for index, process in processors:
-            values[index] = process(values[index])
-        return values
-
-    return converted
+        types = [column.type for column in entry.columns]
+        entry.processors = result_processors(types, env.conn.dialect)
+    return entry.processors
 
 
 async def _nested(entry: Nested, rows: Sequence[Row], env: Env) -> list[Any]:
     """The folded child of each parent row, from the column its statement filled."""
-    convert_row = _converter(entry, env)
+    processors = _processors(entry, env)
     values = [row[entry.index] for row in rows]
     shape = entry.shape
     if entry.kind == "one":
         assert isinstance(shape, ObjectPlan)
-        hits = [at for at, value in enumerate(values) if value is not None]
-        records: list[Row] = [values[at] for at in hits]
-        if convert_row is not None:
-            records = [convert_row(record) for record in records]
-        out: list[Any] = [None] * len(rows)
-        for at, obj in zip(hits, await _objects(records, shape, env), strict=True):
-            out[at] = obj
-        return out
-    lists: list[Sequence[Row]] = [value or () for value in values]
-    if convert_row is not None:
-        lists = [[convert_row(record) for record in group] for group in lists]
+        if processors:
+            values = [None if v is None else converted([v], processors)[0] for v in values]
+        return await _optional_objects(values, shape, env)
+    groups: list[Sequence[Row]] = [value or () for value in values]
+    if processors:
+        groups = [converted(group, processors) for group in groups]
     if entry.kind == "list":
         assert isinstance(shape, ObjectPlan)
-        objects = await _objects([r for group in lists for r in group], shape, env)
-        subs: list[Any] = []
-        at = 0
-        for group in lists:
-            subs.append(objects[at : at + len(group)])
-            at += len(group)
-        return subs
+        return await _object_lists(groups, shape, env)
     assert isinstance(shape, ConnectionPlan)
     ordering = entry.ordering
     cursors = shape.needs_cursors and ordering is not None
     n = len(entry.columns) - (len(ordering.columns) if cursors and ordering else 0)
     pages: dict[Hashable, PageRows] = {}
-    for at, (row, group) in enumerate(zip(rows, lists, strict=True)):
+    for at, (row, group) in enumerate(zip(rows, groups, strict=True)):
         total = None if entry.total_index is None else row[entry.total_index]
         page = page_of(group, entry.size, total)
         if cursors and ordering is not None:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select
 from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeEngine
 
 if TYPE_CHECKING:
     from fastpath.plan import Env
@@ -61,12 +62,31 @@ def compile_postgres(statement: Select[Any], dialect: Dialect) -> Compiled:
     processors: Mapping[str, Any] = compiled._bind_processors  # one callable per name here
     names = compiled.positiontup or []
     binds = tuple((name, defaults.get(name), processors.get(name)) for name in names)
-    results = tuple(
-        (index, process)
-        for index, entry in enumerate(compiled._result_columns)
-        if (process := entry[3]._cached_result_processor(dialect, None)) is not None
-    )
+    results = result_processors([entry[3] for entry in compiled._result_columns], dialect)
     return Compiled(compiled.string, binds, results)
+
+
+def result_processors(
+    types: Sequence[TypeEngine[Any]], dialect: Dialect
+) -> tuple[tuple[int, Processor], ...]:
+    """SQLAlchemy's conversion of each value the driver returns, by position (those that
+    need one): the same for a statement's columns and a folded record's fields."""
+    return tuple(
+        (index, process)
+        for index, type_ in enumerate(types)
+        if (process := type_._cached_result_processor(dialect, None)) is not None
+    )
+
+
+def converted(records: Sequence[Row], processors: Sequence[tuple[int, Processor]]) -> list[Row]:
+    """The records with their values converted (copies: asyncpg's records are read-only)."""
+    rows: list[Row] = []
+    for record in records:
+        values = list(record)
+        for index, process in processors:
+            values[index] = process(values[index])
+        rows.append(values)
+    return rows
 
 
 class Prepared:
@@ -124,10 +144,4 @@ async def fetch(env: Env, prepared: Prepared, params: Mapping[str, Any]) -> Sequ
     records: list[Any] = await conn.driver.fetch(compiled.text, *arguments)
     if not compiled.processors:
         return records
-    rows: list[Row] = []
-    for record in records:
-        values = list(record)
-        for index, process in compiled.processors:
-            values[index] = process(values[index])
-        rows.append(values)
-    return rows
+    return converted(records, compiled.processors)
