@@ -33,13 +33,15 @@ Entry = Plan | NotCompiled
 OVER_LIMITS = NotCompiled("over the document limits")
 
 
-def checked_document(schema: Any, text: str, settings: Any = None) -> Checked | None:
+def checked_document(schema: Any, text: str) -> Checked | None:
     """The parsed, validated document (shared with the reference path); None: a syntax
     error. Call it for a document within its limits (`PlanCache.get` checks first)."""
     entry = parsed(text)
     if isinstance(entry, GraphQLError):
         return None
-    validated(schema, entry, settings)
+    # The default variant: suggestions change only messages, and introspection is never
+    # compiled, so whether a plan can be built does not depend on the settings.
+    validated(schema, entry, None)
     return entry
 
 

@@ -32,28 +32,17 @@ class DocumentLimits:
 
     @classmethod
     def of(cls, context: Any) -> DocumentLimits:
-        """The request's limits: its settings' (the defaults for a context without any),
-        made once per settings object."""
+        """The request's limits: its settings' (the defaults for a context without any)."""
         settings = getattr(context, "settings", None)
         if settings is None:
             return DEFAULTS
-        known = _BY_SETTINGS.get(id(settings))
-        if known is not None and known[0] is settings:
-            return known[1]
-        limits = cls(
+        return cls(
             depth=settings.max_query_depth,
             aliases=settings.max_aliases,
             fields=settings.max_fields,
             root_fields=settings.max_root_fields,
             directives=settings.max_directives_per_field,
         )
-        if len(_BY_SETTINGS) > 64:  # tests make many settings; a server has one
-            _BY_SETTINGS.clear()
-        _BY_SETTINGS[id(settings)] = (settings, limits)
-        return limits
-
-
-_BY_SETTINGS: dict[int, tuple[Any, DocumentLimits]] = {}
 
 
 DEFAULTS = DocumentLimits()
