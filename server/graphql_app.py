@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -124,37 +126,46 @@ class GraphQLApp(GraphQL[Context, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             request = Request(scope, receive)
-            streaming = _asks_for_a_stream(request)
-            client = _client(scope)
-            ticket = await self.limiter.acquire(client) if streaming else None
-            try:
-                if streaming and ticket is None:
-                    raise RequestError(
-                        429,
-                        "Too many connections (limit "
-                        f"{self.settings.max_connections_per_client}): "
-                        "close a subscription first.",
-                        TOO_MANY_CONNECTIONS_CODE,
-                    )
-                response = await self._answer(request)
-            except HTTPException as error:
-                media_type = response_media_type(request.headers.get("accept"))
-                response = request_error_response(error, media_type)
-            try:
-                await response(scope, receive, send)
-            finally:
-                if ticket is not None:  # an SSE or multipart stream ends here
-                    await self.limiter.release(client, ticket)
+            if not _asks_for_a_stream(request):
+                await self._respond(request, scope, receive, send)
+                return
+            async with self._place(scope) as placed:  # SSE and multipart hold a place
+                await self._respond(request, scope, receive, send, refused=not placed)
             return
+        async with self._place(scope) as placed:
+            if not placed:
+                await self._refuse(scope, receive, send)
+                return
+            await super().__call__(scope, receive, send)
+
+    @asynccontextmanager
+    async def _place(self, scope: Scope) -> AsyncIterator[bool]:
+        """One of the client's MAX_CONNECTIONS_PER_CLIENT places for the connection's
+        lifetime (False: all taken), given back when it ends."""
         client = _client(scope)
         ticket = await self.limiter.acquire(client)
-        if ticket is None:
-            await self._refuse(scope, receive, send)
-            return
         try:
-            await super().__call__(scope, receive, send)
+            yield ticket is not None
         finally:
-            await self.limiter.release(client, ticket)
+            if ticket is not None:
+                await self.limiter.release(client, ticket)
+
+    async def _respond(
+        self, request: Request, scope: Scope, receive: Receive, send: Send, refused: bool = False
+    ) -> None:
+        try:
+            if refused:
+                raise RequestError(
+                    429,
+                    f"Too many connections (limit {self.settings.max_connections_per_client}): "
+                    "close a subscription first.",
+                    TOO_MANY_CONNECTIONS_CODE,
+                )
+            response = await self._answer(request)
+        except HTTPException as error:
+            media_type = response_media_type(request.headers.get("accept"))
+            response = request_error_response(error, media_type)
+        await response(scope, receive, send)
 
     async def _answer(self, request: Request) -> Response:
         """The answer within REQUEST_TIMEOUT_SECONDS: past it, the work is cancelled (a
