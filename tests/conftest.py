@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -151,12 +151,18 @@ def execute(db: Database, settings: Settings, graphql_schema: Any) -> Any:
     return run
 
 
+@asynccontextmanager
+async def app_client(db: Database, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client calling, in-process, an app made from `settings`."""
+    transport = httpx.ASGITransport(app=create_app(settings, db=db))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
 @pytest.fixture
 async def client(db: Database, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client calling the app in-process."""
-    app = create_app(settings, db=db)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+    async with app_client(db, settings) as http:
         yield http
 
 

@@ -11,25 +11,18 @@ import httpx
 import pytest
 
 from benchmarks.workloads import choose
-from server.app import create_app
 from server.graphql_app import GraphQLApp
 from server.http_protocol import GRAPHQL_RESPONSE_JSON
 from server.settings import Settings
+from tests.conftest import app_client
 from tests.fastpath.documents import example_documents, suite_documents
-
-
-async def _client(db: Any, settings: Settings) -> httpx.AsyncClient:
-    app = create_app(settings, db=db)
-    transport = httpx.ASGITransport(app=app)
-    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
 
 
 @pytest.fixture
 async def clients(catalogue: Any, settings: Settings) -> AsyncIterator[tuple[Any, Any]]:
     """(compiled lane, reference view): the same app, compiled execution on and off."""
-    lane = await _client(catalogue, settings)
-    view = await _client(catalogue, settings.model_copy(update={"compiled_execution": False}))
-    async with lane, view:
+    reference = settings.model_copy(update={"compiled_execution": False})
+    async with app_client(catalogue, settings) as lane, app_client(catalogue, reference) as view:
         yield lane, view
 
 

@@ -10,15 +10,13 @@ import orjson
 import pytest
 from strawberry.relay import to_base64
 
-from server.app import create_app
 from server.settings import Settings
+from tests.conftest import app_client
 
 
 @pytest.fixture
 async def small_client(db, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings.model_copy(update={"max_body_bytes": 2048}), db=db)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with app_client(db, settings.model_copy(update={"max_body_bytes": 2048})) as client:
         yield client
 
 

@@ -12,16 +12,14 @@ import pytest
 
 import schema.query
 from fastpath import statements
-from server.app import create_app
 from server.settings import Settings
+from tests.conftest import app_client
 
 
 @pytest.fixture
 async def hasty(db, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings.model_copy(update={"request_timeout_seconds": 0.2}), db=db)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        yield client
+    async with app_client(db, settings.model_copy(update={"request_timeout_seconds": 0.2})) as c:
+        yield c
 
 
 class Stuck:
