@@ -119,14 +119,11 @@ class CachedDocuments(SchemaExtension):
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
         if context.query:
-            self._hit = DOCUMENTS.get(context.query)
-            if self._hit is not None:
-                context.graphql_document = self._hit.document
-        yield
-        document = context.graphql_document
-        if self._hit is None and context.query and document is not None:
-            self._hit = Checked(document, measure(document))
-            DOCUMENTS.put(context.query, self._hit)
+            entry = parsed(context.query)
+            if isinstance(entry, Checked):  # Strawberry's own parse is skipped
+                self._hit = entry
+                context.graphql_document = entry.document
+        yield  # a syntax error: Strawberry parses and reports it
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
