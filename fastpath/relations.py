@@ -457,6 +457,35 @@ def _rows_first(kwargs: dict[str, Any]) -> int | None:
     return page_size(kwargs["first"], default=None)
 
 
+def _list(
+    entity: str,
+    parent: Column[Any],
+    source: FromClause,
+    child: Column[Any],
+    order_by: Sequence[ColumnElement[Any]],
+    first: Callable[[dict[str, Any]], int | None] = lambda kwargs: None,
+) -> Relation:
+    """A child list: fetched for every parent at once, or folded on PostgreSQL."""
+    return Relation(
+        "list",
+        entity,
+        parent,
+        _children(source, child, order_by, first),
+        _nest_children(source, child, parent, order_by, first),
+    )
+
+
+def _package_page(parent: Column[Any], source: FromClause, child: Column[Any]) -> Relation:
+    """`packages(...)` under a category, grid or participant."""
+    return Relation(
+        "page",
+        "Package",
+        parent,
+        _nested_packages(source, child),
+        _nest_packages(source, child, parent),
+    )
+
+
 RELATIONS: dict[tuple[str, str], Relation] = {
     ("Query", "package"): Relation("one", "Package", None, _by_key(PACKAGE, "Package")),
     ("Query", "grid"): Relation("one", "Grid", None, _by_key(GRID, "Grid")),
@@ -469,62 +498,24 @@ RELATIONS: dict[tuple[str, str], Relation] = {
     ("Package", "category"): Relation(
         "one", "Category", PACKAGE.c.category_id, _category_of_package, _nest_category
     ),
-    ("Package", "grids"): Relation(
-        "list",
-        "Grid",
-        PACKAGE.c.id,
-        _children(_GRIDS_OF_PACKAGE, _gp.package_id, _GRIDS_ORDER),
-        _nest_children(_GRIDS_OF_PACKAGE, _gp.package_id, PACKAGE.c.id, _GRIDS_ORDER),
+    ("Package", "grids"): _list(
+        "Grid", PACKAGE.c.id, _GRIDS_OF_PACKAGE, _gp.package_id, _GRIDS_ORDER
     ),
     ("Package", "participants"): Relation(
         "page", "Participant", PACKAGE.c.id, _participants_of_package, _nest_participants
     ),
-    ("Category", "packages"): Relation(
-        "page",
-        "Package",
-        CATEGORY.c.id,
-        _nested_packages(PACKAGE, PACKAGE.c.category_id),
-        _nest_packages(PACKAGE, PACKAGE.c.category_id, CATEGORY.c.id),
-    ),
-    ("Grid", "packages"): Relation(
-        "page",
-        "Package",
-        GRID.c.id,
-        _nested_packages(_PACKAGES_OF_GRID, _gp.grid_id),
-        _nest_packages(_PACKAGES_OF_GRID, _gp.grid_id, GRID.c.id),
-    ),
-    ("Participant", "packages"): Relation(
-        "page",
-        "Package",
-        PARTICIPANT.c.id,
-        _nested_packages(_PACKAGES_OF_PARTICIPANT, PACKAGE_PARTICIPANT.c.participant_id),
-        _nest_packages(
-            _PACKAGES_OF_PARTICIPANT, PACKAGE_PARTICIPANT.c.participant_id, PARTICIPANT.c.id
-        ),
+    ("Category", "packages"): _package_page(CATEGORY.c.id, PACKAGE, PACKAGE.c.category_id),
+    ("Grid", "packages"): _package_page(GRID.c.id, _PACKAGES_OF_GRID, _gp.grid_id),
+    ("Participant", "packages"): _package_page(
+        PARTICIPANT.c.id, _PACKAGES_OF_PARTICIPANT, PACKAGE_PARTICIPANT.c.participant_id
     ),
     ("Participant", "packageCount"): Relation("value", None, PARTICIPANT.c.id, _package_counts),
-    ("Grid", "features"): Relation(
-        "list",
-        "Feature",
-        GRID.c.id,
-        _children(FEATURE, FEATURE.c.grid_id, [FEATURE.c.id]),
-        _nest_children(FEATURE, FEATURE.c.grid_id, GRID.c.id, [FEATURE.c.id]),
+    ("Grid", "features"): _list("Feature", GRID.c.id, FEATURE, FEATURE.c.grid_id, [FEATURE.c.id]),
+    ("Grid", "rows"): _list(
+        "GridRow", GRID.c.id, _ROWS_OF_GRID, _gp.grid_id, [_gp.package_id], _rows_first
     ),
-    ("Grid", "rows"): Relation(
-        "list",
-        "GridRow",
-        GRID.c.id,
-        _children(_ROWS_OF_GRID, _gp.grid_id, [_gp.package_id], _rows_first),
-        _nest_children(_ROWS_OF_GRID, _gp.grid_id, GRID.c.id, [_gp.package_id], _rows_first),
-    ),
-    ("GridRow", "elements"): Relation(
-        "list",
-        "Element",
-        GRID_PACKAGE.c.id,
-        _children(_ELEMENTS, ELEMENT.c.grid_package_id, [ELEMENT.c.feature_id]),
-        _nest_children(
-            _ELEMENTS, ELEMENT.c.grid_package_id, GRID_PACKAGE.c.id, [ELEMENT.c.feature_id]
-        ),
+    ("GridRow", "elements"): _list(
+        "Element", GRID_PACKAGE.c.id, _ELEMENTS, ELEMENT.c.grid_package_id, [ELEMENT.c.feature_id]
     ),
 }
 """(GraphQL type, field) -> how the field is fetched."""
