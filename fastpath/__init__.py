@@ -23,6 +23,7 @@ from fastpath.differential import compare
 from fastpath.execute import new_env, run_plan
 from fastpath.plan import Abort
 from fastpath.record import RECORDER, Outcome
+from ratelimit import spending
 from schema.cost import query_cost
 from schema.limits import DocumentLimits
 from server.request_log import note
@@ -52,6 +53,7 @@ async def compiled_answer(
     """The `data` of the compiled answer (recorded, and compared with the reference's under
     COMPILED_DIFFERENTIAL), or why the reference executor must answer."""
     from schema.context import Context
+    from schema.rate_limit import charge
 
     if (
         not query
@@ -71,6 +73,9 @@ async def compiled_answer(
     note(cost=points)
     if points is not None and points > context.settings.max_query_cost:
         return Fallback("over the cost limit")  # the reference refuses it (QUERY_TOO_COMPLEX)
+    budget = await charge(context, points)
+    if budget is not None and not budget.allowed:
+        return Fallback("rate limited")  # the reference refuses it (RATE_LIMITED), uncharged
     variables = get_variable_values(
         schema._schema, entry.variable_definitions, variable_values or {}
     )
@@ -107,14 +112,15 @@ async def execute(
     reference: Reference,
 ) -> ExecutionResult:
     """The compiled answer when the plan covers the request, else the reference's."""
-    answer = await compiled_answer(
-        schema, query, variable_values, context, operation_name, allowed, reference
-    )
-    if not isinstance(answer, Fallback):
-        return ExecutionResult(data=answer, errors=None, extensions={})
-    if answer.reason is None or not query:
-        return await reference()
-    return await _fallback(query, operation_name, answer.reason, reference)
+    with spending():  # one charge, whichever path answers
+        answer = await compiled_answer(
+            schema, query, variable_values, context, operation_name, allowed, reference
+        )
+        if not isinstance(answer, Fallback):
+            return ExecutionResult(data=answer, errors=None, extensions={})
+        if answer.reason is None or not query:
+            return await reference()
+        return await _fallback(query, operation_name, answer.reason, reference)
 
 
 async def _fallback(

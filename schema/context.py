@@ -14,6 +14,7 @@ from starlette.websockets import WebSocket
 from auth import Identity, authenticate, bearer_token
 from events import EventHub
 from loaders import Loaders
+from ratelimit import RateLimits
 from server.db import Database
 from server.settings import Settings
 from writes import Publisher
@@ -38,6 +39,7 @@ class Context:
     # Set by strawberry from a WebSocket's `connection_init` payload.
     connection_params: dict[str, Any] | None = None
     hub: EventHub | None = None
+    rate_limits: RateLimits | None = None
     _own_loaders: Loaders | None = field(default=None, repr=False)
     _identity: Identity | None = field(default=None, repr=False)
     _authenticated: bool = field(default=False, repr=False)
@@ -84,6 +86,7 @@ class Context:
         request: Request | WebSocket | None = None,
         response: Response | WebSocket | None = None,
         hub: EventHub | None = None,
+        rate_limits: RateLimits | None = None,
     ) -> Context:
         return cls(
             db=db,
@@ -92,6 +95,7 @@ class Context:
             response=response,
             publish=hub.publish if hub is not None else None,
             hub=hub,
+            rate_limits=rate_limits,
         )
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.relay.types import GlobalIDValueError
+from strawberry.types.graphql import OperationType
 
+from schema.context import Context
 from schema.cost import query_cost, too_complex
+from schema.rate_limit import charge, rate_limited
 from server.request_log import note, request_id
 
 logger = logging.getLogger("dpgraph.errors")
@@ -66,9 +69,10 @@ def _code_for(error: GraphQLError) -> str:
 
 class CostLimit(SchemaExtension):
     """Refuses, before it runs, a query that may return more objects than the settings'
-    MAX_QUERY_COST (`schema.cost`): never executed, QUERY_TOO_COMPLEX."""
+    MAX_QUERY_COST (`schema.cost`, QUERY_TOO_COMPLEX), or whose points do not fit in the
+    caller's rate-limit budget (`schema.rate_limit`, RATE_LIMITED): never executed."""
 
-    def on_execute(self) -> Iterator[None]:
+    async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
         settings = getattr(context.context, "settings", None)
         if settings is not None and context.graphql_document is not None:
@@ -80,7 +84,13 @@ class CostLimit(SchemaExtension):
             )
             note(cost=cost.points)
             refused = too_complex(cost.points, settings.max_query_cost)
+            if refused is None and isinstance(context.context, Context):
+                budget = await charge(context.context, cost.points)
+                if budget is not None and not budget.allowed:
+                    refused = rate_limited(budget)
             if refused is not None:
+                if context.operation_type is OperationType.SUBSCRIPTION:
+                    raise refused  # a stream reports what its hook raises
                 context.result = GraphQLExecutionResult(data=None, errors=[refused])
         yield
 

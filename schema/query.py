@@ -27,6 +27,7 @@ from schema.inputs import (
 from schema.list_caps import MaxItems
 from schema.package_lists import package_window
 from schema.permissions import require
+from schema.rate_limit import RateLimit, rate_limit_field
 from schema.search import SearchResult, search
 from schema.types.audit import AuditEntry, AuditObjectType
 from schema.types.category import Category
@@ -70,6 +71,11 @@ class Query:
     nodes: list[relay.Node | None] = relay.node(
         description=f"Objects by global ids, batched (at most {MAX_PAGE_SIZE}).",
         extensions=[MaxItems("ids", MAX_PAGE_SIZE)],
+    )
+    rate_limit: RateLimit | None = strawberry.field(
+        resolver=rate_limit_field,
+        description="The caller's rate-limit budget (null: not limited). Asking costs "
+        "nothing beyond the operation's own points.",
     )
 
     @strawberry.field(description="One package, by its Django Packages id or by slug.")

@@ -23,7 +23,7 @@ from schema import build_schema
 from server.body_limit import BodyLimit
 from server.db import Database
 from server.demo import load_demo_data
-from server.events import make_broker, make_limiter, make_persisted_queries
+from server.events import make_broker, make_limiter, make_persisted_queries, make_rate_limits
 from server.graphiql import STATIC_DIR
 from server.graphql_app import GraphQLApp
 from server.request_log import RequestLog, configure_logs
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         hub=hub,
         limiter=make_limiter(settings),
         persisted=make_persisted_queries(settings),
+        rate_limits=make_rate_limits(settings),
     )
 
     @asynccontextmanager
@@ -61,6 +62,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         await hub.stop()
         await graphql.limiter.close()
         await graphql.persisted.close()
+        if graphql.rate_limits is not None:
+            await graphql.rate_limits.close()
         if db is None:  # an injected database belongs to the caller
             await database.dispose()
 

@@ -1,11 +1,12 @@
-"""Which broker, connection limiter and persisted-query store the settings ask for: Redis
-when REDIS_URL is set."""
+"""Which broker, connection limiter, rate-limit store and persisted-query store the
+settings ask for: Redis when REDIS_URL is set."""
 
 from __future__ import annotations
 
 from events.broker import Broker
 from events.memory import MemoryBroker
 from events.redis import RedisBroker
+from ratelimit import MemoryBudgets, RateLimits, RedisBudgets
 from server.limits import ConnectionLimiter, MemoryLimiter, RedisLimiter
 from server.persisted import MemoryPersistedQueries, PersistedQueries, RedisPersistedQueries
 from server.settings import Settings
@@ -31,3 +32,17 @@ def make_persisted_queries(settings: Settings) -> PersistedQueries:
     if settings.redis_url:
         return RedisPersistedQueries(settings.redis_url, prefix=settings.redis_prefix)
     return MemoryPersistedQueries()
+
+
+def make_rate_limits(settings: Settings) -> RateLimits:
+    store = (
+        RedisBudgets(settings.redis_url, prefix=settings.redis_prefix)
+        if settings.redis_url
+        else MemoryBudgets()
+    )
+    return RateLimits(
+        store,
+        address_points=settings.rate_limit_points,
+        token_points=settings.rate_limit_token_points,
+        window_seconds=settings.rate_limit_window_seconds,
+    )

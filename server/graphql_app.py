@@ -29,6 +29,7 @@ from strawberry.types.graphql import OperationType
 
 import fastpath
 from events import EventHub
+from ratelimit import RateLimits, spending
 from schema import Schema
 from schema.context import Context
 from schema.permissions import AUTH_HINT
@@ -46,6 +47,7 @@ from server.http_protocol import (
     request_error_response,
     response_media_type,
 )
+from server.in_flight import InFlight
 from server.limits import ConnectionLimiter, MemoryLimiter
 from server.persisted import (
     MemoryPersistedQueries,
@@ -65,6 +67,8 @@ TIMEOUT = "TIMEOUT"
 PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
 HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH"
 TOO_MANY_CONNECTIONS_CODE = "TOO_MANY_CONNECTIONS"
+TOO_MANY_REQUESTS_IN_FLIGHT = "TOO_MANY_REQUESTS_IN_FLIGHT"
+RATE_LIMITED_STATUS = 429
 
 
 def _client(scope: Scope) -> str:
@@ -98,6 +102,7 @@ class GraphQLApp(GraphQL[Context, None]):
         hub: EventHub | None = None,
         limiter: ConnectionLimiter | None = None,
         persisted: PersistedQueries | None = None,
+        rate_limits: RateLimits | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -122,15 +127,18 @@ class GraphQLApp(GraphQL[Context, None]):
         self.keepalive_seconds = settings.keepalive_seconds
         self.limiter = limiter or MemoryLimiter(settings.max_connections_per_client)
         self.persisted: PersistedQueries = persisted or MemoryPersistedQueries()
+        self.rate_limits = rate_limits
+        self.in_flight = InFlight(settings.max_requests_in_flight_per_client)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             request = Request(scope, receive)
             if not _asks_for_a_stream(request):
-                await self._respond(request, scope, receive, send)
+                await self._respond_in_flight(request, scope, receive, send)
                 return
             async with self._place(scope) as placed:  # SSE and multipart hold a place
-                await self._respond(request, scope, receive, send, refused=not placed)
+                refusal = None if placed else self._too_many_connections()
+                await self._respond(request, scope, receive, send, refusal)
             return
         async with self._place(scope) as placed:
             if not placed:
@@ -150,17 +158,46 @@ class GraphQLApp(GraphQL[Context, None]):
             if ticket is not None:
                 await self.limiter.release(client, ticket)
 
+    async def _respond_in_flight(
+        self, request: Request, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        """A plain request, counted in its client's MAX_REQUESTS_IN_FLIGHT_PER_CLIENT."""
+        client = _client(scope)
+        if not self.in_flight.enter(client):
+            limit = self.in_flight.limit
+            refusal = RequestError(
+                429,
+                f"Too many requests running at once (limit {limit}): wait for an answer "
+                "before sending more.",
+                TOO_MANY_REQUESTS_IN_FLIGHT,
+                {"Retry-After": "1"},
+            )
+            await self._respond(request, scope, receive, send, refusal)
+            return
+        try:
+            await self._respond(request, scope, receive, send)
+        finally:
+            self.in_flight.leave(client)
+
+    def _too_many_connections(self) -> RequestError:
+        return RequestError(
+            429,
+            f"Too many connections (limit {self.settings.max_connections_per_client}): "
+            "close a subscription first.",
+            TOO_MANY_CONNECTIONS_CODE,
+        )
+
     async def _respond(
-        self, request: Request, scope: Scope, receive: Receive, send: Send, refused: bool = False
+        self,
+        request: Request,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        refusal: RequestError | None = None,
     ) -> None:
         try:
-            if refused:
-                raise RequestError(
-                    429,
-                    f"Too many connections (limit {self.settings.max_connections_per_client}): "
-                    "close a subscription first.",
-                    TOO_MANY_CONNECTIONS_CODE,
-                )
+            if refusal is not None:
+                raise refusal
             response = await self._answer(request)
         except HTTPException as error:
             media_type = response_media_type(request.headers.get("accept"))
@@ -172,13 +209,19 @@ class GraphQLApp(GraphQL[Context, None]):
         PostgreSQL statement with it: asyncpg cancels the query) and the client gets 504
         TIMEOUT. A stream (SSE, multipart) is bounded only until it starts."""
         limit = self.settings.request_timeout_seconds or None
-        try:
-            async with asyncio.timeout(limit):
-                response = await self._compiled_response(request) or await self.run(request)
-        except TimeoutError:
-            raise RequestError(
-                504, f"The request took over {limit:g} s and was stopped.", TIMEOUT
-            ) from None
+        with spending() as spent:
+            try:
+                async with asyncio.timeout(limit):
+                    response = await self._compiled_response(request) or await self.run(request)
+            except TimeoutError:
+                raise RequestError(
+                    504, f"The request took over {limit:g} s and was stopped.", TIMEOUT
+                ) from None
+        if spent.budget is not None:
+            response.headers.update(spent.budget.headers())
+            if not spent.budget.allowed:
+                response.status_code = RATE_LIMITED_STATUS
+                response.headers["Retry-After"] = str(spent.budget.retry_after())
         if request.method == "GET" and not isinstance(response, StreamingResponse):
             if "text/html" not in response.headers.get("content-type", ""):  # not GraphiQL
                 return with_cache_headers(request, response, self.settings.cache_max_age_seconds)
@@ -249,7 +292,12 @@ class GraphQLApp(GraphQL[Context, None]):
         (unknown, revoked and malformed alike). The identity stays on the context, so
         a mutation does not look it up again."""
         context = Context.create(
-            db=self.db, settings=self.settings, request=request, response=response, hub=self.hub
+            db=self.db,
+            settings=self.settings,
+            request=request,
+            response=response,
+            hub=self.hub,
+            rate_limits=self.rate_limits,
         )
         if (
             isinstance(request, Request)

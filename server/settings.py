@@ -121,6 +121,26 @@ class Settings(BaseSettings):
         ge=1,
         description="Objects a query may return, counted before it runs (schema.cost).",
     )
+    rate_limit_points: int = Field(
+        default=1_000,
+        ge=0,
+        description="Rate-limit points per window for requests without a token, per client "
+        "address (a query costs what it may return / 100, at least 1; 0: not limited).",
+    )
+    rate_limit_token_points: int = Field(
+        default=5_000,
+        ge=0,
+        description="Rate-limit points per window for each token (0: not limited).",
+    )
+    rate_limit_window_seconds: float = Field(
+        default=60.0, gt=0, description="How long a rate-limit window lasts."
+    )
+    max_requests_in_flight_per_client: int = Field(
+        default=20,
+        ge=0,
+        description="HTTP requests one client address may have running at once in one "
+        "server process; more are answered 429 (0: no limit).",
+    )
     sql_echo: bool = False
     db_pool_size: int = Field(
         default=20,

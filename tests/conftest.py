@@ -153,10 +153,19 @@ def execute(db: Database, settings: Settings, graphql_schema: Any) -> Any:
 
 @asynccontextmanager
 async def app_client(db: Database, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client calling, in-process, an app made from `settings`."""
-    transport = httpx.ASGITransport(app=create_app(settings, db=db))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-        yield http
+    """An HTTP client calling, in-process, an app made from `settings`. No lifespan runs:
+    the stores a request may have connected (Redis) are closed here."""
+    app = create_app(settings, db=db)
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            yield http
+    finally:
+        graphql = app.state.graphql
+        await graphql.limiter.close()
+        await graphql.persisted.close()
+        if graphql.rate_limits is not None:
+            await graphql.rate_limits.close()
 
 
 @pytest.fixture

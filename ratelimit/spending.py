@@ -1,0 +1,45 @@
+"""One charge per operation, whichever path answers it.
+
+The compiled path charges first; when it hands the request to the reference executor
+(a plan that aborts, a shape it does not cover) the reference must not charge again. A
+`Spending` slot, open for the whole HTTP request (or one `Schema.execute`), remembers the
+charge; the `rateLimit` field and the X-RateLimit headers read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from ratelimit.budget import Budget
+
+
+class Spending:
+    __slots__ = ("budget", "charged")
+
+    def __init__(self) -> None:
+        self.charged = False
+        self.budget: Budget | None = None  # None: not limited (off, or the store is down)
+
+
+_CURRENT: ContextVar[Spending | None] = ContextVar("dpgraph_spending", default=None)
+
+
+def current() -> Spending | None:
+    return _CURRENT.get()
+
+
+@contextmanager
+def spending() -> Iterator[Spending]:
+    """The open slot if there is one (the HTTP request's), else a new one for this block."""
+    slot = _CURRENT.get()
+    if slot is not None:
+        yield slot
+        return
+    slot = Spending()
+    token = _CURRENT.set(slot)
+    try:
+        yield slot
+    finally:
+        _CURRENT.reset(token)
