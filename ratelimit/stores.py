@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Protocol
 
 from redis.asyncio import Redis
@@ -35,7 +36,8 @@ class BudgetStore(Protocol):
 
 
 class MemoryBudgets:
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
         self._windows: dict[str, list[float]] = {}  # key -> [used, reset_at]
         self._sweep_at = SWEEP_AT
 
@@ -43,7 +45,7 @@ class MemoryBudgets:
         return len(self._windows)
 
     async def spend(self, key: str, cost: int, limit: int, window_seconds: float) -> Budget:
-        now = time.time()
+        now = self._clock()
         window = self._windows.get(key)
         if window is None or window[1] <= now:
             if len(self._windows) >= self._sweep_at:

@@ -51,10 +51,9 @@ def test_points_are_objects_per_hundred_and_never_zero():
     assert [points_for(c) for c in (0, 1, 100, 101, 25_000)] == [1, 1, 1, 2, 250]
 
 
-async def test_memory_budget_refuses_what_does_not_fit_and_resets(monkeypatch):
+async def test_memory_budget_refuses_what_does_not_fit_and_resets():
     now = [1_000.0]
-    monkeypatch.setattr(budget_stores.time, "time", lambda: now[0])
-    budgets = MemoryBudgets()
+    budgets = MemoryBudgets(clock=lambda: now[0])
     first = await budgets.spend("a", 3, 5, 60)
     assert (first.allowed, first.used, first.remaining, first.reset_at) == (True, 3, 2, 1_060.0)
     refused = await budgets.spend("a", 3, 5, 60)
@@ -68,9 +67,8 @@ async def test_memory_budget_refuses_what_does_not_fit_and_resets(monkeypatch):
 
 async def test_memory_budgets_forget_ended_windows(monkeypatch):
     now = [0.0]
-    monkeypatch.setattr(budget_stores.time, "time", lambda: now[0])
     monkeypatch.setattr(budget_stores, "SWEEP_AT", 100)
-    budgets = MemoryBudgets()
+    budgets = MemoryBudgets(clock=lambda: now[0])
     for client in range(100):
         await budgets.spend(f"c{client}", 1, 5, 10)
     now[0] = 11.0  # every window has ended: the next new client sweeps them
