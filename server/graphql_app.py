@@ -34,6 +34,7 @@ from schema import Schema
 from schema.context import Context
 from schema.permissions import AUTH_HINT
 from server.db import Database
+from server.disconnects import ClientGone, cancelled_on_disconnect
 from server.graphiql import graphiql_page
 from server.http_cache import with_cache_headers
 from server.http_protocol import (
@@ -202,17 +203,23 @@ class GraphQLApp(GraphQL[Context, None]):
         except HTTPException as error:
             media_type = response_media_type(request.headers.get("accept"))
             response = request_error_response(error, media_type)
+        except ClientGone:
+            note(clientGone=True)  # logged with nginx's 499; no answer to send
+            return
         await response(scope, receive, send)
 
     async def _answer(self, request: Request) -> Response:
         """The answer within REQUEST_TIMEOUT_SECONDS: past it, the work is cancelled (a
         PostgreSQL statement with it: asyncpg cancels the query) and the client gets 504
-        TIMEOUT. A stream (SSE, multipart) is bounded only until it starts."""
+        TIMEOUT; cancelled too if the client disconnects first (ClientGone). A stream
+        (SSE, multipart) is bounded only until it starts."""
         limit = self.settings.request_timeout_seconds or None
         with spending() as spent:
             try:
                 async with asyncio.timeout(limit):
-                    response = await self._compiled_response(request) or await self.run(request)
+                    await request.body()  # the body's read time counts in the deadline too
+                    async with cancelled_on_disconnect(request.receive):
+                        response = await self._compiled_response(request) or await self.run(request)
             except TimeoutError:
                 raise RequestError(
                     504, f"The request took over {limit:g} s and was stopped.", TIMEOUT

@@ -72,7 +72,8 @@ class RequestLog:
             await self.app(scope, receive, send_with_id)
         finally:
             if ACCESS.isEnabledFor(logging.INFO):
-                fields["status"] = status
+                # 499 (nginx's "client closed request"): the client left before its answer.
+                fields["status"] = 499 if fields.pop("clientGone", False) else status
                 fields["durationMs"] = round((time.perf_counter() - started) * 1000, 2)
                 ACCESS.info("request", extra={"fields": dict(fields)})
             _REQUEST.reset(token)
