@@ -25,6 +25,7 @@ from fastpath.plan import Abort
 from fastpath.record import RECORDER, Outcome
 from ratelimit import spending
 from schema.cost import query_cost
+from schema.documents import prepare
 from schema.limits import DocumentLimits
 from server.request_log import note
 
@@ -64,6 +65,7 @@ async def compiled_answer(
     ):
         return Fallback(None)
     limits = DocumentLimits.of(context)
+    await prepare(schema, query, limits, context.settings)  # a long new one: off the loop
     entry = PLANS.get(schema, query, operation_name, context.db.dialect, limits)
     if isinstance(entry, NotCompiled):
         return Fallback(entry.reason)

@@ -36,6 +36,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         # Subscription payloads are small JSON: compressing each costs more CPU than it
         # saves, and a zlib context per connection costs ~100 KiB of memory.
         ws_per_message_deflate=False,
+        ws_max_size=settings.max_body_bytes,  # a WebSocket message is no bigger than a body
+        ws="server.going_away:GoingAwayWebSockets",  # close code 1001 on shutdown
         # Slow clients: a deadline on the request head, idle keep-alives closed, and a cap on
         # what one process takes at once.
         http="server.slow_clients:HeadDeadlineHttpTools",

@@ -58,12 +58,14 @@ from server.persisted import (
 )
 from server.request_log import note
 from server.settings import Settings
+from server.variable_lists import MAX_VARIABLE_LIST, oversized_list
 from server.websockets import PingingTransportWSHandler, TextFrameWebSocketAdapter
 
 _PLAIN_BODY_KEYS = frozenset({"query", "variables", "operationName"})
 """A body with anything else (extensions, a batch) is the view's to read."""
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
+BAD_USER_INPUT = "BAD_USER_INPUT"
 TIMEOUT = "TIMEOUT"
 PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
 HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH"
@@ -88,6 +90,17 @@ SUBSCRIPTION_NEEDS_A_STREAM = (
     "(graphql-transport-ws), or with Accept: text/event-stream (SSE) or "
     "multipart/mixed;subscriptionSpec=1.0"
 )
+
+
+def _refuse_long_lists(variables: dict[str, Any]) -> None:
+    length = oversized_list(variables)
+    if length is not None:
+        raise RequestError(
+            400,
+            f"A list in `variables` has {length:,} items; at most {MAX_VARIABLE_LIST:,} are "
+            "accepted.",
+            BAD_USER_INPUT,
+        )
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -262,6 +275,8 @@ class GraphQLApp(GraphQL[Context, None]):
             or not isinstance(operation_name, str | None)
         ):
             return None
+        if variables is not None:
+            _refuse_long_lists(variables)
         note(operation=operation_name)
         sub_response = await self.get_sub_response(request)
         context = await self.get_context(request, sub_response)
@@ -356,6 +371,9 @@ class GraphQLApp(GraphQL[Context, None]):
                     "if provided.",
                     BAD_REQUEST,
                 )
+        for item in data if isinstance(data, list) else [data]:
+            if item.variables:
+                _refuse_long_lists(item.variables)
         if isinstance(data, GraphQLRequestData):
             data.query = await self._persisted_query(data)
             note(operation=data.operation_name)

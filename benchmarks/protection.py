@@ -1,0 +1,213 @@
+#!/usr/bin/env python
+"""What the public-internet protections cost, and how attacks are answered.
+
+    .venv/bin/python benchmarks/protection.py [--rounds 200]
+
+1. Validation cost: the median time to check each query document of the test suite
+   (parse, size limits, validation, query cost) against graphql-core's validation
+   alone, every document new (no cache), and cached (what repeated requests pay).
+2. Attacks on a real server process (`python -m server`, SQLite, demo data, production
+   defaults): each attack's answer, its time, and the slowest `/healthz` answer while it
+   ran (a liveness probe every 10 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+from graphql import parse, specified_rules, validate
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from schema import build_schema  # noqa: E402
+from schema.cost import query_cost  # noqa: E402
+from schema.documents import DOCUMENTS, parsed, validated  # noqa: E402
+from schema.limits import DEFAULTS, refusal  # noqa: E402
+from server.settings import Settings  # noqa: E402
+from tests.fastpath.documents import suite_documents  # noqa: E402
+from tests.server_process import running_server  # noqa: E402
+
+
+def _median_us(run: Callable[[], Any], rounds: int) -> float:
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1e6
+
+
+def validation_cost(rounds: int) -> None:
+    schema = build_schema()
+    graphql_schema = schema._schema
+    settings = Settings(_env_file=None)
+    documents = suite_documents()
+
+    def core_only(text: str) -> Callable[[], Any]:
+        return lambda: validate(graphql_schema, parse(text), specified_rules)
+
+    def ours(text: str) -> Callable[[], Any]:
+        def run() -> None:
+            DOCUMENTS.clear()
+            entry = parsed(text)
+            assert not isinstance(entry, Exception)
+            if refusal(entry.size, DEFAULTS) is None:
+                validated(schema, entry, settings)
+                query_cost(graphql_schema, entry.document, None, None)
+
+        return run
+
+    def ours_cached(text: str) -> Callable[[], Any]:
+        def run() -> None:
+            entry = parsed(text)
+            assert not isinstance(entry, Exception)
+            refusal(entry.size, DEFAULTS)
+            validated(schema, entry, settings)
+
+        return run
+
+    per_document = [
+        (
+            _median_us(core_only(t), rounds),
+            _median_us(ours(t), rounds),
+            _median_us(ours_cached(t), rounds),
+        )
+        for t in documents
+    ]
+    core, new, cached = (statistics.median(column) for column in zip(*per_document, strict=True))
+    print(f"## Validation, {len(documents)} query documents of the test suite ({rounds} rounds)\n")
+    print("| check | median per document |\n|---|--:|")
+    print(f"| graphql-core parse + validate (no limits, no cost) | {core:,.0f} us |")
+    print(f"| ours, new document: parse + limits + validate + cost | {new:,.0f} us |")
+    print(f"| ours, cached document (every later request) | {cached:,.1f} us |\n")
+
+
+def fragment_bomb(fragments: int) -> str:
+    definitions = " ".join(
+        f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(fragments)
+    )
+    return f"{{ ...F0 }} {definitions} fragment F{fragments} on Query {{ __typename }}"
+
+
+THREE_LEVELS = (
+    "{ packages(first: 100) { nodes { participants(first: 100) { nodes { "
+    "packages(first: 100) { nodes { participants(first: 100) { nodes { login } } } } } } } } }"
+)
+NESTED_SAME = "{ packages { nodes { " + " ".join(["grids { slug title }"] * 600) + " } } }"
+ATTACKS: list[tuple[str, dict[str, Any]]] = [
+    ("fragment doubling, 20 fragments", {"json": {"query": fragment_bomb(20)}}),
+    ("fragment doubling, 30 fragments", {"json": {"query": fragment_bomb(30)}}),
+    ("fragment doubling, 1,000 fragments", {"json": {"query": fragment_bomb(1000)}}),
+    ("packages > participants > packages > participants", {"json": {"query": THREE_LEVELS}}),
+    ("600 x grids { slug title } (quadratic validation)", {"json": {"query": NESTED_SAME}}),
+    (
+        "nodes(ids:) with 100,000 ids",
+        {
+            "json": {
+                "query": "query($i:[ID!]!){ nodes(ids:$i) { id } }",
+                "variables": {"i": ["x"] * 100_000},
+            }
+        },
+    ),
+    (
+        "10 MB body",
+        {
+            "content": b"{" + b" " * 10_000_000 + b"}",
+            "headers": {"content-type": "application/json"},
+        },
+    ),
+]
+
+
+def _probe(url: str, ready: threading.Event, stop: threading.Event, times: list[float]) -> None:
+    """Probe until stopped; `ready` once warm, and `times` from then on."""
+    with httpx.Client(timeout=30) as client:
+        client.get(url)
+        ready.set()
+        while not stop.is_set():
+            started = time.perf_counter()
+            client.get(url)
+            times.append(time.perf_counter() - started)
+            stop.wait(0.005)
+
+
+def _code(response: httpx.Response) -> str:
+    try:
+        errors = response.json().get("errors") or []
+    except ValueError:
+        return "-"
+    return str(errors[0].get("extensions", {}).get("code")) if errors else "data"
+
+
+def attacks() -> None:
+    print("## Attacks on one server process (production defaults, SQLite, demo data)\n")
+    print("| attack | status | code | answered in | slowest /healthz meanwhile (probes) |")
+    print("|---|--:|---|--:|--:|")
+    with tempfile.TemporaryDirectory() as workdir:
+        env = {
+            "DATABASE_URL": f"sqlite+aiosqlite:///{workdir}/attacks.db",
+            "RATE_LIMIT_POINTS": "0",
+        }
+        with running_server(Path(workdir), env) as server, httpx.Client(timeout=60) as client:
+            client.post(f"{server.url}/graphql", json={"query": "{ __typename }"})
+            for name, request in ATTACKS:
+                ready, stop = threading.Event(), threading.Event()
+                probes: list[float] = []
+                probe = threading.Thread(
+                    target=_probe, args=(f"{server.url}/healthz", ready, stop, probes)
+                )
+                probe.start()
+                ready.wait()
+                started = time.perf_counter()
+                response = client.post(f"{server.url}/graphql", **request)
+                took = time.perf_counter() - started
+                stop.set()
+                probe.join()
+                print(
+                    f"| {name} | {response.status_code} | {_code(response)} | "
+                    f"{took * 1000:,.0f} ms | {max(probes, default=0) * 1000:,.1f} ms "
+                    f"({len(probes)}) |"
+                )
+    print()
+
+
+def rate_limit_flood() -> None:
+    """The default budget (1,000 points a minute per address) against 1,100 small requests."""
+    with tempfile.TemporaryDirectory() as workdir:
+        env = {"DATABASE_URL": f"sqlite+aiosqlite:///{workdir}/flood.db"}
+        with running_server(Path(workdir), env) as server, httpx.Client(timeout=30) as client:
+            statuses = [
+                client.post(f"{server.url}/graphql", json={"query": "{ __typename }"}).status_code
+                for _ in range(1_100)
+            ]
+    first_refused = statuses.index(429) + 1 if 429 in statuses else None
+    print("## Rate limit (defaults)\n")
+    print(
+        f"1,100 `{{ __typename }}` requests from one address: {statuses.count(200):,} answered, "
+        f"{statuses.count(429):,} refused with 429 (first at request {first_refused}).\n"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=200, help="timings per document (200)")
+    args = parser.parse_args()
+    os.environ.pop("DATABASE_URL", None)
+    validation_cost(args.rounds)
+    attacks()
+    rate_limit_flood()
+
+
+if __name__ == "__main__":
+    main()
