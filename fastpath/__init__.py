@@ -27,6 +27,7 @@ from ratelimit import spending
 from schema.cost import query_cost
 from schema.documents import prepare
 from schema.limits import DocumentLimits
+from schema.trusted import untrusted
 from server.request_log import note
 
 logger = logging.getLogger("dpgraph.fastpath")
@@ -64,6 +65,8 @@ async def compiled_answer(
         or not isinstance(operation_name, str | None)  # the reference refuses it clearly
     ):
         return Fallback(None)
+    if untrusted(query, context.settings) is not None:
+        return Fallback("not a trusted document")  # the reference refuses it
     limits = DocumentLimits.of(context)
     await prepare(schema, query, limits, context.settings)  # a long new one: off the loop
     entry = PLANS.get(schema, query, operation_name, context.db.dialect, limits)

@@ -16,6 +16,7 @@ milliseconds), and one thread bounds what such documents can take from the proce
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
@@ -29,6 +30,7 @@ from graphql import (
     DocumentNode,
     GraphQLError,
     NoSchemaIntrospectionCustomRule,
+    parse,
     specified_rules,
     validate,
 )
@@ -38,6 +40,7 @@ from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from schema.document_size import Size, measure
 from schema.limits import MAX_TOKENS, DocumentLimits, refusal
+from schema.trusted import untrusted
 
 DEFAULT_CAPACITY = 1000
 OFF_LOOP_BYTES = 4096
@@ -153,18 +156,35 @@ def _prepare(schema: Any, text: str, limits: DocumentLimits, settings: Any) -> N
         validated(schema, entry, settings)
 
 
+_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]*")
+
+
+def _stand_in(operation_name: str | None) -> DocumentNode:
+    """A document standing in for one refused before parsing (never run), with an
+    operation of the requested name so the name resolves."""
+    if operation_name is not None and _NAME.fullmatch(operation_name):
+        return parse(f"query {operation_name} {{ __typename }}")
+    return parse("{ __typename }")
+
+
 class CachedDocuments(SchemaExtension):
     """Parses, measures and validates a document once; refuses one over the request's
     limits (`schema.limits`) before any validation rule walks it. Validation is ours,
     not Strawberry's: its rules plus the settings' FIELD_SUGGESTIONS and INTROSPECTION."""
 
     _hit: Checked | None = None
+    _untrusted: GraphQLError | None = None
 
     async def on_parse(self) -> AsyncIterator[None]:
         context = self.execution_context
         if context.query:
-            limits = DocumentLimits.of(context.context)
             settings = getattr(context.context, "settings", None)
+            self._untrusted = untrusted(context.query, settings)
+            if self._untrusted is not None:  # refused in on_validate, never parsed
+                context.graphql_document = _stand_in(context.operation_name)
+                yield
+                return
+            limits = DocumentLimits.of(context.context)
             await prepare(context.schema, context.query, limits, settings)
             entry = parsed(context.query)
             if isinstance(entry, Checked):  # Strawberry's own parse is skipped
@@ -175,7 +195,9 @@ class CachedDocuments(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         entry = self._hit
-        if entry is not None:
+        if self._untrusted is not None:
+            context.pre_execution_errors = [self._untrusted]
+        elif entry is not None:
             refused = refusal(entry.size, DocumentLimits.of(context.context))
             settings = getattr(context.context, "settings", None)
             errors = [refused] if refused else validated(context.schema, entry, settings)

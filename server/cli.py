@@ -21,6 +21,14 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     print(f"dpgraph: serving http://{host}:{port}/graphql on {_safe_url(settings)}", flush=True)
     from server.db import OutdatedSchema
 
+    if settings.trusted_documents is not None:  # a bad manifest stops the start, plainly
+        from schema.trusted import ManifestError, load_manifest
+
+        try:
+            load_manifest(settings.trusted_documents)
+        except ManifestError as error:
+            print(f"dpgraph: {error}", file=sys.stderr)
+            return 2
     try:  # prepare once here, so workers find the tables ready and errors read plainly
         asyncio.run(prepare_database(settings))
     except OutdatedSchema as error:

@@ -7,8 +7,14 @@ from events.broker import Broker
 from events.memory import MemoryBroker
 from events.redis import RedisBroker
 from ratelimit import MemoryBudgets, RateLimits, RedisBudgets
+from schema.trusted import load_manifest
 from server.limits import ConnectionLimiter, MemoryLimiter, RedisLimiter
-from server.persisted import MemoryPersistedQueries, PersistedQueries, RedisPersistedQueries
+from server.persisted import (
+    MemoryPersistedQueries,
+    PersistedQueries,
+    RedisPersistedQueries,
+    TrustedPersistedQueries,
+)
 from server.settings import Settings
 
 
@@ -29,6 +35,8 @@ def make_limiter(settings: Settings) -> ConnectionLimiter:
 
 
 def make_persisted_queries(settings: Settings) -> PersistedQueries:
+    if settings.trusted_documents is not None:
+        return TrustedPersistedQueries(load_manifest(settings.trusted_documents))
     if settings.redis_url:
         return RedisPersistedQueries(settings.redis_url, prefix=settings.redis_prefix)
     return MemoryPersistedQueries()

@@ -383,7 +383,8 @@ class GraphQLApp(GraphQL[Context, None]):
         """The document a persisted-query request stands for (Apollo's protocol): its text
         is checked against the hash and kept; a hash alone is looked up."""
         sha256 = requested_hash(data.extensions)
-        if sha256 is None or not self.settings.persisted_queries:
+        settings = self.settings
+        if sha256 is None or not (settings.persisted_queries or settings.trusted_documents):
             return data.query
         if sha256 is False:
             raise RequestError(

@@ -96,6 +96,11 @@ class Settings(BaseSettings):
         description="Automatic persisted queries (Apollo's protocol): a client may send a "
         "document's SHA-256 instead of its text once the server has seen the text.",
     )
+    trusted_documents: Path | None = Field(
+        default=None,
+        description="A manifest of the only documents the server runs (Apollo's "
+        "persisted-query manifest, or a JSON map of SHA-256 to document). Unset: any.",
+    )
     log_format: Literal["text", "json"] = Field(
         default="text",
         description="json: dpgraph's logs (one line per request with its id, operation, "
