@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from events.broker import Broker, BrokerUnavailable
 from events.model import Event
 from loaders import Loaders
+from metrics import SUBSCRIPTIONS
 from server.db import Database
 from writes.changes import Change
 
@@ -95,10 +96,12 @@ class EventHub:
             raise BrokerUnavailable("the event stream is reconnecting; subscribe again shortly")
         inbox = Inbox(asyncio.Queue(maxsize=self.inbox_size))
         self.inboxes.add(inbox)
+        SUBSCRIPTIONS.inc()
         try:
             yield inbox
         finally:
             self.inboxes.discard(inbox)
+            SUBSCRIPTIONS.dec()
 
     async def _run(self) -> None:
         backoff = INITIAL_BACKOFF

@@ -52,6 +52,8 @@ class SafeErrors(MaskErrors):
         for error in processed:
             if not (error.extensions or {}).get("code"):
                 error.extensions = {**(error.extensions or {}), "code": _code_for(error)}
+        if processed:  # the request's outcome in its log line and metrics
+            note(errorCode=(processed[0].extensions or {}).get("code"))
         return processed
 
 

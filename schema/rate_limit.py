@@ -9,6 +9,7 @@ import strawberry
 from graphql import GraphQLError
 from starlette.requests import HTTPConnection
 
+from metrics import REFUSALS
 from ratelimit import Budget
 from ratelimit.spending import current
 from schema.context import Context
@@ -37,6 +38,8 @@ async def charge(context: Context, cost: int | None) -> Budget | None:
             token_name=identity.name if identity is not None else None,
             address=client_address(context),
         )
+    if budget is not None and not budget.allowed:
+        REFUSALS.labels("rate_limit").inc()
     if slot is not None:
         slot.charged, slot.budget = True, budget
     return budget

@@ -26,6 +26,7 @@ from server.demo import load_demo_data
 from server.events import make_broker, make_limiter, make_persisted_queries, make_rate_limits
 from server.graphiql import STATIC_DIR
 from server.graphql_app import GraphQLApp
+from server.metrics_route import metrics
 from server.request_log import RequestLog, configure_logs
 from server.runtime import tune_garbage_collector
 from server.settings import PROJECT_ROOT, Settings
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
             Route("/", home),
             Route("/healthz", health),
             Route("/readyz", ready),
+            *([Route("/metrics", metrics)] if settings.metrics else []),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             *rest_routes(database, settings),

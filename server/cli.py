@@ -34,6 +34,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     except OutdatedSchema as error:
         print(f"dpgraph: {error}", file=sys.stderr)
         return 2
+    if workers > 1:
+        _share_metrics_between_workers()
     uvicorn.run(
         "server.asgi:app",
         host=host,
@@ -53,6 +55,19 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         limit_concurrency=settings.max_concurrency,
     )
     return 0
+
+
+def _share_metrics_between_workers() -> None:
+    """Each worker writes its metrics to files in one directory that /metrics sums; set
+    before the workers start (prometheus-client reads it when the metrics are made). A
+    fresh directory per start: values of an earlier run must not be summed in."""
+    import os
+    import tempfile
+
+    from server.metrics_route import MULTIPROC_DIR
+
+    if not os.environ.get(MULTIPROC_DIR):
+        os.environ[MULTIPROC_DIR] = tempfile.mkdtemp(prefix="dpgraph-metrics-")
 
 
 async def prepare_database(settings: Settings) -> None:

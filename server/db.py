@@ -22,6 +22,7 @@ from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
 from server.ping import ping_after_idle
+from server.request_log import count_statement
 from server.settings import Settings
 
 logger = logging.getLogger("dpgraph.db")
@@ -112,6 +113,8 @@ class Database:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        if not event.contains(engine.sync_engine, "before_cursor_execute", count_statement):
+            event.listen(engine.sync_engine, "before_cursor_execute", count_statement)
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self._write_sessions = async_sessionmaker(
             engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False

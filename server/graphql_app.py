@@ -29,6 +29,7 @@ from strawberry.types.graphql import OperationType
 
 import fastpath
 from events import EventHub
+from metrics import REFUSALS, STREAMING_CONNECTIONS
 from ratelimit import RateLimits, spending
 from schema import Schema
 from schema.context import Context
@@ -76,6 +77,13 @@ RATE_LIMITED_STATUS = 429
 
 def _client(scope: Scope) -> str:
     return str((scope.get("client") or ("unknown", 0))[0])
+
+
+def _transport(scope: Scope) -> str:
+    if scope["type"] == "websocket":
+        return "websocket"
+    accept = next((v for k, v in scope["headers"] if k == b"accept"), b"")
+    return "sse" if b"text/event-stream" in accept else "multipart"
 
 
 def _asks_for_a_stream(request: Request) -> bool:
@@ -166,11 +174,17 @@ class GraphQLApp(GraphQL[Context, None]):
         lifetime (False: all taken), given back when it ends."""
         client = _client(scope)
         ticket = await self.limiter.acquire(client)
+        if ticket is None:
+            REFUSALS.labels("connections").inc()
+            yield False
+            return
+        connections = STREAMING_CONNECTIONS.labels(_transport(scope))
+        connections.inc()
         try:
-            yield ticket is not None
+            yield True
         finally:
-            if ticket is not None:
-                await self.limiter.release(client, ticket)
+            connections.dec()
+            await self.limiter.release(client, ticket)
 
     async def _respond_in_flight(
         self, request: Request, scope: Scope, receive: Receive, send: Send
@@ -178,6 +192,7 @@ class GraphQLApp(GraphQL[Context, None]):
         """A plain request, counted in its client's MAX_REQUESTS_IN_FLIGHT_PER_CLIENT."""
         client = _client(scope)
         if not self.in_flight.enter(client):
+            REFUSALS.labels("in_flight").inc()
             limit = self.in_flight.limit
             refusal = RequestError(
                 429,

@@ -20,6 +20,8 @@ import orjson
 from cross_web import HTTPException
 from starlette.responses import Response
 
+from server.request_log import note
+
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
 
@@ -91,6 +93,7 @@ def failed_before_execution(response: Mapping[str, Any]) -> bool:
 def request_error_response(error: HTTPException, media_type: str) -> Response:
     """A refused request as a GraphQL response in the media type the client asked for."""
     code = error.code if isinstance(error, RequestError) else _CODE_BY_STATUS.get(error.status_code)
+    note(errorCode=code or BAD_REQUEST)
     body = {"errors": [{"message": error.reason, "extensions": {"code": code or BAD_REQUEST}}]}
     headers = error.headers if isinstance(error, RequestError) else None
     return Response(

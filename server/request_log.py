@@ -21,6 +21,8 @@ from typing import Any
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from metrics import observe_request
+
 ACCESS = logging.getLogger("dpgraph.access")
 _REQUEST: ContextVar[dict[str, Any] | None] = ContextVar("dpgraph_request", default=None)
 _SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -31,6 +33,14 @@ def note(**values: Any) -> None:
     fields = _REQUEST.get()
     if fields is not None:
         fields.update(values)
+
+
+def count_statement(*_: Any) -> None:
+    """One more SQL statement for the running request (`sql` in its log line and the
+    statements-per-request metric); a SQLAlchemy `before_cursor_execute` hook too."""
+    fields = _REQUEST.get()
+    if fields is not None:
+        fields["sql"] = fields.get("sql", 0) + 1
 
 
 def request_id() -> str | None:
@@ -71,10 +81,15 @@ class RequestLog:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            seconds = time.perf_counter() - started
+            # 499 (nginx's "client closed request"): the client left before its answer.
+            if fields.pop("clientGone", False):
+                status = 499
+            if scope["path"] == "/graphql":
+                observe_request(fields, status, seconds)
             if ACCESS.isEnabledFor(logging.INFO):
-                # 499 (nginx's "client closed request"): the client left before its answer.
-                fields["status"] = 499 if fields.pop("clientGone", False) else status
-                fields["durationMs"] = round((time.perf_counter() - started) * 1000, 2)
+                fields["status"] = status
+                fields["durationMs"] = round(seconds * 1000, 2)
                 ACCESS.info("request", extra={"fields": dict(fields)})
             _REQUEST.reset(token)
 

@@ -96,6 +96,11 @@ class Settings(BaseSettings):
         description="Automatic persisted queries (Apollo's protocol): a client may send a "
         "document's SHA-256 instead of its text once the server has seen the text.",
     )
+    metrics: bool = Field(
+        default=True,
+        description="Prometheus metrics at GET /metrics (keep the path away from the "
+        "public internet at the proxy).",
+    )
     trusted_documents: Path | None = Field(
         default=None,
         description="A manifest of the only documents the server runs (Apollo's "

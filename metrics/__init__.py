@@ -1,0 +1,94 @@
+"""Prometheus metrics: what each layer counts, defined in one place at the bottom of the
+house (no project imports), so events, the schema and the server can all count.
+
+With several worker processes, PROMETHEUS_MULTIPROC_DIR (set by `scripts/dpgraph serve`
+before the workers start) makes every process write its values to files that `/metrics`
+sums, whichever process answers the scrape.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+from prometheus_client import Counter, Gauge, Histogram
+
+REQUESTS = Counter(
+    "dpgraph_graphql_requests_total",
+    "GraphQL HTTP requests by operation name and outcome (ok, or the first error code).",
+    ["operation", "outcome"],
+)
+DURATION = Histogram(
+    "dpgraph_graphql_request_duration_seconds",
+    "Time from request to answer, by operation name.",
+    ["operation"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+SQL_STATEMENTS = Histogram(
+    "dpgraph_sql_statements_per_request",
+    "SQL statements one GraphQL HTTP request sent (a DataLoader regression shows here).",
+    buckets=(0, 1, 2, 3, 5, 8, 13, 21, 50, 100),
+)
+QUERY_COST = Histogram(
+    "dpgraph_query_cost",
+    "Objects a query may return, counted before it runs (schema.cost).",
+    buckets=(1, 10, 100, 1_000, 5_000, 10_000, 25_000),
+)
+REFUSALS = Counter(
+    "dpgraph_limit_refusals_total",
+    "Requests refused by a protection: rate_limit, in_flight, connections.",
+    ["limit"],
+)
+STREAMING_CONNECTIONS = Gauge(
+    "dpgraph_streaming_connections",
+    "Open WebSocket, SSE and multipart connections.",
+    ["transport"],
+    multiprocess_mode="livesum",
+)
+SUBSCRIPTIONS = Gauge(
+    "dpgraph_active_subscriptions",
+    "Subscriptions receiving events.",
+    multiprocess_mode="livesum",
+)
+
+_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,63}")
+
+
+class OperationNames:
+    """Operation names are chosen by clients: the first `limit` well-formed names become
+    labels, later ones count as `other`, so a client cannot grow the metrics without end."""
+
+    def __init__(self, limit: int = 200) -> None:
+        self.limit = limit
+        self.known: set[str] = set()
+        self._lock = threading.Lock()
+
+    def label(self, name: object) -> str:
+        if name is None:
+            return "anonymous"
+        if not isinstance(name, str) or not _NAME.fullmatch(name):
+            return "other"
+        if name in self.known:
+            return name
+        with self._lock:
+            if len(self.known) >= self.limit:
+                return "other"
+            self.known.add(name)
+        return name
+
+
+OPERATIONS = OperationNames()
+
+
+def observe_request(fields: dict[str, object], status: int, seconds: float) -> None:
+    """One answered GraphQL HTTP request, from its log fields (operation, cost, sql...)."""
+    operation = OPERATIONS.label(fields.get("operation"))
+    code = fields.get("errorCode")
+    outcome = str(code) if code else ("ok" if status < 400 else f"http_{status}")
+    REQUESTS.labels(operation, outcome).inc()
+    DURATION.labels(operation).observe(seconds)
+    statements = fields.get("sql")
+    SQL_STATEMENTS.observe(statements if isinstance(statements, int) else 0)
+    cost = fields.get("cost")
+    if isinstance(cost, int):
+        QUERY_COST.observe(cost)
