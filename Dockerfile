@@ -1,13 +1,26 @@
 # dpgraph: GraphQL API server for the Django Packages catalogue.
-FROM python:3.11-slim
+# Two stages: dependencies are installed into a virtualenv once (cached while
+# pyproject.toml is unchanged); the runtime image gets that virtualenv and the code,
+# runs as a non-root user, and reports its health.
 
+FROM python:3.11-slim AS dependencies
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN python -m venv /opt/venv
+COPY pyproject.toml /tmp/pyproject.toml
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('/tmp/pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
+    && /opt/venv/bin/pip install -r /tmp/requirements.txt
+
+FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PATH=/opt/venv/bin:$PATH \
     HOST=0.0.0.0 \
     PORT=8000
 
 RUN useradd --create-home --uid 10001 dpgraph
+COPY --from=dependencies /opt/venv /opt/venv
 WORKDIR /app
 
 COPY pyproject.toml README.md ./
@@ -23,12 +36,17 @@ COPY synthetic ./synthetic
 COPY auth ./auth
 COPY events ./events
 COPY fastpath ./fastpath
+COPY ratelimit ./ratelimit
+COPY metrics ./metrics
 COPY data ./data
 COPY examples ./examples
-RUN pip install --no-cache-dir -e . \
+# The code itself, in place (the server reads data/ and examples/ beside it).
+RUN pip install --no-deps -e . \
     && mkdir -p /app/var && chown dpgraph:dpgraph /app/var
 
 USER dpgraph
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request,os; urllib.request.urlopen(f'http://127.0.0.1:{os.environ.get(\"PORT\",\"8000\")}/healthz')"
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+    CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ.get(\"PORT\", \"8000\")}/readyz', timeout=2)"
+STOPSIGNAL SIGTERM
 CMD ["python", "-m", "server"]

@@ -146,7 +146,7 @@ class Settings(BaseSettings):
         default=60.0, gt=0, description="How long a rate-limit window lasts."
     )
     max_requests_in_flight_per_client: int = Field(
-        default=20,
+        default=50,
         ge=0,
         description="HTTP requests one client address may have running at once in one "
         "server process; more are answered 429 (0: no limit).",

@@ -15,3 +15,29 @@ def test_the_dockerfile_copies_every_package_and_the_data_it_serves():
     copied = set(re.findall(r"^COPY (\S+) \./", (ROOT / "Dockerfile").read_text(), re.MULTILINE))
     missing = (packages | {"data", "examples"}) - copied
     assert not missing, f"Dockerfile does not COPY {sorted(missing)}"
+
+
+def test_the_image_is_built_in_stages_and_runs_unprivileged_with_a_health_check():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    stages = re.findall(r"^FROM ", dockerfile, re.MULTILINE)
+    assert len(stages) >= 2, "dependencies are installed in a stage of their own"
+    assert "COPY --from=dependencies /opt/venv" in dockerfile
+    [user] = re.findall(r"^USER (\S+)", dockerfile, re.MULTILINE)
+    assert user not in ("root", "0")
+    assert re.search(r"^HEALTHCHECK .*\n?.*/readyz", dockerfile, re.MULTILINE)
+
+
+def test_compose_runs_two_servers_sharing_postgres_and_redis_behind_one_port():
+    import yaml  # type: ignore[import-untyped]
+
+    services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
+    servers = {name: s for name, s in services.items() if s.get("build") == "."}
+    assert len(servers) == 2
+    for server in servers.values():
+        environment = server["environment"]
+        assert environment["DATABASE_URL"].startswith("postgresql://")
+        assert environment["REDIS_URL"].startswith("redis://redis:")
+    published = [s for s in services.values() if s.get("ports")]
+    [proxy] = published
+    assert proxy["ports"] == ["8000:8000"]
+    assert all(f"{name}:8000" in proxy["command"] for name in servers)
