@@ -38,6 +38,8 @@ COPY events ./events
 COPY fastpath ./fastpath
 COPY ratelimit ./ratelimit
 COPY metrics ./metrics
+COPY migrations ./migrations
+COPY alembic.ini ./
 COPY data ./data
 COPY examples ./examples
 # The code itself, in place (the server reads data/ and examples/ beside it).

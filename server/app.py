@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await database.create_tables()
+        await database.create_tables(migrate=settings.migrate_on_start)
         if settings.load_demo_data:
             await load_demo_data(database, synthetic_packages=settings.demo_synthetic_packages)
         await hub.start()

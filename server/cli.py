@@ -19,7 +19,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     port = args.port or settings.port
     workers = args.workers or settings.workers
     print(f"dpgraph: serving http://{host}:{port}/graphql on {_safe_url(settings)}", flush=True)
-    from server.db import OutdatedSchema
+    from server.migrations import OutdatedSchema, SchemaBehind
 
     if settings.trusted_documents is not None:  # a bad manifest stops the start, plainly
         from schema.trusted import ManifestError, load_manifest
@@ -31,7 +31,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             return 2
     try:  # prepare once here, so workers find the tables ready and errors read plainly
         asyncio.run(prepare_database(settings))
-    except OutdatedSchema as error:
+    except (OutdatedSchema, SchemaBehind) as error:
         print(f"dpgraph: {error}", file=sys.stderr)
         return 2
     if workers > 1:
@@ -76,9 +76,37 @@ async def prepare_database(settings: Settings) -> None:
 
     db = Database.from_settings(settings)
     try:
-        await db.create_tables()
+        await db.create_tables(migrate=settings.migrate_on_start)
         if settings.load_demo_data:
             await load_demo_data(db, synthetic_packages=settings.demo_synthetic_packages)
+    finally:
+        await db.dispose()
+
+
+def _migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from server.migrations import OutdatedSchema
+
+    try:
+        before, after = asyncio.run(_apply_migrations(settings))
+    except OutdatedSchema as error:
+        print(f"dpgraph: {error}", file=sys.stderr)
+        return 2
+    if before == after:
+        print(f"dpgraph: the database is at revision {after}; nothing to do")
+    else:
+        print(f"dpgraph: migrated the database from revision {before or 'none'} to {after}")
+    return 0
+
+
+async def _apply_migrations(settings: Settings) -> tuple[str | None, str]:
+    from server.db import Database
+    from server.migrations import upgrade
+
+    db = Database.from_settings(settings)
+    try:
+        async with db.engine.begin() as connection:
+            await db.lock_for_startup(connection)
+            return await connection.run_sync(upgrade)
     finally:
         await db.dispose()
 
@@ -128,6 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port to bind (PORT)")
     serve.add_argument("--workers", type=int, help="worker processes (WORKERS)")
     serve.set_defaults(handler=_serve)
+
+    migrate = commands.add_parser(
+        "migrate", help="apply the schema migrations the code needs (also at start-up)"
+    )
+    migrate.set_defaults(handler=_migrate)
 
     export = commands.add_parser("export-schema", help="print the GraphQL SDL")
     export.add_argument(

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, inspect, text
+from sqlalchemy import event, text
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
 from server.ping import ping_after_idle
@@ -87,27 +86,6 @@ def create_engine(settings: Settings) -> AsyncEngine:
     return engine
 
 
-class OutdatedSchema(RuntimeError):
-    """Tables made by an older dpgraph: `create_all` adds tables, never columns."""
-
-    def __init__(self, missing: list[str]) -> None:
-        self.missing = missing
-        super().__init__(
-            "the database was created by an older dpgraph and lacks column(s) "
-            f"{', '.join(missing)}. Re-create it (the SQLite demo file can simply be deleted) "
-            "or add the columns by hand."
-        )
-
-
-def _missing_columns(connection: Any) -> list[str]:
-    inspector = inspect(connection)
-    missing: list[str] = []
-    for table in SQLModel.metadata.sorted_tables:
-        present = {column["name"] for column in inspector.get_columns(table.name)}
-        missing.extend(f"{table.name}.{c.name}" for c in table.columns if c.name not in present)
-    return missing
-
-
 class Database:
     """The engine plus the two ways the code talks to it: short reads and transactions."""
 
@@ -139,13 +117,17 @@ class Database:
                 text("SELECT pg_advisory_xact_lock(:key)"), {"key": STARTUP_LOCK_KEY}
             )
 
-    async def create_tables(self) -> None:
+    async def create_tables(self, *, migrate: bool = True) -> None:
+        """The schema the code needs: migrations applied (`server.migrations`), or, with
+        `migrate` off, checked to be at the code's revision (SchemaBehind otherwise)."""
+        from server.migrations import check_at_head, upgrade
+
         async with self.engine.begin() as connection:
             await self.lock_for_startup(connection)
-            await connection.run_sync(SQLModel.metadata.create_all)
-            missing = await connection.run_sync(_missing_columns)
-        if missing:
-            raise OutdatedSchema(missing)
+            if migrate:
+                await connection.run_sync(upgrade)
+            else:
+                await connection.run_sync(check_at_head)
         if self.dialect == "postgresql":
             await self._create_trigram_indexes()
 

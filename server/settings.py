@@ -96,6 +96,11 @@ class Settings(BaseSettings):
         description="Automatic persisted queries (Apollo's protocol): a client may send a "
         "document's SHA-256 instead of its text once the server has seen the text.",
     )
+    migrate_on_start: bool = Field(
+        default=True,
+        description="Apply the schema migrations at start-up; off, start-up checks the "
+        "database is at the code's revision and `scripts/dpgraph migrate` applies them.",
+    )
     metrics: bool = Field(
         default=True,
         description="Prometheus metrics at GET /metrics (keep the path away from the "

@@ -13,7 +13,7 @@ def test_the_dockerfile_copies_every_package_and_the_data_it_serves():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     packages = {p.rstrip("*") for p in project["tool"]["setuptools"]["packages"]["find"]["include"]}
     copied = set(re.findall(r"^COPY (\S+) \./", (ROOT / "Dockerfile").read_text(), re.MULTILINE))
-    missing = (packages | {"data", "examples"}) - copied
+    missing = (packages | {"data", "examples", "migrations"}) - copied
     assert not missing, f"Dockerfile does not COPY {sorted(missing)}"
 
 

@@ -6,17 +6,20 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlmodel import SQLModel
 
-from server.db import Database, OutdatedSchema
+from server.db import Database
+from server.migrations import OutdatedSchema
 from server.settings import Settings
 
 
 async def test_a_table_missing_a_column_is_reported(tmp_path: Path) -> None:
+    """A database made by `create_all` before migrations, older than the baseline."""
     settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'old.db'}", _env_file=None)
     db = Database.from_settings(settings)
     try:
-        await db.create_tables()
         async with db.engine.begin() as connection:
+            await connection.run_sync(SQLModel.metadata.create_all)
             await connection.execute(text("DROP INDEX ix_package_modified"))
             await connection.execute(text("ALTER TABLE package DROP COLUMN version"))
         with pytest.raises(OutdatedSchema, match=r"package\.version") as raised:
