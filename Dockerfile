@@ -24,6 +24,7 @@ COPY --from=dependencies /opt/venv /opt/venv
 WORKDIR /app
 
 COPY pyproject.toml README.md ./
+COPY core ./core
 COPY server ./server
 COPY schema ./schema
 COPY loaders ./loaders

@@ -9,8 +9,8 @@ from collections.abc import Awaitable, Callable
 
 from auth.scopes import Scope
 from auth.tokens import TokenError, TokenInfo, issue_token, list_tokens, revoke_token
-from server.db import Database
-from server.settings import Settings
+from core.db import Database
+from core.settings import Settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -15,7 +15,7 @@ from sqlmodel import col
 
 import models
 from auth.scopes import Scope
-from server.db import Database
+from core.db import Database
 
 PREFIX = "dpg"
 KEY_ID_BYTES = 6  # 12 hex characters

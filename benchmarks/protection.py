@@ -30,11 +30,11 @@ from graphql import parse, specified_rules, validate
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from core.settings import Settings  # noqa: E402
 from schema import build_schema  # noqa: E402
 from schema.cost import query_cost  # noqa: E402
 from schema.documents import DOCUMENTS, parsed, validated  # noqa: E402
 from schema.limits import DEFAULTS, refusal  # noqa: E402
-from server.settings import Settings  # noqa: E402
 from tests.fastpath.documents import suite_documents  # noqa: E402
 from tests.server_process import running_server  # noqa: E402
 

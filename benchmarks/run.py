@@ -104,7 +104,7 @@ class Result:
 
 
 def _settings(url: str) -> Any:
-    from server.settings import Settings
+    from core.settings import Settings
 
     return Settings(database_url=url, load_demo_data=False, sql_echo=False, _env_file=None)
 
@@ -132,7 +132,7 @@ async def ensure_database(url: str) -> None:
 
 async def load(url: str, packages: int, seed: int) -> dict[str, int]:
     """The catalogue at the asked size, reused when present; the row count of every table."""
-    from server.db import Database
+    from core.db import Database
     from synthetic import generate, plan_for, synthetic_counts
     from synthetic.load import TABLES
 
@@ -166,7 +166,7 @@ async def load(url: str, packages: int, seed: int) -> dict[str, int]:
 
 
 async def pick(url: str, names: list[str]) -> list[Workload]:
-    from server.db import Database
+    from core.db import Database
 
     db = Database.from_settings(_settings(url))
     try:
@@ -209,8 +209,8 @@ async def count_statements(url: str, workloads: list[Workload]) -> dict[str, tup
     import asyncpg
 
     from benchmarks.floor import answer, pg_dsn
+    from core.db import Database
     from server.app import create_app
-    from server.db import Database
 
     db = Database.from_settings(_settings(url))
     app = create_app(_settings(url), db=db)

@@ -14,11 +14,11 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 
+from core.db import Database
 from events.broker import Broker, BrokerUnavailable
 from events.model import Event
 from loaders import Loaders
 from metrics import SUBSCRIPTIONS
-from server.db import Database
 from writes.changes import Change
 
 logger = logging.getLogger("dpgraph.events")

@@ -17,6 +17,7 @@ from graphql.execution.values import get_variable_values
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from core.request_context import note
 from fastpath.cache import PLANS, NotCompiled
 from fastpath.connection import checkout
 from fastpath.differential import compare
@@ -28,7 +29,7 @@ from schema.cost import query_cost
 from schema.documents import prepare
 from schema.limits import DocumentLimits
 from schema.trusted import untrusted
-from server.request_log import note
+from schema.variable_lists import long_list_refusal
 
 logger = logging.getLogger("dpgraph.fastpath")
 
@@ -67,6 +68,8 @@ async def compiled_answer(
         return Fallback(None)
     if untrusted(query, context.settings) is not None:
         return Fallback("not a trusted document")  # the reference refuses it
+    if long_list_refusal(variable_values) is not None:
+        return Fallback("a long variable list")  # the reference refuses it
     limits = DocumentLimits.of(context)
     await prepare(schema, query, limits, context.settings)  # a long new one: off the loop
     entry = PLANS.get(schema, query, operation_name, context.db.dialect, limits)

@@ -29,7 +29,7 @@ from sqlalchemy import Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeEngine
 
-from server.request_log import count_statement
+from core.request_context import count_statement
 
 if TYPE_CHECKING:
     from fastpath.plan import Env

@@ -16,14 +16,14 @@ from collections.abc import Callable
 from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
+from core.db import Database
+from core.settings import Settings
 from events import EventHub
+from events.factory import make_broker
 from importer.errors import MissingSource
 from importer.progress import BarReporter, LogReporter
 from importer.run import Options, import_sources
 from importer.summary import Summary, report
-from server.db import Database
-from server.events import make_broker
-from server.settings import Settings
 
 logger = logging.getLogger("dpgraph.import")
 

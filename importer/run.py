@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 
+from core.db import Database
 from importer.client import Client, build_http
 from importer.crawl import Crawler
 from importer.errors import SourceError
@@ -19,7 +20,6 @@ from importer.progress import Reporter, SilentReporter
 from importer.retry import RetryPolicy
 from importer.summary import Summary
 from importer.writer import Writer
-from server.db import Database
 from writes import Publisher
 
 

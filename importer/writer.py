@@ -22,12 +22,12 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import models
+from core.db import Database
 from importer.items import WRITE_ORDER, Item, Kind, UnknownKind
 from importer.progress import Reporter
 from importer.records import CategoryRecord, GridRecord, PackageRecord
 from importer.summary import Failure, Summary
 from importer.v4 import MalformedRecord, parse_category, parse_grid, parse_package
-from server.db import Database
 from writes import (
     IMPORTER,
     InvalidInput,

@@ -15,11 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
 import models
+from core.db import Database
 from loaders import batch, connections
 from loaders.connections import PageKey
 from loaders.paging import Page
 from loaders.windows import ChildKey
-from server.db import Database
 
 K = TypeVar("K")
 V = TypeVar("V")

@@ -1,5 +1,5 @@
 """Alembic's environment: the models' metadata, and the connection dpgraph hands over
-(`server.migrations`), or one made from the settings when the `alembic` command runs."""
+(`core.migrations`), or one made from the settings when the `alembic` command runs."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
-from server.migrations import include_object
+from core.migrations import include_object
 
 TARGET = SQLModel.metadata
 
@@ -28,8 +28,8 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_from_settings() -> None:
-    from server.db import create_engine
-    from server.settings import Settings
+    from core.db import create_engine
+    from core.settings import Settings
 
     engine = create_engine(Settings())
     try:

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
+from core.db import Database
+from core.settings import Settings
 from rest.urls import Urls
-from server.db import Database
-from server.settings import Settings
 
 
 @dataclass(frozen=True)

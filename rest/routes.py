@@ -6,13 +6,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
+from core.db import Database
+from core.settings import Settings
 from rest.context import RestContext
 from rest.errors import NotFound
 from rest.responses import ROUTE_METHODS, error_response
 from rest.v3 import v3_routes
 from rest.v4 import v4_routes
-from server.db import Database
-from server.settings import Settings
 
 
 async def _unknown(request: Request) -> Response:

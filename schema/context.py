@@ -12,11 +12,11 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from auth import Identity, authenticate, bearer_token
+from core.db import Database
+from core.settings import Settings
 from events import EventHub
 from loaders import Loaders
 from ratelimit import RateLimits
-from server.db import Database
-from server.settings import Settings
 from writes import Publisher
 
 _CURRENT_LOADERS: ContextVar[Loaders | None] = ContextVar("dpgraph_loaders", default=None)

@@ -41,6 +41,7 @@ from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from schema.document_size import Size, measure
 from schema.limits import MAX_TOKENS, DocumentLimits, refusal
 from schema.trusted import untrusted
+from schema.variable_lists import long_list_refusal
 
 DEFAULT_CAPACITY = 1000
 OFF_LOOP_BYTES = 4096
@@ -195,8 +196,11 @@ class CachedDocuments(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         entry = self._hit
+        long_list = long_list_refusal(context.variables)
         if self._untrusted is not None:
             context.pre_execution_errors = [self._untrusted]
+        elif long_list is not None:
+            context.pre_execution_errors = [long_list]
         elif entry is not None:
             refused = refusal(entry.size, DocumentLimits.of(context.context))
             settings = getattr(context.context, "settings", None)

@@ -11,10 +11,10 @@ from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.relay.types import GlobalIDValueError
 from strawberry.types.graphql import OperationType
 
+from core.request_context import note, request_id
 from schema.context import Context
 from schema.cost import query_cost, too_complex
 from schema.rate_limit import charge, rate_limited
-from server.request_log import note, request_id
 
 logger = logging.getLogger("dpgraph.errors")
 

@@ -31,8 +31,8 @@ GOALS = {5000: 30.0, 50000: 300.0}
 
 async def _measure(url: str, packages: int, seed: int, keep: bool) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT))
-    from server.db import Database
-    from server.settings import Settings
+    from core.db import Database
+    from core.settings import Settings
     from synthetic import delete_synthetic, generate, plan_for
 
     db = Database.from_settings(Settings(database_url=url, _env_file=None))

@@ -66,9 +66,9 @@ def _rss_mib(pid: int) -> float:
 
 async def _issue_token(url: str) -> str:
     from auth import Scope, issue_token
-    from server.db import Database
+    from core.db import Database
+    from core.settings import Settings
     from server.demo import load_demo_data
-    from server.settings import Settings
 
     db = Database.from_settings(Settings(database_url=url, _env_file=None))
     try:

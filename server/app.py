@@ -17,19 +17,20 @@ from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
+from core.db import Database
+from core.settings import PROJECT_ROOT, Settings
 from events import EventHub
+from events.factory import make_broker
 from rest import rest_routes
 from schema import build_schema
 from server.body_limit import BodyLimit
-from server.db import Database
 from server.demo import load_demo_data
-from server.events import make_broker, make_limiter, make_persisted_queries, make_rate_limits
 from server.graphiql import STATIC_DIR
 from server.graphql_app import GraphQLApp
 from server.metrics_route import metrics
 from server.request_log import RequestLog, configure_logs
 from server.runtime import tune_garbage_collector
-from server.settings import PROJECT_ROOT, Settings
+from server.stores import make_limiter, make_persisted_queries, make_rate_limits
 
 EXAMPLES_DIR = PROJECT_ROOT / "examples"
 READY_TIMEOUT_SECONDS = 2.0

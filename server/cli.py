@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from server.settings import PROJECT_ROOT, Settings
+from core.settings import PROJECT_ROOT, Settings
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -19,7 +19,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     port = args.port or settings.port
     workers = args.workers or settings.workers
     print(f"dpgraph: serving http://{host}:{port}/graphql on {_safe_url(settings)}", flush=True)
-    from server.migrations import OutdatedSchema, SchemaBehind
+    from core.migrations import OutdatedSchema, SchemaBehind
 
     if settings.trusted_documents is not None:  # a bad manifest stops the start, plainly
         from schema.trusted import ManifestError, load_manifest
@@ -71,7 +71,7 @@ def _share_metrics_between_workers() -> None:
 
 
 async def prepare_database(settings: Settings) -> None:
-    from server.db import Database
+    from core.db import Database
     from server.demo import load_demo_data
 
     db = Database.from_settings(settings)
@@ -84,7 +84,7 @@ async def prepare_database(settings: Settings) -> None:
 
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:
-    from server.migrations import OutdatedSchema
+    from core.migrations import OutdatedSchema
 
     try:
         before, after = asyncio.run(_apply_migrations(settings))
@@ -99,8 +99,8 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _apply_migrations(settings: Settings) -> tuple[str | None, str]:
-    from server.db import Database
-    from server.migrations import upgrade
+    from core.db import Database
+    from core.migrations import upgrade
 
     db = Database.from_settings(settings)
     try:

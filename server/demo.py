@@ -17,9 +17,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 import models
+from core.db import Database
 from importer.documents import read_document
 from importer.v4 import parse_category, parse_package
-from server.db import Database
 from synthetic import generate, plan_for
 from writes import Actor, open_unit, upsert_category, upsert_package
 

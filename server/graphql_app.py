@@ -28,13 +28,16 @@ from strawberry.subscriptions import (
 from strawberry.types.graphql import OperationType
 
 import fastpath
+from core.db import Database
+from core.request_context import note
+from core.settings import Settings
 from events import EventHub
 from metrics import REFUSALS, STREAMING_CONNECTIONS
 from ratelimit import RateLimits, spending
 from schema import Schema
 from schema.context import Context
 from schema.permissions import AUTH_HINT
-from server.db import Database
+from schema.variable_lists import oversized_list, too_long
 from server.disconnects import ClientGone, cancelled_on_disconnect
 from server.graphiql import graphiql_page
 from server.http_cache import with_cache_headers
@@ -57,9 +60,6 @@ from server.persisted import (
     requested_hash,
     sha256_of,
 )
-from server.request_log import note
-from server.settings import Settings
-from server.variable_lists import MAX_VARIABLE_LIST, oversized_list
 from server.websockets import PingingTransportWSHandler, TextFrameWebSocketAdapter
 
 _PLAIN_BODY_KEYS = frozenset({"query", "variables", "operationName"})
@@ -103,12 +103,7 @@ SUBSCRIPTION_NEEDS_A_STREAM = (
 def _refuse_long_lists(variables: dict[str, Any]) -> None:
     length = oversized_list(variables)
     if length is not None:
-        raise RequestError(
-            400,
-            f"A list in `variables` has {length:,} items; at most {MAX_VARIABLE_LIST:,} are "
-            "accepted.",
-            BAD_USER_INPUT,
-        )
+        raise RequestError(400, too_long(length), BAD_USER_INPUT)
 
 
 class GraphQLApp(GraphQL[Context, None]):

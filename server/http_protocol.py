@@ -20,7 +20,7 @@ import orjson
 from cross_web import HTTPException
 from starlette.responses import Response
 
-from server.request_log import note
+from core.request_context import note
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"

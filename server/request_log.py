@@ -14,38 +14,17 @@ import logging
 import re
 import time
 import uuid
-from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from core.request_context import close_request, open_request, request_id
 from metrics import observe_request
 
 ACCESS = logging.getLogger("dpgraph.access")
-_REQUEST: ContextVar[dict[str, Any] | None] = ContextVar("dpgraph_request", default=None)
 _SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
-
-
-def note(**values: Any) -> None:
-    """Add fields (operation, cost...) to the running request's log line."""
-    fields = _REQUEST.get()
-    if fields is not None:
-        fields.update(values)
-
-
-def count_statement(*_: Any) -> None:
-    """One more SQL statement for the running request (`sql` in its log line and the
-    statements-per-request metric); a SQLAlchemy `before_cursor_execute` hook too."""
-    fields = _REQUEST.get()
-    if fields is not None:
-        fields["sql"] = fields.get("sql", 0) + 1
-
-
-def request_id() -> str | None:
-    fields = _REQUEST.get()
-    return None if fields is None else str(fields["requestId"])
 
 
 class RequestLog:
@@ -67,7 +46,7 @@ class RequestLog:
             "path": scope["path"],
             "client": client[0],
         }
-        token = _REQUEST.set(fields)
+        token = open_request(fields)
         started = time.perf_counter()
         status = 500
 
@@ -91,7 +70,7 @@ class RequestLog:
                 fields["status"] = status
                 fields["durationMs"] = round(seconds * 1000, 2)
                 ACCESS.info("request", extra={"fields": dict(fields)})
-            _REQUEST.reset(token)
+            close_request(token)
 
 
 class JsonFormatter(logging.Formatter):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 
-from server.settings import Settings
+from core.settings import Settings
 
 DEFAULT_THRESHOLDS = gc.get_threshold()
 

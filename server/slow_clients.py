@@ -13,7 +13,7 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from server.settings import Settings
+from core.settings import Settings
 
 
 class HeadDeadlineHttpTools(HttpToolsProtocol):

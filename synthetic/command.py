@@ -6,8 +6,8 @@ import argparse
 import asyncio
 import sys
 
-from server.db import Database
-from server.settings import Settings
+from core.db import Database
+from core.settings import Settings
 from synthetic.build import plan_for
 from synthetic.load import TABLES, GenerateError, Summary, generate
 from synthetic.progress import Reporter, reporter_for

@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Table, delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import SQLModel
 
-from server.db import Database
+from core.db import Database
 from synthetic.build import Plan, Row, build_catalogue
 from synthetic.labels import BASE_ID, PREFIX
 from synthetic.progress import Reporter, SilentReporter

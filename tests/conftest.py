@@ -15,15 +15,15 @@ import pytest
 from sqlalchemy import event, text
 from sqlmodel import SQLModel
 
+from core.db import Database
+from core.settings import Settings
 from fastpath import RECORDER
 from fastpath.differential import in_shadow
 from schema import build_schema
 from schema.context import Context
 from server.app import create_app
-from server.db import Database
 from server.demo import load_demo_data
 from server.runtime import DEFAULT_THRESHOLDS
-from server.settings import Settings
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
 # DPGRAPH_DIFFERENTIAL=1: every compiled answer is checked against Strawberry's executor.

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlmodel import col
 
 import models
+from core.db import Database
 from importer.records import CategoryRecord, GridRecord, PackageRecord
-from server.db import Database
 from writes import IMPORTER, open_unit, upsert_category, upsert_grid, upsert_package
 
 EASTERN = timezone(timedelta(hours=-5))

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import models
-from server.db import Database
+from core.db import Database
 from writes.changes import Change
 
 logger = logging.getLogger("dpgraph.writes")

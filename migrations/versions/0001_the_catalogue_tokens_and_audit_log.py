@@ -1,5 +1,5 @@
 """The catalogue, tokens and audit log: the schema of the first release with migrations
-(what `create_all` made before them; `server.migrations` stamps such a database 0001).
+(what `create_all` made before them; `core.migrations` stamps such a database 0001).
 
 Revision ID: 0001
 Revises:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from auth import authenticate
+from core.db import Database
+from core.settings import Settings
 from server.cli import main
-from server.db import Database
-from server.settings import Settings
 
 
 @pytest.fixture

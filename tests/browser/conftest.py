@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
-from server.db import Database
-from server.settings import Settings
+from core.db import Database
+from core.settings import Settings
 from tests.schema.mutations.conftest import Tokens, tokens  # noqa: F401  (fixture)
 from tests.subscriptions.conftest import LiveServer, start_live_server
 

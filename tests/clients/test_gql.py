@@ -20,9 +20,9 @@ from gql.transport.httpx import HTTPXAsyncTransport
 from gql.transport.websockets import WebsocketsTransport
 from graphql import ExecutionResult, GraphQLError
 
+from core.db import Database
+from core.settings import Settings
 from events.hub import EventHub, Inbox
-from server.db import Database
-from server.settings import Settings
 from tests.schema.mutations.conftest import Tokens, gid
 from tests.subscriptions.conftest import LiveServer, start_live_server
 

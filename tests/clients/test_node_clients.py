@@ -25,10 +25,10 @@ import uvicorn
 from starlette.applications import Starlette
 
 from auth import Scope, issue_token
+from core.db import Database
+from core.settings import Settings
 from events import EventHub
 from server.app import create_app
-from server.db import Database
-from server.settings import Settings
 from tests.factories import build_catalogue
 from tests.schema.mutations.conftest import gid
 from tests.server_process import free_port

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from core.db import Database
+from core.settings import Settings
 from schema.context import Context
-from server.db import Database
 from server.demo import load_demo_data
-from server.settings import Settings
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import re
 
 from graphql import GraphQLSyntaxError, OperationDefinitionNode, OperationType, parse
 
+from core.settings import PROJECT_ROOT
 from server.graphiql import EXAMPLE_QUERIES
-from server.settings import PROJECT_ROOT
 
 TESTS = PROJECT_ROOT / "tests"
 

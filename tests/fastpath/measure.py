@@ -9,10 +9,10 @@ import time
 from typing import Any
 
 from benchmarks.workloads import choose
+from core.db import Database
+from core.settings import Settings
 from schema import build_schema
 from schema.context import Context
-from server.db import Database
-from server.settings import Settings
 
 DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/dpgraph_lead"
 

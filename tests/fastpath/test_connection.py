@@ -8,8 +8,8 @@ import asyncio
 import pytest
 from sqlalchemy import text
 
+from core.db import Database
 from fastpath.connection import checkout
-from server.db import Database
 
 
 async def _wait_until_running(db: Database, pid: int) -> None:

@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 from benchmarks.workloads import choose
+from core.settings import Settings
 from server.graphql_app import GraphQLApp
 from server.http_protocol import GRAPHQL_RESPONSE_JSON
-from server.settings import Settings
 from tests.conftest import app_client
 from tests.fastpath.documents import example_documents, suite_documents
 

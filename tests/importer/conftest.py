@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from core.db import Database
 from importer.run import Options, import_sources
 from importer.summary import Summary
-from server.db import Database
 from tests.importer.fake_api import BASE, FakeAPI, FakeTime
 
 

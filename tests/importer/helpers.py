@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 import models
+from core.db import Database
 from importer.items import Kind
 from importer.summary import Summary
-from server.db import Database
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
 COLUMNS = ("created", "updated", "unchanged", "failed")

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from core.db import Database
+from core.settings import Settings
 from schema.context import Context
-from server.db import Database
-from server.settings import Settings
 
 
 @pytest.fixture

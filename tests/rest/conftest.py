@@ -10,10 +10,10 @@ from typing import Any
 import httpx
 import pytest
 
+from core.db import Database
+from core.settings import Settings
 from importer.documents import read_document
 from server.app import create_app
-from server.db import Database
-from server.settings import Settings
 from tests.conftest import SEEDS_DIR
 
 PUBLIC_BASE_URL = "https://djangopackages.org"

@@ -13,9 +13,9 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
+from core.db import Database
+from core.settings import Settings
 from server.app import create_app
-from server.db import Database
-from server.settings import Settings
 from tests.factories import build_catalogue
 
 

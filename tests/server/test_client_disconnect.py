@@ -12,10 +12,10 @@ import pytest
 from starlette.types import Message
 
 import schema.query
+from core.db import Database
+from core.settings import Settings
 from fastpath import statements
 from server.app import create_app
-from server.db import Database
-from server.settings import Settings
 from tests.subscriptions.conftest import start_live_server
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 import models
-from server.db import Database
+from core.db import Database
 from server.demo import load_demo_data
 
 

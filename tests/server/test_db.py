@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from server.db import Database
-from server.migrations import OutdatedSchema
-from server.settings import Settings
+from core.db import Database
+from core.migrations import OutdatedSchema
+from core.settings import Settings
 
 
 async def test_a_table_missing_a_column_is_reported(tmp_path: Path) -> None:

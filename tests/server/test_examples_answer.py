@@ -19,12 +19,12 @@ import pytest
 from strawberry import relay
 
 from auth import Scope, issue_token
+from core.db import Database
+from core.settings import PROJECT_ROOT, Settings
 from schema.context import Context
 from server.app import create_app
 from server.cli import prepare_database
-from server.db import Database
 from server.graphiql import EXAMPLE_QUERIES
-from server.settings import PROJECT_ROOT, Settings
 
 README = PROJECT_ROOT / "README.md"
 BLOCKS = re.findall(r"```graphql\n(.*?)```", README.read_text(), flags=re.S)

@@ -10,9 +10,9 @@ from contextlib import asynccontextmanager
 import httpx
 import pytest
 
+from core.db import Database
+from core.settings import Settings
 from server.app import EXAMPLES_DIR, create_app
-from server.db import Database
-from server.settings import Settings
 
 
 @asynccontextmanager

@@ -10,8 +10,8 @@ import pytest
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
+from core.settings import Settings
 from metrics import OperationNames
-from server.settings import Settings
 from tests.conftest import app_client
 from tests.server_process import running_server
 

@@ -23,16 +23,16 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
 import models
-from server.db import Database
-from server.demo import load_demo_data
-from server.migrations import (
+from core.db import Database
+from core.migrations import (
     SchemaBehind,
     alembic_config,
     current_revision,
     head_revision,
     include_object,
 )
-from server.settings import Settings
+from core.settings import Settings
+from server.demo import load_demo_data
 from tests.server_process import ROOT
 
 POSTGRES_URL = os.environ.get("DATABASE_URL")

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from server.db import Database
-from server.settings import Settings
+from core.db import Database
+from core.settings import Settings
 
 
 @pytest.fixture

@@ -15,12 +15,12 @@ import pytest
 import fastpath
 import schema.query
 from auth import Scope, issue_token
+from core.settings import Settings
 from fastpath.plan import Abort
 from ratelimit import MemoryBudgets, RateLimits, points_for
 from ratelimit import stores as budget_stores
 from schema.context import Context
 from server.in_flight import InFlight
-from server.settings import Settings
 from tests.conftest import app_client
 
 PAGE = "{ packages(first: 100) { nodes { slug } } }"  # 1 + 100 objects: 2 points

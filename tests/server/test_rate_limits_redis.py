@@ -11,8 +11,8 @@ import uuid
 import pytest
 from redis.asyncio import Redis
 
+from core.settings import Settings
 from ratelimit import RedisBudgets
-from server.settings import Settings
 from tests.conftest import app_client
 
 REDIS_URL = os.environ.get("REDIS_URL")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from core.settings import PROJECT_ROOT
 from server.cli import build_parser
-from server.settings import PROJECT_ROOT
 
 README = (PROJECT_ROOT / "README.md").read_text()
 WRAPPER = "scripts/dpgraph"

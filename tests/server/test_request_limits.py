@@ -10,7 +10,7 @@ import orjson
 import pytest
 from strawberry.relay import to_base64
 
-from server.settings import Settings
+from core.settings import Settings
 from tests.conftest import app_client
 
 

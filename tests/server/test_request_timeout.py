@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 import schema.query
+from core.settings import Settings
 from fastpath import statements
-from server.settings import Settings
 from tests.conftest import app_client
 
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from core.settings import Settings
 from server.runtime import DEFAULT_THRESHOLDS, tune_garbage_collector
-from server.settings import Settings
 
 
 @pytest.fixture

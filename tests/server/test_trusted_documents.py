@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
+from core.settings import Settings
 from schema.trusted import ManifestError, load_manifest
-from server.settings import Settings
 from tests.conftest import app_client
 from tests.subscriptions.conftest import start_live_server
 from tests.subscriptions.wsclient import GraphQLSocket

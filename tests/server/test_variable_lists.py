@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from server.variable_lists import MAX_VARIABLE_LIST, oversized_list
+from schema.variable_lists import MAX_VARIABLE_LIST, oversized_list
 
 NODES = "query ($ids: [ID!]!) { nodes(ids: $ids) { id } }"
 
@@ -37,3 +37,20 @@ async def test_a_list_within_the_bound_meets_the_argument_cap(client: httpx.Asyn
     )
     assert response.status_code == 200
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_other_transports_refuse_it_before_coercion(db, settings, graphql_schema) -> None:
+    """WebSocket and SSE operations reach the schema without the HTTP check."""
+    from schema.context import Context
+
+    context = Context.create(db=db, settings=settings)
+    ids = {"ids": ["x"] * 100_000}
+    answered = await graphql_schema.execute(NODES, variable_values=ids, context_value=context)
+    [error] = answered.errors
+    assert error.extensions["code"] == "BAD_USER_INPUT" and "100,000 items" in error.message
+    subscription = "subscription ($ids: [Int!]) { packageChanged(ids: $ids) { title } }"
+    results = await graphql_schema.subscribe(
+        subscription, variable_values={"ids": list(range(5000))}, context_value=context
+    )
+    [refused] = (await anext(aiter(results))).errors
+    assert refused.extensions["code"] == "BAD_USER_INPUT"

@@ -13,8 +13,8 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from auth import Scope, issue_token
-from server.db import Database
-from server.settings import Settings
+from core.db import Database
+from core.settings import Settings
 from tests.server_process import running_server
 
 RENAME = (

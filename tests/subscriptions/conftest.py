@@ -13,9 +13,9 @@ import pytest
 import uvicorn
 from starlette.applications import Starlette
 
+from core.db import Database
+from core.settings import Settings
 from server.app import create_app
-from server.db import Database
-from server.settings import Settings
 from tests.schema.mutations.conftest import catalogue, tokens  # noqa: F401  (fixtures)
 from tests.server_process import free_port
 

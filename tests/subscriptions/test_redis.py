@@ -18,8 +18,8 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from auth import Scope, issue_token
-from server.db import Database
-from server.settings import Settings
+from core.db import Database
+from core.settings import Settings
 from tests.schema.mutations.conftest import gid
 from tests.server_process import free_port, running_server
 from tests.subscriptions.conftest import LiveServer, start_live_server

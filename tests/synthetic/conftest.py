@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
-from server.db import Database
+from core.db import Database
 from synthetic import Summary, build_catalogue, generate, plan_for
 from synthetic.build import Row
 

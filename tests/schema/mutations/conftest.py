@@ -12,7 +12,7 @@ from strawberry import relay
 
 import models
 from auth import Scope, issue_token
-from server.db import Database
+from core.db import Database
 from tests.factories import build_catalogue
 
 

@@ -17,7 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-from server.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 BASELINE = "0001"
@@ -55,7 +55,7 @@ def include_object(
     item: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
 ) -> bool:
     """What autogenerate compares: not the trigram indexes, which start-up creates where
-    the role may create pg_trgm (`server.db`), nor NOT_COMPARED."""
+    the role may create pg_trgm (`core.db`), nor NOT_COMPARED."""
     if type_ != "index" or name is None:
         return True
     return name not in NOT_COMPARED and not (reflected and name.endswith("_trgm"))

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from graphql import GraphQLError
+
 MAX_VARIABLE_LIST = 1000
+BAD_USER_INPUT = "BAD_USER_INPUT"
+
+
+def too_long(length: int) -> str:
+    return (
+        f"A list in `variables` has {length:,} items; at most {MAX_VARIABLE_LIST:,} are accepted."
+    )
 
 
 def oversized_list(value: Any, limit: int = MAX_VARIABLE_LIST) -> int | None:
@@ -24,3 +33,12 @@ def oversized_list(value: Any, limit: int = MAX_VARIABLE_LIST) -> int | None:
         elif isinstance(item, dict):
             stack.extend(item.values())
     return None
+
+
+def long_list_refusal(variables: Any) -> GraphQLError | None:
+    """For transports without an HTTP layer in front (WebSocket, SSE): the same bound,
+    as a GraphQL error before the variables are coerced."""
+    length = oversized_list(variables) if variables else None
+    if length is None:
+        return None
+    return GraphQLError(too_long(length), extensions={"code": BAD_USER_INPUT})

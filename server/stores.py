@@ -1,11 +1,9 @@
-"""Which broker, connection limiter, rate-limit store and persisted-query store the
-settings ask for: Redis when REDIS_URL is set."""
+"""Which connection limiter, rate-limit store and persisted-query store the settings ask
+for: Redis when REDIS_URL is set (the broker: `events.factory`)."""
 
 from __future__ import annotations
 
-from events.broker import Broker
-from events.memory import MemoryBroker
-from events.redis import RedisBroker
+from core.settings import Settings
 from ratelimit import MemoryBudgets, RateLimits, RedisBudgets
 from schema.trusted import load_manifest
 from server.limits import ConnectionLimiter, MemoryLimiter, RedisLimiter
@@ -15,15 +13,6 @@ from server.persisted import (
     RedisPersistedQueries,
     TrustedPersistedQueries,
 )
-from server.settings import Settings
-
-
-def make_broker(settings: Settings) -> Broker:
-    if settings.redis_url:
-        return RedisBroker(
-            settings.redis_url, prefix=settings.redis_prefix, window=settings.event_replay_window
-        )
-    return MemoryBroker(window=settings.event_replay_window)
 
 
 def make_limiter(settings: Settings) -> ConnectionLimiter:

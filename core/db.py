@@ -20,9 +20,9 @@ from sqlalchemy.ext.asyncio import (
 )
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
-from server.ping import ping_after_idle
-from server.request_log import count_statement
-from server.settings import Settings
+from core.ping import ping_after_idle
+from core.request_context import count_statement
+from core.settings import Settings
 
 logger = logging.getLogger("dpgraph.db")
 
@@ -118,9 +118,9 @@ class Database:
             )
 
     async def create_tables(self, *, migrate: bool = True) -> None:
-        """The schema the code needs: migrations applied (`server.migrations`), or, with
+        """The schema the code needs: migrations applied (`core.migrations`), or, with
         `migrate` off, checked to be at the code's revision (SchemaBehind otherwise)."""
-        from server.migrations import check_at_head, upgrade
+        from core.migrations import check_at_head, upgrade
 
         async with self.engine.begin() as connection:
             await self.lock_for_startup(connection)
