@@ -35,6 +35,7 @@ from schema import build_schema  # noqa: E402
 from schema.cost import query_cost  # noqa: E402
 from schema.documents import DOCUMENTS, parsed, validated  # noqa: E402
 from schema.limits import DEFAULTS, refusal  # noqa: E402
+from tests.attacks import ATTACKS  # noqa: E402
 from tests.fastpath.documents import suite_documents  # noqa: E402
 from tests.server_process import running_server  # noqa: E402
 
@@ -93,43 +94,6 @@ def validation_cost(rounds: int) -> None:
     print(f"| ours, cached document (every later request) | {cached:,.1f} us |\n")
 
 
-def fragment_bomb(fragments: int) -> str:
-    definitions = " ".join(
-        f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(fragments)
-    )
-    return f"{{ ...F0 }} {definitions} fragment F{fragments} on Query {{ __typename }}"
-
-
-THREE_LEVELS = (
-    "{ packages(first: 100) { nodes { participants(first: 100) { nodes { "
-    "packages(first: 100) { nodes { participants(first: 100) { nodes { login } } } } } } } } }"
-)
-NESTED_SAME = "{ packages { nodes { " + " ".join(["grids { slug title }"] * 600) + " } } }"
-ATTACKS: list[tuple[str, dict[str, Any]]] = [
-    ("fragment doubling, 20 fragments", {"json": {"query": fragment_bomb(20)}}),
-    ("fragment doubling, 30 fragments", {"json": {"query": fragment_bomb(30)}}),
-    ("fragment doubling, 1,000 fragments", {"json": {"query": fragment_bomb(1000)}}),
-    ("packages > participants > packages > participants", {"json": {"query": THREE_LEVELS}}),
-    ("600 x grids { slug title } (quadratic validation)", {"json": {"query": NESTED_SAME}}),
-    (
-        "nodes(ids:) with 100,000 ids",
-        {
-            "json": {
-                "query": "query($i:[ID!]!){ nodes(ids:$i) { id } }",
-                "variables": {"i": ["x"] * 100_000},
-            }
-        },
-    ),
-    (
-        "10 MB body",
-        {
-            "content": b"{" + b" " * 10_000_000 + b"}",
-            "headers": {"content-type": "application/json"},
-        },
-    ),
-]
-
-
 def _probe(url: str, ready: threading.Event, stop: threading.Event, times: list[float]) -> None:
     """Probe until stopped; `ready` once warm, and `times` from then on."""
     with httpx.Client(timeout=30) as client:
@@ -152,8 +116,11 @@ def _code(response: httpx.Response) -> str:
 
 def attacks() -> None:
     print("## Attacks on one server process (production defaults, SQLite, demo data)\n")
-    print("| attack | status | code | answered in | slowest /healthz meanwhile (probes) |")
-    print("|---|--:|---|--:|--:|")
+    print(
+        "| attack | before | now: status, code | answered in | slowest /healthz meanwhile "
+        "(probes) |"
+    )
+    print("|---|---|---|--:|--:|")
     with tempfile.TemporaryDirectory() as workdir:
         env = {
             "DATABASE_URL": f"sqlite+aiosqlite:///{workdir}/attacks.db",
@@ -161,7 +128,7 @@ def attacks() -> None:
         }
         with running_server(Path(workdir), env) as server, httpx.Client(timeout=60) as client:
             client.post(f"{server.url}/graphql", json={"query": "{ __typename }"})
-            for name, request in ATTACKS:
+            for attack in ATTACKS:
                 ready, stop = threading.Event(), threading.Event()
                 probes: list[float] = []
                 probe = threading.Thread(
@@ -170,14 +137,14 @@ def attacks() -> None:
                 probe.start()
                 ready.wait()
                 started = time.perf_counter()
-                response = client.post(f"{server.url}/graphql", **request)
+                response = client.post(f"{server.url}/graphql", **attack.request)
                 took = time.perf_counter() - started
                 stop.set()
                 probe.join()
                 print(
-                    f"| {name} | {response.status_code} | {_code(response)} | "
-                    f"{took * 1000:,.0f} ms | {max(probes, default=0) * 1000:,.1f} ms "
-                    f"({len(probes)}) |"
+                    f"| {attack.name} | {attack.before} | {response.status_code} "
+                    f"{_code(response)} | {took * 1000:,.0f} ms | "
+                    f"{max(probes, default=0) * 1000:,.1f} ms ({len(probes)}) |"
                 )
     print()
 
