@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from typing import Any
 
 from prometheus_client import Counter, Gauge, Histogram
 
@@ -80,13 +81,25 @@ class OperationNames:
 OPERATIONS = OperationNames()
 
 
+_REQUEST_SERIES: dict[tuple[str, str], Any] = {}
+_DURATION_SERIES: dict[str, Any] = {}
+
+
 def observe_request(fields: dict[str, object], status: int, seconds: float) -> None:
-    """One answered GraphQL HTTP request, from its log fields (operation, cost, sql...)."""
+    """One answered GraphQL HTTP request, from its log fields (operation, cost, sql...).
+    Each labelled series is looked up once (`labels()` takes a lock and builds keys)."""
     operation = OPERATIONS.label(fields.get("operation"))
     code = fields.get("errorCode")
     outcome = str(code) if code else ("ok" if status < 400 else f"http_{status}")
-    REQUESTS.labels(operation, outcome).inc()
-    DURATION.labels(operation).observe(seconds)
+    key = (operation, outcome)
+    requests = _REQUEST_SERIES.get(key)
+    if requests is None:
+        requests = _REQUEST_SERIES[key] = REQUESTS.labels(operation, outcome)
+    requests.inc()
+    duration = _DURATION_SERIES.get(operation)
+    if duration is None:
+        duration = _DURATION_SERIES[operation] = DURATION.labels(operation)
+    duration.observe(seconds)
     statements = fields.get("sql")
     SQL_STATEMENTS.observe(statements if isinstance(statements, int) else 0)
     cost = fields.get("cost")

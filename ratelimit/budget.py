@@ -32,11 +32,11 @@ class Budget:
         """Whole seconds until the window resets (at least 1): the Retry-After header."""
         return max(1, math.ceil(self.reset_at - (time.time() if now is None else now)))
 
-    def headers(self) -> dict[str, str]:
-        """GitHub's X-RateLimit-* names; Reset in epoch seconds."""
-        return {
-            "X-RateLimit-Limit": str(self.limit),
-            "X-RateLimit-Remaining": str(self.remaining),
-            "X-RateLimit-Used": str(self.used),
-            "X-RateLimit-Reset": str(math.ceil(self.reset_at)),
-        }
+    def headers(self) -> list[tuple[bytes, bytes]]:
+        """GitHub's X-RateLimit-* names (Reset in epoch seconds), as raw ASGI headers."""
+        return [
+            (b"x-ratelimit-limit", b"%d" % self.limit),
+            (b"x-ratelimit-remaining", b"%d" % self.remaining),
+            (b"x-ratelimit-used", b"%d" % self.used),
+            (b"x-ratelimit-reset", b"%d" % math.ceil(self.reset_at)),
+        ]

@@ -248,7 +248,7 @@ class GraphQLApp(GraphQL[Context, None]):
                     504, f"The request took over {limit:g} s and was stopped.", TIMEOUT
                 ) from None
         if spent.budget is not None:
-            response.headers.update(spent.budget.headers())
+            response.raw_headers.extend(spent.budget.headers())
             if not spent.budget.allowed:
                 response.status_code = RATE_LIMITED_STATUS
                 response.headers["Retry-After"] = str(spent.budget.retry_after())
