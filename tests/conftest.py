@@ -66,8 +66,9 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="session")
 async def database(settings: Settings) -> AsyncIterator[Database]:
     db = Database.from_settings(settings)
-    async with db.engine.begin() as connection:
+    async with db.engine.begin() as connection:  # a fresh schema, made by the migrations
         await connection.run_sync(SQLModel.metadata.drop_all)
+        await connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
     await db.create_tables()
     yield db
     await db.dispose()
