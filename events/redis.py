@@ -113,10 +113,12 @@ class RedisBroker:
                 raise ReplayGap(f"event {after} is unknown here (the event store restarted)")
             if _stream_id(oldest[0][0].decode()) > wanted:
                 # The event right after `after` may have been trimmed away.
-                raise ReplayGap(f"event {after} is older than the {self.window} kept")
-            entries: Any = await self._client.xrange(
-                self.stream, min=f"({after}", count=self.window
-            )
+                kept = await self._client.xlen(self.stream)
+                raise ReplayGap(f"event {after} is older than the {kept} kept")
+            # Every event after `after`: trimming is approximate (whole blocks), so the
+            # stream may hold more than the window, and all of them were missed. A cap
+            # here replayed the first few and named the last of those as the latest.
+            entries: Any = await self._client.xrange(self.stream, min=f"({after}")
         except _LOST as error:
             raise BrokerUnavailable(f"Redis at {self._safe_url} is unreachable: {error}") from error
         return [Event.decode(entry_id.decode(), data[b"e"]) for entry_id, data in entries]
