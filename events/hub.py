@@ -54,6 +54,7 @@ class EventHub:
     db: Database
     broker: Broker
     inbox_size: int = 1000
+    refusal: str | None = None  # why this process serves no subscriptions at all
     available: bool = False
     last_event_id: str | None = None
     inboxes: set[Inbox] = field(default_factory=set)
@@ -92,6 +93,8 @@ class EventHub:
 
     @asynccontextmanager
     async def inbox(self) -> AsyncIterator[Inbox]:
+        if self.refusal is not None:
+            raise BrokerUnavailable(self.refusal)
         if not self.available:
             raise BrokerUnavailable("the event stream is reconnecting; subscribe again shortly")
         inbox = Inbox(asyncio.Queue(maxsize=self.inbox_size))

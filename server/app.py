@@ -20,7 +20,7 @@ from starlette.staticfiles import StaticFiles
 from core.db import Database
 from core.settings import PROJECT_ROOT, Settings
 from events import EventHub
-from events.factory import make_broker
+from events.factory import make_broker, subscriptions_refusal
 from rest import rest_routes
 from schema import build_schema
 from server.body_limit import BodyLimit
@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     """Build the app; the database is prepared in the lifespan, not at import time."""
     settings = settings or Settings()
     database = db or Database.from_settings(settings)
-    hub = EventHub(database, make_broker(settings))
+    hub = EventHub(database, make_broker(settings), refusal=subscriptions_refusal(settings))
     graphql = GraphQLApp(
         build_schema(),
         db=database,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -36,6 +37,14 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     if workers > 1:
         _share_metrics_between_workers()
+        os.environ["WORKERS"] = str(workers)  # each worker's settings know they are several
+        if not settings.redis_url:
+            print(
+                f"dpgraph: {workers} workers without REDIS_URL: subscriptions are refused "
+                "(each worker would see only its own changes); set REDIS_URL to serve them",
+                file=sys.stderr,
+                flush=True,
+            )
     uvicorn.run(
         "server.asgi:app",
         host=host,
@@ -61,7 +70,6 @@ def _share_metrics_between_workers() -> None:
     """Each worker writes its metrics to files in one directory that /metrics sums; set
     before the workers start (prometheus-client reads it when the metrics are made). A
     fresh directory per start: values of an earlier run must not be summed in."""
-    import os
     import tempfile
 
     from server.metrics_route import MULTIPROC_DIR
