@@ -189,6 +189,12 @@ async def _scenario(count: int, seconds: int) -> dict[str, Any]:
             "PYTHONPATH": str(ROOT),
             "LOG_LEVEL": "warning",
             "MAX_CONNECTIONS_PER_CLIENT": str(count + 100),
+            # uvicorn's limit_concurrency counts every open WebSocket.
+            "MAX_CONCURRENCY": str(count + 1000),
+            # Every subscriber comes from 127.0.0.1: one address, one budget. Each start
+            # is charged (the check is measured), none refused.
+            "RATE_LIMIT_POINTS": "1000000000",
+            "RATE_LIMIT_TOKEN_POINTS": "1000000000",
             "KEEPALIVE_SECONDS": "30",
         }
         if os.environ.get("REDIS_URL"):
