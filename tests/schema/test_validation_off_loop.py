@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 import uuid
 from typing import Any
 
@@ -27,44 +26,36 @@ def _fresh(document: str) -> str:
     return f"# {uuid.uuid4()}\n{document}"
 
 
-async def _longest_stall(work: Any) -> tuple[Any, float]:
-    """Run `work` while a ticker measures the longest the event loop went unserved."""
-    gaps: list[float] = []
-    done = asyncio.Event()
-
-    async def tick() -> None:
-        last = time.perf_counter()
-        while not done.is_set():
-            await asyncio.sleep(0.001)
-            now = time.perf_counter()
-            gaps.append(now - last)
-            last = now
-
-    ticker = asyncio.create_task(tick())
-    try:
-        result = await work
-    finally:
-        done.set()
-        await ticker
-    return result, max(gaps, default=0.0)
-
-
 @pytest.mark.parametrize("document", [NESTED_SAME, MANY_INLINE], ids=["invalid", "valid"])
-async def test_a_long_document_does_not_stall_the_loop(
-    client: httpx.AsyncClient, demo: Any, document: str
+async def test_the_loop_serves_others_while_a_long_document_is_validated(
+    client: httpx.AsyncClient, demo: Any, monkeypatch: pytest.MonkeyPatch, document: str
 ) -> None:
+    """Validation held on its thread: the event loop still answers. (On the loop, the
+    held validation would hold every request; how long the loop waits in practice, the
+    garbage collector's pauses included, is measured by benchmarks/protection.py.)"""
+    entered, release = threading.Event(), threading.Event()
+    real_validate = schema.documents.validate
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        entered.set()
+        release.wait(10)
+        return real_validate(*args, **kwargs)
+
+    monkeypatch.setattr(schema.documents, "validate", held)
     text = _fresh(document)
     assert len(text) >= OFF_LOOP_BYTES
-    response, stall = await _longest_stall(client.post("/graphql", json={"query": text}))
-    body = response.json()
+    long_one = asyncio.create_task(client.post("/graphql", json={"query": text}))
+    try:
+        assert await asyncio.to_thread(entered.wait, 10)
+        assert (await client.get("/healthz")).status_code == 200
+        assert not long_one.done()  # still being validated, and the loop answered meanwhile
+    finally:
+        release.set()
+    body = (await long_one).json()
     if document is NESTED_SAME:
         assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     else:
         assert len(body["data"]["packages"]["nodes"]) == 5
-    # 1.2 s on the loop before. What remains are the garbage collector's pauses, which
-    # stop every thread: `benchmarks/protection.py` measures them with production GC
-    # settings (tens of ms); this bound only catches validation back on the loop.
-    assert stall < 0.5, f"the event loop stalled {stall * 1000:.0f} ms"
 
 
 async def test_long_documents_are_validated_on_the_validation_thread(
