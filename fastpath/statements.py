@@ -29,8 +29,6 @@ from sqlalchemy import Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeEngine
 
-from core.request_context import count_statement
-
 if TYPE_CHECKING:
     from fastpath.plan import Env
 
@@ -133,7 +131,6 @@ async def fetch(env: Env, prepared: Prepared, params: Mapping[str, Any]) -> Sequ
     if conn.sqlalchemy is not None:
         result = await conn.sqlalchemy.execute(prepared.statement, dict(params))
         return list(result.all())
-    count_statement()  # asyncpg's own connection: no SQLAlchemy hook sees it
     compiled = prepared.postgres
     if compiled is None:
         compiled = compile_postgres(prepared.statement, conn.dialect)

@@ -141,3 +141,14 @@ async def test_streaming_connections_and_subscriptions_are_gauged(db, demo, sett
         await task
     assert value("dpgraph_streaming_connections", transport="websocket") == connections
     assert value("dpgraph_active_subscriptions") == subscriptions
+
+
+async def test_each_statement_is_counted_once(client: httpx.AsyncClient, demo, count_statements):
+    """On PostgreSQL the compiled path runs statements on asyncpg's own connection and
+    announces each through the engine's event: the metric must see it once."""
+    before = value("dpgraph_sql_statements_per_request_sum")
+    query = "{ packages(first: 2) { nodes { title category { title } grids { slug } } } }"
+    with count_statements() as log:
+        assert (await client.post("/graphql", json={"query": query})).status_code == 200
+    assert log.count >= 1
+    assert value("dpgraph_sql_statements_per_request_sum") == before + log.count
