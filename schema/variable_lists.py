@@ -15,12 +15,6 @@ MAX_VARIABLE_LIST = 1000
 BAD_USER_INPUT = "BAD_USER_INPUT"
 
 
-def too_long(length: int) -> str:
-    return (
-        f"A list in `variables` has {length:,} items; at most {MAX_VARIABLE_LIST:,} are accepted."
-    )
-
-
 def oversized_list(value: Any, limit: int = MAX_VARIABLE_LIST) -> int | None:
     """The length of a list longer than `limit` anywhere in `value` (None: none)."""
     stack = [value]
@@ -41,4 +35,7 @@ def long_list_refusal(variables: Any) -> GraphQLError | None:
     length = oversized_list(variables) if variables else None
     if length is None:
         return None
-    return GraphQLError(too_long(length), extensions={"code": BAD_USER_INPUT})
+    return GraphQLError(
+        f"A list in `variables` has {length:,} items; at most {MAX_VARIABLE_LIST:,} are accepted.",
+        extensions={"code": BAD_USER_INPUT},
+    )

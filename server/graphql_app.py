@@ -37,7 +37,7 @@ from ratelimit import RateLimits, spending
 from schema import Schema
 from schema.context import Context
 from schema.permissions import AUTH_HINT
-from schema.variable_lists import oversized_list, too_long
+from schema.variable_lists import BAD_USER_INPUT, long_list_refusal
 from server.disconnects import ClientGone, cancelled_on_disconnect
 from server.graphiql import graphiql_page
 from server.http_cache import with_cache_headers
@@ -66,7 +66,6 @@ _PLAIN_BODY_KEYS = frozenset({"query", "variables", "operationName"})
 """A body with anything else (extensions, a batch) is the view's to read."""
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
-BAD_USER_INPUT = "BAD_USER_INPUT"
 TIMEOUT = "TIMEOUT"
 PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
 HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH"
@@ -79,17 +78,13 @@ def _client(scope: Scope) -> str:
     return str((scope.get("client") or ("unknown", 0))[0])
 
 
-def _transport(scope: Scope) -> str:
-    if scope["type"] == "websocket":
-        return "websocket"
-    accept = next((v for k, v in scope["headers"] if k == b"accept"), b"")
-    return "sse" if b"text/event-stream" in accept else "multipart"
-
-
-def _asks_for_a_stream(request: Request) -> bool:
-    """SSE or multipart subscriptions: they count with WebSockets in the per-client cap."""
+def _stream_kind(request: Request) -> str | None:
+    """sse or multipart: streams that count with WebSockets in the per-client cap (None:
+    a plain request)."""
     accept = request.headers.get("accept", "")
-    return "text/event-stream" in accept or "multipart/mixed" in accept
+    if "text/event-stream" in accept:
+        return "sse"
+    return "multipart" if "multipart/mixed" in accept else None
 
 
 TOO_MANY_CONNECTIONS = 4429
@@ -101,9 +96,10 @@ SUBSCRIPTION_NEEDS_A_STREAM = (
 
 
 def _refuse_long_lists(variables: dict[str, Any]) -> None:
-    length = oversized_list(variables)
-    if length is not None:
-        raise RequestError(400, too_long(length), BAD_USER_INPUT)
+    """The schema's bound (`schema.variable_lists`), as a 400 before anything is parsed."""
+    refused = long_list_refusal(variables)
+    if refused is not None:
+        raise RequestError(400, refused.message, BAD_USER_INPUT)
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -150,21 +146,22 @@ class GraphQLApp(GraphQL[Context, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             request = Request(scope, receive)
-            if not _asks_for_a_stream(request):
+            kind = _stream_kind(request)
+            if kind is None:
                 await self._respond_in_flight(request, scope, receive, send)
                 return
-            async with self._place(scope) as placed:  # SSE and multipart hold a place
+            async with self._place(scope, kind) as placed:  # SSE and multipart hold a place
                 refusal = None if placed else self._too_many_connections()
                 await self._respond(request, scope, receive, send, refusal)
             return
-        async with self._place(scope) as placed:
+        async with self._place(scope, "websocket") as placed:
             if not placed:
                 await self._refuse(scope, receive, send)
                 return
             await super().__call__(scope, receive, send)
 
     @asynccontextmanager
-    async def _place(self, scope: Scope) -> AsyncIterator[bool]:
+    async def _place(self, scope: Scope, kind: str) -> AsyncIterator[bool]:
         """One of the client's MAX_CONNECTIONS_PER_CLIENT places for the connection's
         lifetime (False: all taken), given back when it ends."""
         client = _client(scope)
@@ -173,7 +170,7 @@ class GraphQLApp(GraphQL[Context, None]):
             REFUSALS.labels("connections").inc()
             yield False
             return
-        connections = STREAMING_CONNECTIONS.labels(_transport(scope))
+        connections = STREAMING_CONNECTIONS.labels(kind)
         connections.inc()
         try:
             yield True
