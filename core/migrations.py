@@ -8,6 +8,7 @@ it is stamped 0001 (after checking no column is missing) and upgraded from there
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from alembic import command
@@ -18,6 +19,12 @@ from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 from core.settings import PROJECT_ROOT
+
+logger = logging.getLogger("dpgraph.db")
+
+# Alembic says "Context impl SQLiteImpl" (and which plugins it set up) at every start;
+# `upgrade` says what it changed.
+logging.getLogger("alembic").setLevel(logging.WARNING)
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 BASELINE = "0001"
@@ -106,9 +113,13 @@ def upgrade(connection: Any) -> tuple[str | None, str]:
         if missing:
             raise OutdatedSchema(missing)
         command.stamp(config, BASELINE)
+        logger.info("an unversioned database: stamped revision %s", BASELINE)
         before = BASELINE
     command.upgrade(config, "head")
-    return before, head_revision()
+    after = head_revision()
+    if before != after:
+        logger.info("database migrated from revision %s to %s", before or "none", after)
+    return before, after
 
 
 def check_at_head(connection: Any) -> None:
