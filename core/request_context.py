@@ -4,6 +4,8 @@ request and writes it out."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from typing import Any
 
@@ -16,6 +18,17 @@ def open_request(fields: dict[str, Any]) -> Token[dict[str, Any] | None]:
 
 def close_request(token: Token[dict[str, Any] | None]) -> None:
     _REQUEST.reset(token)
+
+
+@contextmanager
+def outside_request() -> Iterator[None]:
+    """Work done here is not the request's: its statements stay out of its log line and
+    metrics (the differential check's reference run)."""
+    token = _REQUEST.set(None)
+    try:
+        yield
+    finally:
+        _REQUEST.reset(token)
 
 
 def note(**values: Any) -> None:
