@@ -37,6 +37,7 @@ from websockets.asyncio.client import connect  # noqa: E402
 
 from tests.server_process import free_port  # noqa: E402
 
+STAMP = '"repoDescription":"t='
 PACKAGES = (631, 1326, 1327, 1412, 2235)  # the demo catalogue
 SUBSCRIPTION = "subscription ($id: Int!) { packageChanged(ids: [$id]) { repoDescription } }"
 UPDATE = (
@@ -87,6 +88,13 @@ async def _subscriber(ws_url: str, package: int, results: Results, ready: asynci
         await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
         ready.set()
         async for raw in ws:
+            assert isinstance(raw, str)  # graphql-transport-ws is text
+            stamp = raw.find(STAMP)  # the usual message, read without parsing all of it
+            if stamp >= 0 and '"errors"' not in raw:
+                sent = int(raw[stamp + len(STAMP) : raw.index('"', stamp + len(STAMP))])
+                results.latencies.append((time.time_ns() - sent) / 1e6)
+                results.received += 1
+                continue
             message = json.loads(raw)
             kind = message.get("type")
             if kind == "ping":
@@ -104,20 +112,68 @@ async def _subscriber(ws_url: str, package: int, results: Results, ready: asynci
                 return
 
 
-async def _run(count: int, seconds: int, base_url: str, token: str, pid: int) -> dict[str, Any]:
-    ws_url = base_url.replace("http://", "ws://") + "/graphql"
-    results = Results()
-    rss_before = _rss_mib(pid)
-    started = time.perf_counter()
+async def _subscribe_all(ws_url: str, packages: list[int], results: Results) -> list[Any]:
     tasks: list[asyncio.Task[None]] = []
-    for start in range(0, count, 250):  # connect in waves, as a fleet would
+    for start in range(0, len(packages), 250):  # connect in waves, as a fleet would
         wave = []
-        for index in range(start, min(start + 250, count)):
+        for package in packages[start : start + 250]:
             ready = asyncio.Event()
-            package = PACKAGES[index % len(PACKAGES)]
             tasks.append(asyncio.create_task(_subscriber(ws_url, package, results, ready)))
             wave.append(ready.wait())
         await asyncio.gather(*wave)
+    return tasks
+
+
+async def _subscriber_process(ws_url: str, packages: list[int], expected: int) -> None:
+    """One client process: subscribe, say "ready", receive until `expected` messages
+    arrived (or 30 s after stdin closes: the changes are over), then print the latencies."""
+    results = Results()
+    tasks = await _subscribe_all(ws_url, packages, results)
+    print("ready", flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    deadline = time.perf_counter() + 30
+    while results.received < expected and time.perf_counter() < deadline:
+        await asyncio.sleep(0.1)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    report = {"latencies": results.latencies, "received": results.received}
+    print(json.dumps({**report, "errors": results.errors}), flush=True)
+
+
+def _start_clients(ws_url: str, count: int, processes: int, seconds: int) -> list[Any]:
+    clients = []
+    for index in range(processes):
+        packages = [PACKAGES[n % len(PACKAGES)] for n in range(index, count, processes)]
+        clients.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    __file__,
+                    "--client",
+                    ws_url,
+                    json.dumps(packages),
+                    str(len(packages) * seconds),
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+        )
+    return clients
+
+
+async def _run(
+    count: int, seconds: int, base_url: str, token: str, pid: int, processes: int, stagger: bool
+) -> dict[str, Any]:
+    ws_url = base_url.replace("http://", "ws://") + "/graphql"
+    rss_before = _rss_mib(pid)
+    started = time.perf_counter()
+    clients = _start_clients(ws_url, count, processes, seconds)
+    for client in clients:
+        assert client.stdout is not None
+        line = await asyncio.to_thread(client.stdout.readline)
+        assert line.strip() == "ready", line
     connect_seconds = time.perf_counter() - started
     await asyncio.sleep(2)  # baselines primed
     rss_connected = _rss_mib(pid)
@@ -133,7 +189,11 @@ async def _run(count: int, seconds: int, base_url: str, token: str, pid: int) ->
         cpu_before, wall_before = _cpu_seconds(pid), time.perf_counter()
         for _ in range(seconds):
             tick = time.perf_counter()
-            for package in PACKAGES:
+            for index, package in enumerate(PACKAGES):
+                if stagger:  # each package at its own moment of the second
+                    await asyncio.sleep(
+                        max(0.0, tick + index / len(PACKAGES) - time.perf_counter())
+                    )
                 variables = {
                     "id": _global_id(package),
                     "v": versions[package],
@@ -147,19 +207,21 @@ async def _run(count: int, seconds: int, base_url: str, token: str, pid: int) ->
                 versions[package] = answer.json()["data"]["updatePackage"]["version"]
                 sent += 1
             await asyncio.sleep(max(0.0, 1.0 - (time.perf_counter() - tick)))
-    expected = count * seconds
-    deadline = time.perf_counter() + 30
-    while results.received < expected and time.perf_counter() < deadline:
-        await asyncio.sleep(0.2)
-    server_cpu = (_cpu_seconds(pid) - cpu_before) / (time.perf_counter() - wall_before)
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    server_cpu_seconds = _cpu_seconds(pid) - cpu_before
+    results = Results()
+    for client in clients:  # each stops when it has everything, or 30 s after stdin closes
+        reply, _ = await asyncio.to_thread(client.communicate, "", 60)
+        report = json.loads(reply.strip().splitlines()[-1])
+        results.latencies += report["latencies"]
+        results.received += report["received"]
+        results.errors += report["errors"]
+    server_cpu = server_cpu_seconds / (time.perf_counter() - wall_before)
     latencies = sorted(results.latencies)
     return {
         "subscribers": count,
         "changes": sent,
-        "expected": expected,
+        "changes_at": "staggered" if stagger else "once a second, together",
+        "expected": count * seconds,
         "delivered": results.received,
         "errors": results.errors,
         "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
@@ -178,7 +240,7 @@ def _global_id(package: int) -> str:
     return relay.to_base64("Package", package)
 
 
-async def _scenario(count: int, seconds: int) -> dict[str, Any]:
+async def _scenario(count: int, seconds: int, processes: int, stagger: bool) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
         token = await _issue_token(url)
@@ -214,7 +276,7 @@ async def _scenario(count: int, seconds: int) -> dict[str, Any]:
                         break
                 except httpx.TransportError:
                     time.sleep(0.2)
-            return await _run(count, seconds, base_url, token, server.pid)
+            return await _run(count, seconds, base_url, token, server.pid, processes, stagger)
         finally:
             server.terminate()
             server.wait(30)
@@ -224,11 +286,29 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subscribers", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--seconds", type=int, default=10, help="changes last this long")
+    parser.add_argument(
+        "--client-processes",
+        type=int,
+        default=2,
+        help="subscribers are spread over this many client processes (one Python process "
+        "reading 10,000 messages a second is slower than the server writing them)",
+    )
+    parser.add_argument(
+        "--stagger",
+        action="store_true",
+        help="change the packages one after another across each second, not all at its start",
+    )
+    parser.add_argument("--client", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.client:
+        url, packages, expected = args.client
+        asyncio.run(_subscriber_process(url, json.loads(packages), int(expected)))
+        return 0
     broker = "Redis" if os.environ.get("REDIS_URL") else "in-process"
     print(f"broker: {broker}; packages: {len(PACKAGES)}, each changed once per second")
     for count in args.subscribers:
-        print(json.dumps(asyncio.run(_scenario(count, args.seconds))), flush=True)
+        figures = _scenario(count, args.seconds, args.client_processes, args.stagger)
+        print(json.dumps(asyncio.run(figures)), flush=True)
     return 0
 
 
