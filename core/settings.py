@@ -197,6 +197,17 @@ class Settings(BaseSettings):
     keepalive_seconds: float = Field(default=15.0, gt=0, le=300)
     connection_init_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
     max_subscriptions_per_connection: int = Field(default=100, ge=1)
+    share_subscription_streams: bool = Field(
+        default=True,
+        description="WebSocket subscribers with the same document, variables and token share "
+        "one stream: each change is resolved and encoded once per group (graphql-transport-ws).",
+    )
+    websocket_send_queue: int = Field(
+        default=1000,
+        ge=1,
+        description="Messages waiting to be written to one WebSocket. A connection that lets "
+        "more pile up is not reading: it is closed with 1013 and resumes with lastEventId.",
+    )
     max_connections_per_client: int = Field(default=50, ge=1)
     event_replay_window: int = Field(default=10_000, ge=1)
     gc_freeze: bool = Field(

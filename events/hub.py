@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 
@@ -44,6 +44,13 @@ class Interrupted:
 class Inbox:
     queue: asyncio.Queue[Delivery | Interrupted]
     overflowed: bool = False
+    # How many subscribers it serves, for a stream shared by several (`server.fanout`);
+    # those count themselves in the metric. None: one subscriber.
+    listeners: Callable[[], int] | None = None
+
+    @property
+    def subscribers(self) -> int:
+        return 1 if self.listeners is None else self.listeners()
 
     async def next(self) -> Delivery | Interrupted:
         return await self.queue.get()
@@ -91,20 +98,28 @@ class EventHub:
     async def replay(self, after: str) -> list[Event]:
         return await self.broker.replay(after)
 
+    @property
+    def subscriptions(self) -> int:
+        """Subscribers listening now (each member of a shared stream is one)."""
+        return sum(inbox.subscribers for inbox in self.inboxes)
+
     @asynccontextmanager
-    async def inbox(self) -> AsyncIterator[Inbox]:
+    async def inbox(self, listeners: Callable[[], int] | None = None) -> AsyncIterator[Inbox]:
         if self.refusal is not None:
             raise BrokerUnavailable(self.refusal)
         if not self.available:
             raise BrokerUnavailable("the event stream is reconnecting; subscribe again shortly")
-        inbox = Inbox(asyncio.Queue(maxsize=self.inbox_size))
+        inbox = Inbox(asyncio.Queue(maxsize=self.inbox_size), listeners=listeners)
+        counted = listeners is None
         self.inboxes.add(inbox)
-        SUBSCRIPTIONS.inc()
+        if counted:
+            SUBSCRIPTIONS.inc()
         try:
             yield inbox
         finally:
             self.inboxes.discard(inbox)
-            SUBSCRIPTIONS.dec()
+            if counted:
+                SUBSCRIPTIONS.dec()
 
     async def _run(self) -> None:
         backoff = INITIAL_BACKOFF

@@ -15,6 +15,7 @@ from core.request_context import note, request_id
 from schema.context import Context
 from schema.cost import query_cost, too_complex
 from schema.rate_limit import charge, rate_limited
+from schema.subscriptions.sharing import in_group_stream
 
 logger = logging.getLogger("dpgraph.errors")
 
@@ -86,7 +87,11 @@ class CostLimit(SchemaExtension):
             )
             note(cost=cost.points)
             refused = too_complex(cost.points, settings.max_query_cost)
-            if refused is None and isinstance(context.context, Context):
+            if (
+                refused is None
+                and isinstance(context.context, Context)
+                and not in_group_stream()  # its members were charged when they joined
+            ):
                 budget = await charge(context.context, cost.points)
                 if budget is not None and not budget.allowed:
                     refused = rate_limited(budget)

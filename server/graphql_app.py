@@ -39,6 +39,7 @@ from schema.context import Context
 from schema.permissions import AUTH_HINT
 from schema.variable_lists import BAD_USER_INPUT, long_list_refusal
 from server.disconnects import ClientGone, cancelled_on_disconnect
+from server.fanout import SubscriptionGroups
 from server.graphiql import graphiql_page
 from server.http_cache import with_cache_headers
 from server.http_protocol import (
@@ -142,6 +143,9 @@ class GraphQLApp(GraphQL[Context, None]):
         self.persisted: PersistedQueries = persisted or MemoryPersistedQueries()
         self.rate_limits = rate_limits
         self.in_flight = InFlight(settings.max_requests_in_flight_per_client)
+        self.subscription_groups = (
+            SubscriptionGroups() if settings.share_subscription_streams else None
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":

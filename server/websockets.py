@@ -8,38 +8,112 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Mapping
+from collections.abc import AsyncGenerator, Mapping
+from contextlib import aclosing
 from typing import Any
 
 import orjson
-from starlette.websockets import WebSocketDisconnect
+from starlette.websockets import WebSocket
 from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
+    Operation,
+    _OperationStreamClosed,
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
 
+from schema.subscriptions.sharing import admitting
+from server.fanout import Group, StreamStarter, SubscriptionGroups
+from server.outbox import Outbox
+
 
 class TextFrameWebSocketAdapter(ASGIWebSocketAdapter):
-    """Every message goes out as a text frame, as graphql-transport-ws and graphql-ws require.
+    """Every message goes out as a text frame, as graphql-transport-ws and graphql-ws require,
+    through the connection's outbox (`server.outbox`), in order.
 
     The view's `encode_json` returns bytes (fast for HTTP bodies), which strawberry would
     send as binary frames: real clients (graphql-ws, gql, GraphiQL) reject those.
     """
 
+    def __init__(self, view: Any, request: WebSocket, response: WebSocket) -> None:
+        super().__init__(view, request, response)
+        settings = getattr(view, "settings", None)
+        limit = settings.websocket_send_queue if settings is not None else 1000
+        self.outbox = Outbox(response, limit)
+
     async def send_json(self, message: Mapping[str, object]) -> None:
-        try:
-            await self.ws.send_text(orjson.dumps(message).decode())
-        except WebSocketDisconnect as exc:
-            raise WebSocketDisconnected from exc
+        if self.outbox.closed:
+            raise WebSocketDisconnected
+        await self.outbox.put(orjson.dumps(message).decode())
+
+    async def close(self, code: int, reason: str) -> None:
+        await self.outbox.close(code, reason)
 
 
 class PingingTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
     """Sends `{"type": "ping"}` every `keepalive` seconds once the connection is acknowledged,
-    so proxies keep idle subscriptions open and dead peers are noticed."""
+    so proxies keep idle subscriptions open and dead peers are noticed. Subscriptions join
+    a shared stream (`server.fanout`) when the view keeps groups."""
 
     _ping_task: asyncio.Task[None] | None = None
+    _joined: dict[str, Group] | None = None
+
+    async def run_operation(self, operation: Operation[Any, Any]) -> None:
+        groups: SubscriptionGroups | None = getattr(self.view, "subscription_groups", None)
+        if groups is None:
+            await super().run_operation(operation)
+            return
+        try:
+            source = await self.schema.stream(
+                operation.query,
+                variable_values=operation.variables,
+                context_value=self.context,
+                root_value=self.root_value,
+                operation_name=operation.operation_name,
+            )
+            async with aclosing(source):
+                with admitting() as admission:
+                    first = await anext(source, None)
+                if admission.admitted:
+                    self._join(groups, operation)
+                    return
+                await self._send_result_stream(operation, _chain(first, source))
+            await operation.send_operation_message({"id": operation.id, "type": "complete"})
+        except _OperationStreamClosed:
+            return
+        except Exception as error:
+            await self.handle_task_exception(error)
+            with contextlib.suppress(Exception):
+                await operation.send_operation_message({"id": operation.id, "type": "complete"})
+            self.operations.pop(operation.id, None)
+            raise
+
+    def _join(self, groups: SubscriptionGroups, operation: Operation[Any, Any]) -> None:
+        variables = orjson.dumps(operation.variables or {}, option=orjson.OPT_SORT_KEYS)
+        key = (operation.query, variables, operation.operation_name, self.context.presented_token())
+        starter = StreamStarter(
+            self.schema,
+            operation.query,
+            operation.variables,
+            operation.operation_name,
+            self.context,
+            self.root_value,
+        )
+        if self._joined is None:
+            self._joined = {}
+        self._joined[operation.id] = groups.join(key, operation, starter)
+        # Its admission task ends now; kept, it would keep the admission's loaders alive.
+        operation.task = None
+
+    async def cleanup_operation(self, operation_id: str) -> None:
+        group = self._joined.pop(operation_id, None) if self._joined is not None else None
+        operation = self.operations.get(operation_id)
+        if group is not None and operation is not None and operation.task is None:
+            group.leave(operation)
+            del self.operations[operation_id]
+            return
+        await super().cleanup_operation(operation_id)
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         await super().handle_connection_init(message)
@@ -60,3 +134,12 @@ class PingingTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
                 await self._ping_task
             self._ping_task = None
         await super().shutdown()
+
+
+async def _chain(first: Any, rest: AsyncGenerator[Any, None]) -> AsyncGenerator[Any, None]:
+    """The stream again, with the result the admission already took at its head."""
+    if first is None:
+        return
+    yield first
+    async for result in rest:
+        yield result

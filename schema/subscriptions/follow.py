@@ -12,6 +12,7 @@ from loaders import Loaders
 from schema.context import Info
 from schema.errors import BadUserInput, EventsExpired, EventsInterrupted, EventsUnavailable
 from schema.subscriptions.emission import Emission, ObjectKey, announce
+from schema.subscriptions.sharing import admit, group_members
 
 T = TypeVar("T")
 
@@ -32,9 +33,11 @@ async def follow(
     hub = info.context.hub
     if hub is None:
         raise EventsUnavailable("This server does not serve subscriptions.")
+    if admit(last_event_id):
+        return  # a shared stream (schema.subscriptions.sharing) follows for this subscriber
     db = info.context.db
     try:
-        async with hub.inbox() as inbox:
+        async with hub.inbox(listeners=group_members()) as inbox:
             replayed: set[str] = set()
             last_seen = last_event_id
             force = False

@@ -59,7 +59,7 @@ class Site:
 
     def subscriptions(self) -> int:
         """Subscriptions the server is following now (each holds one hub inbox)."""
-        return len(self.live.app.state.hub.inboxes)
+        return self.live.app.state.hub.subscriptions
 
     async def wait_until(
         self, condition: Callable[[], bool], what: str, timeout: float = 15.0

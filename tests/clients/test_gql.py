@@ -67,8 +67,8 @@ def opened(live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> asyncio.Queue[N
     original = hub.inbox
 
     @asynccontextmanager
-    async def watched_inbox() -> AsyncIterator[Inbox]:
-        async with original() as inbox:
+    async def watched_inbox(**options: Any) -> AsyncIterator[Inbox]:
+        async with original(**options) as inbox:
             queue.put_nowait(None)
             yield inbox
 

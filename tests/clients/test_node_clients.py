@@ -174,7 +174,7 @@ class NodeScript:
 
     async def _go(self, server: LiveServer, count: int) -> None:
         await until(
-            lambda: len(server.hub.inboxes) == count or not self.lines.empty(),
+            lambda: server.hub.subscriptions == count or not self.lines.empty(),
             f"the server to follow {count} subscriptions",
         )
         if not self.lines.empty():  # the script failed (or went on) instead of waiting
@@ -299,7 +299,9 @@ async def test_graphql_sse_receives_a_change(node_server: LiveServer, write_toke
     assert changed["data"] == {"packageChanged": {"title": "via graphql-sse", "repoWatchers": 10}}
     assert changed["extensions"]["eventId"]
     # The client went away (dispose aborts the request): the server ends the subscription.
-    await until(lambda: not node_server.hub.inboxes, "the server to drop the SSE subscription")
+    await until(
+        lambda: not node_server.hub.subscriptions, "the server to drop the SSE subscription"
+    )
 
 
 async def test_graphql_http_audit_passes_every_check(node_server: LiveServer) -> None:

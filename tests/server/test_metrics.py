@@ -127,13 +127,13 @@ async def test_streaming_connections_and_subscriptions_are_gauged(db, demo, sett
         async with await GraphQLSocket.open(live.ws_url) as ws:
             await ws.subscribe("subscription { packageChanged(ids: [1]) { title } }")
             for _ in range(500):  # until the subscription is registered (bounded)
-                if hub.inboxes:
+                if hub.subscriptions:
                     break
                 await asyncio.sleep(0.01)
             assert value("dpgraph_streaming_connections", transport="websocket") == connections + 1
             assert value("dpgraph_active_subscriptions") == subscriptions + 1
         for _ in range(500):
-            if not hub.inboxes:
+            if not hub.subscriptions:
                 break
             await asyncio.sleep(0.01)
     finally:

@@ -32,7 +32,7 @@ async def _subscribers(graphql_schema: Any, db: Any, settings: Any, hub: EventHu
             await received.put(result)
 
     tasks = [asyncio.create_task(run()) for _ in range(count)]
-    while len(hub.inboxes) < count:  # every subscription registered and primed
+    while hub.subscriptions < count:  # every subscription registered and primed
         await asyncio.sleep(0.01)
     return tasks, received
 
@@ -73,7 +73,7 @@ async def test_a_thousand_connections_leave_no_task_or_memory_behind(catalogue, 
     async def cycle() -> None:
         async with await GraphQLSocket.open(live.ws_url) as ws:
             await ws.subscribe("subscription { packageChanged(ids: [1]) { title } }")
-            while not hub.inboxes:
+            while not hub.subscriptions:
                 await asyncio.sleep(0.001)
 
     for _ in range(20):  # warm up caches, pools and lazy imports
@@ -90,7 +90,7 @@ async def test_a_thousand_connections_leave_no_task_or_memory_behind(catalogue, 
     after = tracemalloc.take_snapshot()
     tracemalloc.stop()
     growth = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
-    assert len(hub.inboxes) == 0
+    assert hub.subscriptions == 0
     assert len(asyncio.all_tasks()) <= tasks_before
     # A subscriber costs ~80 KiB while connected: a leak of even 5 KiB each would show.
     assert growth < 5_000_000, f"{growth} bytes kept after 1,000 connections"
@@ -109,7 +109,7 @@ async def _quiet(count_statements: Any) -> None:
 
 async def _settle(hub: EventHub) -> None:
     for _ in range(200):
-        if not hub.inboxes:
+        if not hub.subscriptions:
             break
         await asyncio.sleep(0.01)
     await asyncio.sleep(0.1)

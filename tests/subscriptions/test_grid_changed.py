@@ -52,10 +52,10 @@ async def _set_element(live, tokens, grid: int, package: int, feature: int, text
 async def _until_subscribed(live, count: int) -> None:
     hub = live.app.state.hub
     for _ in range(500):
-        if len(hub.inboxes) >= count:
+        if hub.subscriptions >= count:
             return
         await asyncio.sleep(0.01)
-    raise AssertionError(f"{len(hub.inboxes)} subscriptions, expected {count}")
+    raise AssertionError(f"{hub.subscriptions} subscriptions, expected {count}")
 
 
 async def test_removing_a_member_sends_the_new_total(catalogue, live, tokens):

@@ -147,7 +147,7 @@ async def _until_inboxes(live, count: int, seconds: float = 5.0) -> None:
     """Wait until the server holds exactly `count` subscriptions."""
     hub = live.app.state.hub
     async with asyncio.timeout(seconds):
-        while len(hub.inboxes) != count:
+        while hub.subscriptions != count:
             await asyncio.sleep(0.01)
 
 

@@ -147,8 +147,8 @@ async def _until_subscribed(live, count: int = 1, *, exactly: bool = False) -> N
     """Until the hub holds `count` subscriptions (at least, or exactly)."""
     hub = live.app.state.hub
     for _ in range(500):
-        held = len(hub.inboxes)
+        held = hub.subscriptions
         if held == count or (held > count and not exactly):
             return
         await asyncio.sleep(0.01)
-    raise AssertionError(f"{len(hub.inboxes)} subscriptions, expected {count}")
+    raise AssertionError(f"{hub.subscriptions} subscriptions, expected {count}")

@@ -102,7 +102,7 @@ async def test_a_lost_connection_is_reported_and_nothing_is_lost(redis_live, tok
     hub = redis_live.app.state.hub
     async with await GraphQLSocket.open(redis_live.ws_url) as ws:
         await ws.subscribe(SUBSCRIBE)
-        await _until(lambda: hub.inboxes)
+        await _until(lambda: hub.subscriptions)
         await _rename(redis_live, tokens.write, 1, "before")
         last_seen = (await ws.next_payload())["extensions"]["eventId"]
         admin = Redis.from_url(REDIS_URL)
@@ -165,7 +165,7 @@ async def test_redis_restart_during_a_subscription(
     try:
         async with await GraphQLSocket.open(live.ws_url) as ws:
             await ws.subscribe(SUBSCRIBE)
-            await _until(lambda: hub.inboxes)
+            await _until(lambda: hub.subscriptions)
             await _rename(live, tokens.write, 1, "before")
             last_seen = (await ws.next_payload())["extensions"]["eventId"]
             admin = Redis.from_url(url)
@@ -185,7 +185,7 @@ async def test_redis_restart_during_a_subscription(
             assert error["extensions"]["code"] == "EVENTS_EXPIRED"
             assert (await ws.receive())["type"] == "complete"
             await ws.subscribe(SUBSCRIBE)
-            await _until(lambda: hub.inboxes)
+            await _until(lambda: hub.subscriptions)
             await _rename(live, tokens.write, 2, "after")
             assert (await ws.next_payload())["data"] == {"packageChanged": {"title": "after"}}
     finally:

@@ -43,10 +43,10 @@ async def test_one_worker_without_redis_serves_them(db, settings: Settings) -> N
         async with await GraphQLSocket.open(live.ws_url) as ws:
             await ws.subscribe(SUBSCRIBE)
             for _ in range(500):  # until registered (bounded): served, not refused
-                if live.app.state.hub.inboxes:
+                if live.app.state.hub.subscriptions:
                     break
                 await asyncio.sleep(0.01)
-            assert live.app.state.hub.inboxes
+            assert live.app.state.hub.subscriptions
     finally:
         live.server.should_exit = True
         await task

@@ -1,0 +1,167 @@
+"""One subscription stream per group of identical WebSocket subscribers.
+
+Subscribers with the same document, variables, operation name and credentials are one
+group: the group runs the reference stream once (Strawberry, the changed-only rule,
+replay and errors unchanged), encodes each result once, and offers the same bytes,
+behind each subscriber's own id, to every member's outbox. 10,000 subscribers of five
+packages cost five executions and five encodings per change, not 10,000.
+
+Each member was admitted through its own stream first (`schema.subscriptions.sharing`),
+so validation, cost, rate limits and argument errors are its own. The changed-only rule
+holds per group: every member has seen the same results since it joined, and one that
+joins later starts from the group's baseline (the state it just fetched).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+from collections.abc import Hashable
+from contextlib import aclosing
+from typing import TYPE_CHECKING, Any
+
+import orjson
+from graphql import GraphQLError
+from strawberry.types.execution import ExecutionResult, PreExecutionError
+
+from metrics import SUBSCRIPTIONS
+from schema.subscriptions.sharing import group_stream
+from server.outbox import Outbox
+
+if TYPE_CHECKING:
+    from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Operation
+
+logger = logging.getLogger(__name__)
+
+GroupKey = tuple[Hashable, ...]
+NO_INCREMENTAL = "Incremental delivery is not supported over graphql-transport-ws"
+
+
+class SubscriptionGroups:
+    """This process's groups by key. A group that ends leaves the registry before it tells
+    its members, so a subscriber arriving then starts a new group."""
+
+    def __init__(self) -> None:
+        self._groups: dict[GroupKey, Group] = {}
+
+    def __len__(self) -> int:
+        return len(self._groups)
+
+    def join(self, key: GroupKey, operation: Operation[Any, Any], stream: StreamStarter) -> Group:
+        group = self._groups.get(key)
+        if group is None:
+            group = self._groups[key] = Group(self, key, stream)
+        group.add(operation)
+        return group
+
+    def _forget(self, group: Group) -> None:
+        if self._groups.get(group.key) is group:
+            del self._groups[group.key]
+
+
+class StreamStarter:
+    """What the group's reference stream runs: the first member's request."""
+
+    def __init__(
+        self,
+        schema: Any,
+        query: str,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        context: Any,
+        root_value: Any,
+    ) -> None:
+        self.schema = schema
+        self.query = query
+        self.variables = variables
+        self.operation_name = operation_name
+        self.context = context
+        self.root_value = root_value
+
+    async def start(self) -> Any:
+        return await self.schema.stream(
+            self.query,
+            variable_values=self.variables,
+            context_value=self.context,
+            root_value=self.root_value,
+            operation_name=self.operation_name,
+        )
+
+
+class Group:
+    def __init__(self, groups: SubscriptionGroups, key: GroupKey, stream: StreamStarter) -> None:
+        self._groups = groups
+        self.key = key
+        # operation -> the start of its `next` frames ({"id":<id>,"type":"next","payload":)
+        # and its connection's outbox
+        self.members: dict[Operation[Any, Any], tuple[str, Outbox]] = {}
+        self.results = 0
+        # A fresh context: nothing of the first member's admission carries into the group.
+        self._task = asyncio.create_task(self._run(stream), context=contextvars.Context())
+
+    def add(self, operation: Operation[Any, Any]) -> None:
+        prefix = '{"id":' + orjson.dumps(operation.id).decode() + ',"type":"next","payload":'
+        self.members[operation] = (prefix, _outbox(operation))
+        SUBSCRIPTIONS.inc()
+
+    def leave(self, operation: Operation[Any, Any]) -> None:
+        if self.members.pop(operation, None) is None:
+            return
+        SUBSCRIPTIONS.dec()
+        if not self.members:
+            self._groups._forget(self)
+            self._task.cancel()
+
+    async def _run(self, stream: StreamStarter) -> None:
+        with group_stream(self.members.__len__):
+            try:
+                source = await stream.start()
+                async with aclosing(source):
+                    async for result in source:
+                        if self.results == 0 and isinstance(result, PreExecutionError):
+                            self._end("error", [error.formatted for error in result.errors or ()])
+                            return
+                        if not isinstance(result, ExecutionResult):
+                            self._end("error", [GraphQLError(NO_INCREMENTAL).formatted])
+                            return
+                        self._fan_out(result)
+                        self.results += 1
+                        await asyncio.sleep(0)  # members' writers run between results
+                self._end("complete")
+            except asyncio.CancelledError:
+                self._groups._forget(self)
+                raise
+            except Exception:
+                logger.exception("a shared subscription stream failed")
+                self._end("complete")
+
+    def _fan_out(self, result: ExecutionResult) -> None:
+        payload: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            payload["errors"] = [error.formatted for error in result.errors]
+        if result.extensions:
+            payload["extensions"] = result.extensions
+        tail = orjson.dumps(payload).decode() + "}"
+        for prefix, outbox in self.members.values():
+            outbox.offer(prefix + tail)
+
+    def _end(self, kind: str, payload: list[Any] | None = None) -> None:
+        """The last message to every member; the group leaves the registry first."""
+        self._groups._forget(self)
+        members, self.members = self.members, {}
+        for operation, (_, outbox) in members.items():
+            SUBSCRIPTIONS.dec()
+            if operation.completed:
+                continue
+            operation.completed = True
+            operation.handler.operations.pop(operation.id, None)
+            message: dict[str, Any] = {"id": operation.id, "type": kind}
+            if payload is not None:
+                message["payload"] = payload
+            outbox.offer(orjson.dumps(message).decode())
+
+
+def _outbox(operation: Operation[Any, Any]) -> Outbox:
+    outbox: Outbox = operation.handler.websocket.outbox  # type: ignore[attr-defined]
+    return outbox
