@@ -9,6 +9,7 @@ measures send-to-receive latency.
 
     .venv/bin/python scripts/bench_subscriptions.py                  # 1,000 and 10,000
     .venv/bin/python scripts/bench_subscriptions.py --subscribers 1000 --seconds 20
+    .venv/bin/python scripts/bench_subscriptions.py --idle --subscribers 10000 --per-connection 5
     REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python scripts/bench_subscriptions.py
 
 Traffic goes to 127.0.0.1 only and is bounded by --seconds. Goals live here, not in tests.
@@ -80,12 +81,16 @@ async def _issue_token(url: str) -> str:
         await db.dispose()
 
 
-async def _subscriber(ws_url: str, package: int, results: Results, ready: asyncio.Event) -> None:
+async def _subscriber(
+    ws_url: str, package: int, results: Results, ready: asyncio.Event, per_connection: int = 1
+) -> None:
     async with connect(ws_url, subprotocols=["graphql-transport-ws"], max_queue=None) as ws:  # type: ignore[list-item]
         await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
         await ws.recv()
         payload = {"query": SUBSCRIPTION, "variables": {"id": package}}
-        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
+        for operation in range(1, per_connection + 1):
+            message = {"id": str(operation), "type": "subscribe", "payload": payload}
+            await ws.send(json.dumps(message))
         ready.set()
         async for raw in ws:
             assert isinstance(raw, str)  # graphql-transport-ws is text
@@ -112,23 +117,28 @@ async def _subscriber(ws_url: str, package: int, results: Results, ready: asynci
                 return
 
 
-async def _subscribe_all(ws_url: str, packages: list[int], results: Results) -> list[Any]:
+async def _subscribe_all(
+    ws_url: str, packages: list[int], results: Results, per_connection: int
+) -> list[Any]:
     tasks: list[asyncio.Task[None]] = []
     for start in range(0, len(packages), 250):  # connect in waves, as a fleet would
         wave = []
         for package in packages[start : start + 250]:
             ready = asyncio.Event()
-            tasks.append(asyncio.create_task(_subscriber(ws_url, package, results, ready)))
+            subscriber = _subscriber(ws_url, package, results, ready, per_connection)
+            tasks.append(asyncio.create_task(subscriber))
             wave.append(ready.wait())
         await asyncio.gather(*wave)
     return tasks
 
 
-async def _subscriber_process(ws_url: str, packages: list[int], expected: int) -> None:
+async def _subscriber_process(
+    ws_url: str, packages: list[int], expected: int, per_connection: int
+) -> None:
     """One client process: subscribe, say "ready", receive until `expected` messages
     arrived (or 30 s after stdin closes: the changes are over), then print the latencies."""
     results = Results()
-    tasks = await _subscribe_all(ws_url, packages, results)
+    tasks = await _subscribe_all(ws_url, packages, results, per_connection)
     print("ready", flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
     deadline = time.perf_counter() + 30
@@ -141,7 +151,9 @@ async def _subscriber_process(ws_url: str, packages: list[int], expected: int) -
     print(json.dumps({**report, "errors": results.errors}), flush=True)
 
 
-def _start_clients(ws_url: str, count: int, processes: int, seconds: int) -> list[Any]:
+def _start_clients(
+    ws_url: str, count: int, processes: int, expected_per_connection: int, per_connection: int = 1
+) -> list[Any]:
     clients = []
     for index in range(processes):
         packages = [PACKAGES[n % len(PACKAGES)] for n in range(index, count, processes)]
@@ -153,7 +165,8 @@ def _start_clients(ws_url: str, count: int, processes: int, seconds: int) -> lis
                     "--client",
                     ws_url,
                     json.dumps(packages),
-                    str(len(packages) * seconds),
+                    str(len(packages) * expected_per_connection),
+                    str(per_connection),
                 ],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -163,6 +176,53 @@ def _start_clients(ws_url: str, count: int, processes: int, seconds: int) -> lis
     return clients
 
 
+async def _until_ready(clients: list[Any]) -> None:
+    for client in clients:
+        assert client.stdout is not None
+        line = await asyncio.to_thread(client.stdout.readline)
+        assert line.strip() == "ready", line
+
+
+async def _collect(clients: list[Any]) -> Results:
+    results = Results()
+    for client in clients:  # each stops when it has everything, or 30 s after stdin closes
+        reply, _ = await asyncio.to_thread(client.communicate, "", 60)
+        report = json.loads(reply.strip().splitlines()[-1])
+        results.latencies += report["latencies"]
+        results.received += report["received"]
+        results.errors += report["errors"]
+    return results
+
+
+async def _idle(
+    connections: int, per_connection: int, seconds: int, base_url: str, pid: int, processes: int
+) -> dict[str, Any]:
+    """Subscribers that receive nothing but keep-alive pings: memory and CPU."""
+    ws_url = base_url.replace("http://", "ws://") + "/graphql"
+    rss_before = _rss_mib(pid)
+    started = time.perf_counter()
+    clients = _start_clients(ws_url, connections, processes, 0, per_connection)
+    await _until_ready(clients)
+    connect_seconds = time.perf_counter() - started
+    await asyncio.sleep(2)
+    rss = _rss_mib(pid)
+    cpu_before, wall_before = _cpu_seconds(pid), time.perf_counter()
+    await asyncio.sleep(seconds)
+    cpu = (_cpu_seconds(pid) - cpu_before) / (time.perf_counter() - wall_before)
+    results = await _collect(clients)
+    subscribers = connections * per_connection
+    return {
+        "idle_subscribers": subscribers,
+        "connections": connections,
+        "errors": results.errors,
+        "connect_s": round(connect_seconds, 1),
+        "server_cpu_percent_while_idle": round(cpu * 100, 1),
+        "server_rss_mib": round(rss, 1),
+        "kib_per_subscriber": round((rss - rss_before) * 1024 / subscribers, 1),
+        "kib_per_connection": round((rss - rss_before) * 1024 / connections, 1),
+    }
+
+
 async def _run(
     count: int, seconds: int, base_url: str, token: str, pid: int, processes: int, stagger: bool
 ) -> dict[str, Any]:
@@ -170,10 +230,7 @@ async def _run(
     rss_before = _rss_mib(pid)
     started = time.perf_counter()
     clients = _start_clients(ws_url, count, processes, seconds)
-    for client in clients:
-        assert client.stdout is not None
-        line = await asyncio.to_thread(client.stdout.readline)
-        assert line.strip() == "ready", line
+    await _until_ready(clients)
     connect_seconds = time.perf_counter() - started
     await asyncio.sleep(2)  # baselines primed
     rss_connected = _rss_mib(pid)
@@ -208,13 +265,7 @@ async def _run(
                 sent += 1
             await asyncio.sleep(max(0.0, 1.0 - (time.perf_counter() - tick)))
     server_cpu_seconds = _cpu_seconds(pid) - cpu_before
-    results = Results()
-    for client in clients:  # each stops when it has everything, or 30 s after stdin closes
-        reply, _ = await asyncio.to_thread(client.communicate, "", 60)
-        report = json.loads(reply.strip().splitlines()[-1])
-        results.latencies += report["latencies"]
-        results.received += report["received"]
-        results.errors += report["errors"]
+    results = await _collect(clients)
     server_cpu = server_cpu_seconds / (time.perf_counter() - wall_before)
     latencies = sorted(results.latencies)
     return {
@@ -240,7 +291,7 @@ def _global_id(package: int) -> str:
     return relay.to_base64("Package", package)
 
 
-async def _scenario(count: int, seconds: int, processes: int, stagger: bool) -> dict[str, Any]:
+async def _scenario(count: int, seconds: int, args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
         token = await _issue_token(url)
@@ -251,13 +302,15 @@ async def _scenario(count: int, seconds: int, processes: int, stagger: bool) -> 
             "PYTHONPATH": str(ROOT),
             "LOG_LEVEL": "warning",
             "MAX_CONNECTIONS_PER_CLIENT": str(count + 100),
+            "MAX_SUBSCRIPTIONS_PER_CONNECTION": str(max(100, args.per_connection)),
             # uvicorn's limit_concurrency counts every open WebSocket.
             "MAX_CONCURRENCY": str(count + 1000),
             # Every subscriber comes from 127.0.0.1: one address, one budget. Each start
             # is charged (the check is measured), none refused.
             "RATE_LIMIT_POINTS": "1000000000",
             "RATE_LIMIT_TOKEN_POINTS": "1000000000",
-            "KEEPALIVE_SECONDS": "30",
+            # Idle: the default keep-alive, whose pings are the work being measured.
+            "KEEPALIVE_SECONDS": "15" if args.idle else "30",
         }
         if os.environ.get("REDIS_URL"):
             env["REDIS_PREFIX"] = f"bench-{port}"
@@ -276,7 +329,11 @@ async def _scenario(count: int, seconds: int, processes: int, stagger: bool) -> 
                         break
                 except httpx.TransportError:
                     time.sleep(0.2)
-            return await _run(count, seconds, base_url, token, server.pid, processes, stagger)
+            processes = args.client_processes
+            if args.idle:
+                per_connection = args.per_connection
+                return await _idle(count, per_connection, seconds, base_url, server.pid, processes)
+            return await _run(count, seconds, base_url, token, server.pid, processes, args.stagger)
         finally:
             server.terminate()
             server.wait(30)
@@ -298,16 +355,27 @@ def main() -> int:
         action="store_true",
         help="change the packages one after another across each second, not all at its start",
     )
-    parser.add_argument("--client", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--idle",
+        action="store_true",
+        help="no changes: hold the subscribers for --seconds with the default keep-alive "
+        "(15 s) and report memory and CPU",
+    )
+    parser.add_argument(
+        "--per-connection", type=int, default=1, help="subscriptions per WebSocket (--idle)"
+    )
+    parser.add_argument("--client", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client:
-        url, packages, expected = args.client
-        asyncio.run(_subscriber_process(url, json.loads(packages), int(expected)))
+        url, packages, expected, per_connection = args.client
+        asyncio.run(
+            _subscriber_process(url, json.loads(packages), int(expected), int(per_connection))
+        )
         return 0
     broker = "Redis" if os.environ.get("REDIS_URL") else "in-process"
     print(f"broker: {broker}; packages: {len(PACKAGES)}, each changed once per second")
     for count in args.subscribers:
-        figures = _scenario(count, args.seconds, args.client_processes, args.stagger)
+        figures = _scenario(count, args.seconds, args)
         print(json.dumps(asyncio.run(figures)), flush=True)
     return 0
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
@@ -39,3 +41,10 @@ def test_demo_synthetic_packages_must_be_a_count(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("DEMO_SYNTHETIC_PACKAGES", bad)
     with pytest.raises(ValidationError, match="demo_synthetic_packages"):
         Settings(_env_file=None)
+
+
+def test_every_setting_is_in_the_readme_configuration_table() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    rows = {line.split("|")[1].strip(" `") for line in table.splitlines() if line.startswith("| `")}
+    assert {name.upper() for name in Settings.model_fields} <= rows
