@@ -96,7 +96,6 @@ class Group:
         # operation -> the start of its `next` frames ({"id":<id>,"type":"next","payload":)
         # and its connection's outbox
         self.members: dict[Operation[Any, Any], tuple[str, Outbox]] = {}
-        self.results = 0
         # A fresh context: nothing of the first member's admission carries into the group.
         self._task = asyncio.create_task(self._run(stream), context=contextvars.Context())
 
@@ -117,16 +116,17 @@ class Group:
         with group_stream(self.members.__len__):
             try:
                 source = await stream.start()
+                first = True
                 async with aclosing(source):
                     async for result in source:
-                        if self.results == 0 and isinstance(result, PreExecutionError):
+                        if first and isinstance(result, PreExecutionError):
                             self._end("error", [error.formatted for error in result.errors or ()])
                             return
                         if not isinstance(result, ExecutionResult):
                             self._end("error", [GraphQLError(NO_INCREMENTAL).formatted])
                             return
                         self._fan_out(result)
-                        self.results += 1
+                        first = False
                         await asyncio.sleep(0)  # members' writers run between results
                 self._end("complete")
             except asyncio.CancelledError:

@@ -64,19 +64,22 @@ class PingingTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
         if groups is None:
             await super().run_operation(operation)
             return
+        # The same call strawberry makes; a group's stream repeats it (server.fanout).
+        starter = StreamStarter(
+            self.schema,
+            operation.query,
+            operation.variables,
+            operation.operation_name,
+            self.context,
+            self.root_value,
+        )
         try:
-            source = await self.schema.stream(
-                operation.query,
-                variable_values=operation.variables,
-                context_value=self.context,
-                root_value=self.root_value,
-                operation_name=operation.operation_name,
-            )
+            source = await starter.start()
             async with aclosing(source):
                 with admitting() as admission:
                     first = await anext(source, None)
                 if admission.admitted:
-                    self._join(groups, operation)
+                    self._join(groups, operation, starter)
                     return
                 await self._send_result_stream(operation, _chain(first, source))
             await operation.send_operation_message({"id": operation.id, "type": "complete"})
@@ -89,17 +92,11 @@ class PingingTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
             self.operations.pop(operation.id, None)
             raise
 
-    def _join(self, groups: SubscriptionGroups, operation: Operation[Any, Any]) -> None:
+    def _join(
+        self, groups: SubscriptionGroups, operation: Operation[Any, Any], starter: StreamStarter
+    ) -> None:
         variables = orjson.dumps(operation.variables or {}, option=orjson.OPT_SORT_KEYS)
         key = (operation.query, variables, operation.operation_name, self.context.presented_token())
-        starter = StreamStarter(
-            self.schema,
-            operation.query,
-            operation.variables,
-            operation.operation_name,
-            self.context,
-            self.root_value,
-        )
         if self._joined is None:
             self._joined = {}
         self._joined[operation.id] = groups.join(key, operation, starter)
