@@ -210,6 +210,47 @@ class Settings(BaseSettings):
     )
     max_connections_per_client: int = Field(default=50, ge=1)
     event_replay_window: int = Field(default=10_000, ge=1)
+    webhooks: bool = Field(
+        default=True,
+        description="Follow webhooks and POST their results from this process (any process "
+        "may; a lease gives each webhook to one at a time).",
+    )
+    webhook_allow_private_targets: bool = Field(
+        default=False,
+        description="Allow webhook URLs that resolve to loopback, private or link-local "
+        "addresses (off: a webhook cannot probe the server's own network).",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=120, description="Time for a receiver to answer one POST."
+    )
+    webhook_max_failures: int = Field(
+        default=10,
+        ge=1,
+        description="Failed attempts in a row after which a webhook is paused (with the reason).",
+    )
+    webhook_retry_base_seconds: float = Field(
+        default=1.0, gt=0, description="First retry delay; it doubles per attempt, with jitter."
+    )
+    webhook_retry_max_seconds: float = Field(
+        default=600.0, gt=0, description="Longest delay between two attempts (Retry-After too)."
+    )
+    webhook_lease_seconds: float = Field(
+        default=30.0,
+        ge=1,
+        description="How long a process holds a webhook without renewing; another process "
+        "takes it over after a crash.",
+    )
+    webhook_poll_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=60,
+        description="How often a process looks for webhooks to take and deliveries due.",
+    )
+    webhook_previous_secret_hours: float = Field(
+        default=24.0,
+        ge=0,
+        description="After a secret rotation, how long the old secret also signs deliveries.",
+    )
     gc_freeze: bool = Field(
         default=True,
         description="After start-up, move every object alive then (schema, code, settings) "

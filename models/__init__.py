@@ -7,6 +7,7 @@ from models.package import Package
 from models.participant import PackageParticipant, Participant
 from models.timestamps import UTCDateTime, offset_minutes, with_offset
 from models.token import ApiToken
+from models.webhook import Webhook, WebhookDelivery
 
 __all__ = [
     "ApiToken",
@@ -20,6 +21,8 @@ __all__ = [
     "PackageParticipant",
     "Participant",
     "UTCDateTime",
+    "Webhook",
+    "WebhookDelivery",
     "offset_minutes",
     "with_offset",
 ]

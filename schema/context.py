@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
@@ -40,6 +41,12 @@ class Context:
     connection_params: dict[str, Any] | None = None
     hub: EventHub | None = None
     rate_limits: RateLimits | None = None
+    # A webhook's stream resumes after its stored event id (`webhooks.follower`).
+    resume_after: str | None = None
+    # Wakes this process's webhook runner after an admin's edit.
+    webhooks_changed: Callable[[], None] | None = None
+    # Per-request helpers other layers keep (the webhook admin's uncached loaders).
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
     _own_loaders: Loaders | None = field(default=None, repr=False)
     _identity: Identity | None = field(default=None, repr=False)
     _authenticated: bool = field(default=False, repr=False)
@@ -87,6 +94,8 @@ class Context:
         response: Response | WebSocket | None = None,
         hub: EventHub | None = None,
         rate_limits: RateLimits | None = None,
+        webhooks_changed: Callable[[], None] | None = None,
+        resume_after: str | None = None,
     ) -> Context:
         return cls(
             db=db,
@@ -96,6 +105,8 @@ class Context:
             publish=hub.publish if hub is not None else None,
             hub=hub,
             rate_limits=rate_limits,
+            webhooks_changed=webhooks_changed,
+            resume_after=resume_after,
         )
 
 

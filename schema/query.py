@@ -35,6 +35,7 @@ from schema.types.connection import Connection
 from schema.types.grid import Grid
 from schema.types.package import Package
 from schema.types.participant import Participant
+from schema.webhooks import WebhookQueries
 
 
 async def _connection(
@@ -66,7 +67,7 @@ AUDIT_NEWEST_FIRST = Ordering("audit:NEWEST_FIRST", (SortColumn(_audit.id, desce
 
 
 @strawberry.type
-class Query:
+class Query(WebhookQueries):
     node: relay.Node | None = relay.node(description="Any object by its global id.")
     nodes: list[relay.Node | None] = relay.node(
         description=f"Objects by global ids, batched (at most {MAX_PAGE_SIZE}).",

@@ -31,6 +31,7 @@ from server.metrics_route import metrics
 from server.request_log import RequestLog, configure_logs
 from server.runtime import tune_garbage_collector
 from server.stores import make_limiter, make_persisted_queries, make_rate_limits
+from server.webhook_runner import make_webhook_runner
 
 EXAMPLES_DIR = PROJECT_ROOT / "examples"
 READY_TIMEOUT_SECONDS = 2.0
@@ -51,6 +52,9 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         persisted=make_persisted_queries(settings),
         rate_limits=make_rate_limits(settings),
     )
+    webhook_runner = make_webhook_runner(settings, database, hub, graphql.schema)
+    if webhook_runner is not None:
+        graphql.webhooks_changed = webhook_runner.poke
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -58,9 +62,13 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         if settings.load_demo_data:
             await load_demo_data(database, synthetic_packages=settings.demo_synthetic_packages)
         await hub.start()
+        if webhook_runner is not None:
+            await webhook_runner.start()
         configure_logs(settings.log_format, settings.log_level)
         tune_garbage_collector(settings)
         yield
+        if webhook_runner is not None:
+            await webhook_runner.stop()
         await hub.stop()
         await graphql.limiter.close()
         await graphql.persisted.close()
@@ -116,6 +124,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.state.db = database
     app.state.hub = hub
     app.state.graphql = graphql
+    app.state.webhook_runner = webhook_runner
     app.state.settings = settings
     return app
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
@@ -146,6 +146,8 @@ class GraphQLApp(GraphQL[Context, None]):
         self.subscription_groups = (
             SubscriptionGroups() if settings.share_subscription_streams else None
         )
+        # Set by the app when this process runs webhooks (`webhooks.runner`).
+        self.webhooks_changed: Callable[[], None] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -331,6 +333,7 @@ class GraphQLApp(GraphQL[Context, None]):
             response=response,
             hub=self.hub,
             rate_limits=self.rate_limits,
+            webhooks_changed=self.webhooks_changed,
         )
         if (
             isinstance(request, Request)

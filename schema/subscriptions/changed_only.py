@@ -34,6 +34,7 @@ async def changed_only(results: AsyncGenerator[Any, None]) -> AsyncGenerator[Any
                 last_sent.popitem(last=False)
             if emission.prime or (unchanged and not emission.force):
                 continue
+            emissions.mark_sent(emission)
             if emission.event_id is not None:
                 result.extensions = {**(result.extensions or {}), "eventId": emission.event_id}
             yield result

@@ -26,9 +26,13 @@ class Emission:
     # baseline was read, and the subscriber has seen neither.
     force: bool = False
     loaders: Loaders | None = None  # the data snapshot; equal loaders, equal results
+    # Where a replay must start to give again every result not yet yielded: the last
+    # event of the batch for its last result, the event before the batch otherwise.
+    resume_after: str | None = None
 
 
 _EMISSION: ContextVar[Emission | None] = ContextVar("dpgraph_emission", default=None)
+_RESUME_AFTER: ContextVar[str | None] = ContextVar("dpgraph_resume_after", default=None)
 
 
 def announce(emission: Emission, loaders: Loaders) -> None:
@@ -45,3 +49,15 @@ def take() -> Emission | None:
     emission = _EMISSION.get()
     _EMISSION.set(None)
     return emission
+
+
+def mark_sent(emission: Emission) -> None:
+    """Called as a result is sent: a consumer that stores its position (a webhook) reads
+    `resume_point()` after each result."""
+    if emission.resume_after is not None:
+        _RESUME_AFTER.set(emission.resume_after)
+
+
+def resume_point() -> str | None:
+    """The event to resume after so that nothing after the last result sent is lost."""
+    return _RESUME_AFTER.get()

@@ -33,6 +33,8 @@ async def follow(
     hub = info.context.hub
     if hub is None:
         raise EventsUnavailable("This server does not serve subscriptions.")
+    if last_event_id is None:
+        last_event_id = info.context.resume_after  # a webhook's stored position
     if admit(last_event_id):
         return  # a shared stream (schema.subscriptions.sharing) follows for this subscriber
     db = info.context.db
@@ -46,7 +48,10 @@ async def follow(
                 replayed = {event.id for event in events}
                 if events:
                     last_seen = events[-1].id
-                    async for value in _emit(events, Loaders.create(db), candidates, load):
+                    loaders = Loaders.create(db)
+                    async for value in _emit(
+                        events, loaders, candidates, load, after=last_event_id
+                    ):
                         yield value
             else:
                 loaders = hub.shared_loaders()
@@ -68,8 +73,10 @@ async def follow(
                 fresh = [event for event in item.events if event.id not in replayed]
                 replayed.clear()
                 if fresh:
-                    last_seen = fresh[-1].id
-                    async for value in _emit(fresh, item.loaders, candidates, load, force):
+                    before, last_seen = last_seen, fresh[-1].id
+                    async for value in _emit(
+                        fresh, item.loaders, candidates, load, force, after=before
+                    ):
                         yield value
                     force = False
     except BrokerUnavailable as error:
@@ -96,16 +103,21 @@ async def _emit(
     candidates: Candidates,
     load: Load,
     force: bool = False,
+    *,
+    after: str | None,
 ) -> AsyncGenerator[Any, None]:
+    """`after`: the event before this batch, where a replay would give these results again."""
     found = await candidates(events, loaders)
     keys = list(found)
     if len(keys) == 1:  # the usual case: no task per subscriber
         values = [await load(keys[0], loaders)]
     else:
         values = await asyncio.gather(*(load(key, loaders) for key in keys))
-    for key, value in zip(keys, values, strict=True):
+    last = max((i for i, value in enumerate(values) if value is not None), default=-1)
+    for index, (key, value) in enumerate(zip(keys, values, strict=True)):
         if value is not None:
-            announce(Emission(key, found[key], force=force), loaders)
+            resume_after = events[-1].id if index == last else after
+            announce(Emission(key, found[key], force=force, resume_after=resume_after), loaders)
             yield value
 
 

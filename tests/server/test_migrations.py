@@ -36,6 +36,8 @@ from server.demo import load_demo_data
 from tests.server_process import ROOT
 
 POSTGRES_URL = os.environ.get("DATABASE_URL")
+AFTER_BASELINE = {"webhook", "webhook_delivery"}
+"""Tables later revisions added: the release before migrations did not have them."""
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -94,8 +96,9 @@ async def test_an_empty_database_migrates_to_exactly_the_models(scratch: Databas
 
 async def test_a_database_made_before_migrations_keeps_its_rows(scratch: Database) -> None:
     """The previous release made its tables with `create_all` and kept no revision."""
+    baseline = [t for t in SQLModel.metadata.sorted_tables if t.name not in AFTER_BASELINE]
     async with scratch.engine.begin() as connection:
-        await connection.run_sync(SQLModel.metadata.create_all)
+        await connection.run_sync(lambda sync: SQLModel.metadata.create_all(sync, tables=baseline))
     await load_demo_data(scratch)
     counts = await _row_counts(scratch)
     assert counts["package"] == 5
@@ -112,6 +115,7 @@ async def _row_counts(db: Database) -> dict[str, int]:
                 await session.execute(select(func.count()).select_from(table))
             ).scalar_one()
             for table in SQLModel.metadata.sorted_tables
+            if table.name not in AFTER_BASELINE
         }
 
 

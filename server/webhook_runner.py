@@ -1,0 +1,40 @@
+"""The app's webhook runner: webhooks stream through the same schema and hub as clients."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncGenerator
+from typing import Any
+
+from core.db import Database
+from core.settings import Settings
+from events import EventHub
+from models import Webhook
+from schema.context import Context
+from webhooks.runner import WebhookRunner
+
+logger = logging.getLogger("dpgraph.webhooks")
+
+
+def make_webhook_runner(
+    settings: Settings, db: Database, hub: EventHub, schema: Any
+) -> WebhookRunner | None:
+    """None when this process must not run webhooks: turned off, or no shared event stream
+    between several workers (each would see only its own worker's changes)."""
+    if not settings.webhooks:
+        return None
+    if hub.refusal is not None:
+        logger.warning("webhooks are not sent from this process: %s", hub.refusal)
+        return None
+
+    async def start_stream(webhook: Webhook, resume_after: str | None) -> AsyncGenerator[Any, None]:
+        context = Context.create(db=db, settings=settings, hub=hub, resume_after=resume_after)
+        stream: AsyncGenerator[Any, None] = await schema.stream(
+            webhook.document,
+            variable_values=webhook.variables,
+            context_value=context,
+            operation_name=webhook.operation_name,
+        )
+        return stream
+
+    return WebhookRunner(db, settings, start_stream)

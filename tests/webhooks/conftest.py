@@ -1,0 +1,121 @@
+"""A live server running webhooks, a real receiver, and helpers to edit packages."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from core.db import Database
+from core.settings import Settings
+from tests.schema.mutations.conftest import Tokens, catalogue, gid, tokens  # noqa: F401
+from tests.subscriptions.conftest import LiveServer, live_settings, start_live_server  # noqa: F401
+from tests.webhooks.receiver import Receiver, running_receiver
+
+WATCH_TITLES = """subscription ($slugs: [String!]) {
+  packageChanged(slugs: $slugs) { slug title }
+}"""
+
+CREATE = """mutation ($input: CreateWebhookInput!) {
+  createWebhook(input: $input) { secret webhook { id databaseId name status } }
+}"""
+
+UPDATE = """mutation ($id: ID!, $v: Int!, $input: UpdatePackageInput!) {
+  updatePackage(id: $id, expectedVersion: $v, input: $input) { version }
+}"""
+
+
+@pytest.fixture
+def hook_settings(live_settings: Settings) -> Settings:  # noqa: F811
+    """Quick polls and retries; the receiver is on 127.0.0.1, so private targets are allowed."""
+    return live_settings.model_copy(
+        update={
+            "webhook_allow_private_targets": True,
+            "webhook_poll_seconds": 0.05,
+            "webhook_retry_base_seconds": 0.05,
+            "webhook_retry_max_seconds": 0.5,
+            "webhook_lease_seconds": 5,
+            "webhook_max_failures": 4,
+        }
+    )
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[Receiver]:
+    async with running_receiver() as running:
+        yield running
+
+
+@pytest.fixture
+async def hooked(
+    db: Database,
+    hook_settings: Settings,
+    catalogue: Database,  # noqa: F811
+) -> AsyncIterator[LiveServer]:
+    server, task = await start_live_server(db, hook_settings)
+    try:
+        yield server
+    finally:
+        server.server.should_exit = True
+        import asyncio
+
+        await asyncio.wait_for(task, 10)
+
+
+async def graphql(
+    server: LiveServer, document: str, variables: dict[str, Any] | None = None, *, token: str
+) -> dict[str, Any]:
+    """The whole answer (errors included) of a POST to the server."""
+    async with httpx.AsyncClient(timeout=10) as http:
+        response = await http.post(
+            server.http_url,
+            json={"query": document, "variables": variables or {}},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def create_webhook(
+    server: LiveServer,
+    tokens: Tokens,
+    url: str,
+    *,
+    name: str = "titles",
+    **extra: Any,
+) -> dict[str, Any]:
+    variables = {"slugs": ["package-1", "package-2"]}
+    answer = await graphql(
+        server,
+        CREATE,
+        {
+            "input": {
+                "name": name,
+                "url": url,
+                "document": WATCH_TITLES,
+                "variables": variables,
+                **extra,
+            }
+        },
+        token=tokens.admin,
+    )
+    assert "errors" not in answer, answer
+    created: dict[str, Any] = answer["data"]["createWebhook"]
+    return created
+
+
+async def retitle(server: LiveServer, tokens: Tokens, package: int, title: str) -> None:  # noqa: F811
+    answer = await graphql(
+        server,
+        "query ($id: Int!) { package(id: $id) { version } }",
+        {"id": package},
+        token=tokens.write,
+    )
+    version = answer["data"]["package"]["version"]
+    await server.mutate(
+        UPDATE,
+        {"id": gid("Package", package), "v": version, "input": {"title": title}},
+        token=tokens.write,
+    )
