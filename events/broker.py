@@ -35,4 +35,8 @@ class Broker(Protocol):
     async def replay(self, after: str) -> list[Event]:
         """Events published after the event `after`, oldest first (within the window)."""
 
+    def origin(self) -> str | None:
+        """An id to resume after that replays every event this broker still holds since it
+        started, or None when it cannot say (events may already be gone)."""
+
     async def close(self) -> None: ...

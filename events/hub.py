@@ -95,6 +95,15 @@ class EventHub:
         """The write path's publisher: called after the commit."""
         await self.broker.publish([Event.from_change(change) for change in changes])
 
+    def resume_point(self) -> str | None:
+        """Where a follower whose position is lost resumes without a gap from now on: the
+        broker's origin, or the last event this process saw (None: none yet)."""
+        return self.broker.origin() or self.last_event_id
+
+    def position(self) -> str | None:
+        """The stream's position now: resuming after it gives what happens from now on."""
+        return self.last_event_id or self.broker.origin()
+
     async def replay(self, after: str) -> list[Event]:
         return await self.broker.replay(after)
 

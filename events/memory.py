@@ -38,11 +38,19 @@ class MemoryBroker:
         if not digits.isdigit():
             raise InvalidEventId(f"{after!r} is not an event id")
         number = int(digits)
-        if run != self.run or not self._recent or number > _number(self._recent[-1]):
+        last = _number(self._recent[-1]) if self._recent else 0
+        if run != self.run or number > last:
             raise ReplayGap(f"event {after} is unknown here (the server restarted)")
-        if number < _number(self._recent[0]) - 1:
+        if self._recent and number < _number(self._recent[0]) - 1:
             raise ReplayGap(f"event {after} is older than the {len(self._recent)} kept")
         return [event for event in self._recent if _number(event) > number]
+
+    def origin(self) -> str | None:
+        """Resuming after this gives every event of this run, while the window holds them
+        all: a webhook whose position died with the previous run misses nothing since."""
+        if self._recent and _number(self._recent[0]) != 1:
+            return None
+        return f"{self.run}-0"
 
     async def close(self) -> None:
         return None

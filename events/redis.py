@@ -123,6 +123,9 @@ class RedisBroker:
             raise BrokerUnavailable(f"Redis at {self._safe_url} is unreachable: {error}") from error
         return [Event.decode(entry_id.decode(), data[b"e"]) for entry_id, data in entries]
 
+    def origin(self) -> str | None:
+        return None  # the stream outlives processes: no "since this process started"
+
     async def ping(self) -> bool:
         try:
             return bool(await self._client.ping())

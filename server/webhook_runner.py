@@ -37,4 +37,4 @@ def make_webhook_runner(
         )
         return stream
 
-    return WebhookRunner(db, settings, start_stream)
+    return WebhookRunner(db, settings, start_stream, hub.resume_point)

@@ -54,13 +54,18 @@ async def follow_webhook(
     webhook: Webhook,
     start_stream: StartStream,
     queued: Callable[[], None],
+    restart_point: Callable[[], str | None],
 ) -> None:
     """Runs until cancelled (the lease was lost, or the runner stops); pauses the webhook
-    itself when its document fails for good (a grid it names was deleted, say)."""
+    itself when its document fails for good (a package it names was deleted, say).
+
+    `restart_point`: where to resume when the stored position is unknown to the broker
+    (the embedded broker restarted with the server), so nothing after it is missed."""
     assert webhook.id is not None
-    cursor = webhook.cursor
+    cursor = webhook.cursor or restart_point()
     delay = RESTART_DELAY_SECONDS[0]
     while True:
+        expired = False
         stream = await start_stream(webhook, cursor)
         async with aclosing(stream):
             async for result in stream:
@@ -68,14 +73,15 @@ async def follow_webhook(
                     error = result.errors[0]
                     code = (error.extensions or {}).get("code")
                     if code == "EVENTS_EXPIRED":
+                        restart = restart_point()
                         logger.warning(
-                            "webhook %s: the broker no longer holds event %s; following "
-                            "from now on",
+                            "webhook %s: the broker no longer holds event %s; resuming after %s",
                             webhook.name,
                             cursor,
+                            restart or "the next event",
                         )
-                        await store.forget_cursor(db, owner, webhook.id)
-                        cursor = None
+                        await store.move_cursor(db, owner, webhook.id, restart)
+                        cursor, expired = restart, True
                         break
                     if code in TRANSIENT:
                         break
@@ -91,5 +97,7 @@ async def follow_webhook(
                 cursor = after
                 delay = RESTART_DELAY_SECONDS[0]
                 queued()
+        if expired:
+            continue  # at once: a change made meanwhile must not fall in a gap
         await asyncio.sleep(delay)  # the broker is reconnecting: no busy loop
         delay = min(delay * 2, RESTART_DELAY_SECONDS[1])

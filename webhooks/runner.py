@@ -13,6 +13,7 @@ import logging
 import os
 import secrets
 import socket
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -48,12 +49,14 @@ class WebhookRunner:
         db: Database,
         settings: Settings,
         start_stream: StartStream,
+        restart_point: Callable[[], str | None],
         *,
         client: httpx.AsyncClient | None = None,
     ) -> None:
         self.db = db
         self.settings = settings
         self.start_stream = start_stream
+        self.restart_point = restart_point
         self.owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
         self.policy = store.RetryPolicy(
             max_failures=settings.webhook_max_failures,
@@ -77,6 +80,7 @@ class WebhookRunner:
             self._task = None
         for webhook_id in list(self.held):
             await self._drop(webhook_id)
+        await store.finish_writes()
         with suppress(Exception):
             await store.release_leases(self.db, self.owner)
         await self._client.aclose()
@@ -128,7 +132,12 @@ class WebhookRunner:
     async def _follow(self, held: Held) -> None:
         try:
             await follow_webhook(
-                self.db, self.owner, held.webhook, self.start_stream, held.wake.set
+                self.db,
+                self.owner,
+                held.webhook,
+                self.start_stream,
+                held.wake.set,
+                self.restart_point,
             )
         except Paused:
             self.poke()

@@ -7,9 +7,12 @@ cursor or settles an attempt also checks `lease_owner`, so a process that lost i
 
 from __future__ import annotations
 
+import asyncio
+import functools
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import or_, select, update
 from sqlmodel import col
@@ -22,6 +25,30 @@ from webhooks.signing import new_message_id
 PENDING = "pending"
 DELIVERED = "delivered"
 
+P = ParamSpec("P")
+T = TypeVar("T")
+_IN_FLIGHT: set[asyncio.Task[Any]] = set()
+
+
+def uncancellable(write: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+    """A runner's write finishes (commits or rolls back) even when the task that asked for
+    it is cancelled: a SQLite write cancelled half-way can leave its connection holding the
+    database's write lock, and every later writer would wait for it."""
+
+    @functools.wraps(write)
+    async def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        task = asyncio.ensure_future(write(*args, **kwargs))
+        _IN_FLIGHT.add(task)
+        task.add_done_callback(_IN_FLIGHT.discard)
+        return await asyncio.shield(task)
+
+    return run
+
+
+async def finish_writes() -> None:
+    """Wait for the writes whose callers were cancelled (a runner stopping)."""
+    await asyncio.gather(*_IN_FLIGHT, return_exceptions=True)
+
 
 @dataclass(frozen=True)
 class RetryPolicy:
@@ -30,6 +57,7 @@ class RetryPolicy:
     max_seconds: float
 
 
+@uncancellable
 async def take_leases(
     db: Database, owner: str, now: datetime, lease_seconds: float
 ) -> list[Webhook]:
@@ -54,6 +82,7 @@ async def take_leases(
         return list(rows.scalars())
 
 
+@uncancellable
 async def release_leases(db: Database, owner: str) -> None:
     """On shutdown: another process may take them at once instead of after expiry."""
     async with db.transaction() as session:
@@ -64,6 +93,7 @@ async def release_leases(db: Database, owner: str) -> None:
         )
 
 
+@uncancellable
 async def queue_result(
     db: Database,
     owner: str,
@@ -103,16 +133,18 @@ async def queue_result(
     return True
 
 
-async def forget_cursor(db: Database, owner: str, webhook_id: int) -> None:
-    """The broker no longer knows the cursor's event (a restart of the embedded broker)."""
+@uncancellable
+async def move_cursor(db: Database, owner: str, webhook_id: int, cursor: str | None) -> None:
+    """The broker no longer knows the cursor's event (the embedded broker restarted)."""
     async with db.transaction() as session:
         await session.execute(
             update(Webhook)
             .where(col(Webhook.id) == webhook_id, col(Webhook.lease_owner) == owner)
-            .values(cursor=None)
+            .values(cursor=cursor)
         )
 
 
+@uncancellable
 async def pause(db: Database, owner: str, webhook_id: int, reason: str) -> None:
     async with db.transaction() as session:
         await session.execute(
@@ -143,6 +175,7 @@ class Settled:
     paused: bool = False
 
 
+@uncancellable
 async def settle(
     db: Database,
     owner: str,

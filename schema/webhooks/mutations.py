@@ -93,7 +93,7 @@ class WebhookMutations:
                 operation_name=input.operation_name,
                 secret=secret,
                 created_by=identity.name,
-                cursor=hub.last_event_id if hub is not None else None,
+                cursor=hub.position() if hub is not None else None,
             )
         except admin.NameTaken as taken:
             raise Conflict(str(taken), reason="NAME_TAKEN") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -11,7 +12,12 @@ import pytest
 from core.db import Database
 from core.settings import Settings
 from tests.schema.mutations.conftest import Tokens, catalogue, gid, tokens  # noqa: F401
-from tests.subscriptions.conftest import LiveServer, live_settings, start_live_server  # noqa: F401
+from tests.subscriptions.conftest import (  # noqa: F401
+    LiveServer,
+    live,
+    live_settings,
+    start_live_server,
+)
 from tests.webhooks.receiver import Receiver, running_receiver
 
 WATCH_TITLES = """subscription ($slugs: [String!]) {
@@ -59,8 +65,6 @@ async def hooked(
         yield server
     finally:
         server.server.should_exit = True
-        import asyncio
-
         await asyncio.wait_for(task, 10)
 
 
@@ -80,13 +84,14 @@ async def graphql(
 
 async def create_webhook(
     server: LiveServer,
-    tokens: Tokens,
+    credentials: Tokens,
     url: str,
     *,
     name: str = "titles",
+    slugs: tuple[str, ...] = ("package-1", "package-2"),
     **extra: Any,
 ) -> dict[str, Any]:
-    variables = {"slugs": ["package-1", "package-2"]}
+    variables = {"slugs": list(slugs)}
     answer = await graphql(
         server,
         CREATE,
@@ -99,23 +104,50 @@ async def create_webhook(
                 **extra,
             }
         },
-        token=tokens.admin,
+        token=credentials.admin,
     )
     assert "errors" not in answer, answer
     created: dict[str, Any] = answer["data"]["createWebhook"]
     return created
 
 
-async def retitle(server: LiveServer, tokens: Tokens, package: int, title: str) -> None:  # noqa: F811
+async def retitle(server: LiveServer, credentials: Tokens, package: int, title: str) -> None:
     answer = await graphql(
         server,
         "query ($id: Int!) { package(id: $id) { version } }",
         {"id": package},
-        token=tokens.write,
+        token=credentials.write,
     )
     version = answer["data"]["package"]["version"]
     await server.mutate(
         UPDATE,
         {"id": gid("Package", package), "v": version, "input": {"title": title}},
-        token=tokens.write,
+        token=credentials.write,
     )
+
+
+STATUS = """query ($id: ID!) {
+  webhook(id: $id) {
+    status pausedReason failures pendingDeliveries
+    lastDelivery { status attempts lastStatusCode messageId }
+    deliveries(first: 10) { databaseId sequence status attempts eventId payload }
+  }
+}"""
+
+
+async def settled_status(
+    server: LiveServer, credentials: Tokens, webhook_id: str, done: Any
+) -> dict[str, Any]:
+    """The webhook's status once `done(status)` holds: the receiver has its answer a moment
+    before the server records it, so the test polls (bounded) for the recorded state."""
+    for _ in range(500):
+        answer = await graphql(server, STATUS, {"id": webhook_id}, token=credentials.admin)
+        status = answer["data"]["webhook"]
+        if done(status):
+            return status
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"never reached: {status}")
+
+
+def all_delivered(status: dict[str, Any]) -> bool:
+    return status["pendingDeliveries"] == 0

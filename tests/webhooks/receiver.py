@@ -4,7 +4,7 @@ told to fail the next ones (with a status and a Retry-After)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -22,6 +22,7 @@ class Received:
     headers: dict[str, str]
     body: bytes
     answered: int
+    query: str = ""
 
 
 @dataclass
@@ -43,6 +44,10 @@ class Receiver:
             await self.arrived.wait_for(lambda: len(self.accepted) >= count)
         return self.accepted
 
+    async def wait_until(self, done: Callable[[], bool], timeout: float = 10.0) -> None:
+        async with asyncio.timeout(timeout), self.arrived:
+            await self.arrived.wait_for(done)
+
     async def wait_received(self, count: int, timeout: float = 10.0) -> list[Received]:
         async with asyncio.timeout(timeout), self.arrived:
             await self.arrived.wait_for(lambda: len(self.received) >= count)
@@ -52,7 +57,7 @@ class Receiver:
         body = await request.body()
         status, retry_after = self.failures.pop(0) if self.failures else (204, None)
         async with self.arrived:
-            self.received.append(Received(dict(request.headers), body, status))
+            self.received.append(Received(dict(request.headers), body, status, request.url.query))
             self.arrived.notify_all()
         headers = {"retry-after": retry_after} if retry_after is not None else {}
         return Response(status_code=status, headers=headers)
