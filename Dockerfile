@@ -39,6 +39,7 @@ COPY events ./events
 COPY fastpath ./fastpath
 COPY ratelimit ./ratelimit
 COPY metrics ./metrics
+COPY webhooks ./webhooks
 COPY migrations ./migrations
 COPY alembic.ini ./
 COPY data ./data

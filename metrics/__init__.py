@@ -46,6 +46,12 @@ STREAMING_CONNECTIONS = Gauge(
     ["transport"],
     multiprocess_mode="livesum",
 )
+WEBHOOK_ATTEMPTS = Counter(
+    "dpgraph_webhook_attempts_total",
+    "POSTs to webhook receivers by outcome: delivered, failed, paused (the failure that "
+    "paused the webhook).",
+    ["outcome"],
+)
 SUBSCRIPTIONS = Gauge(
     "dpgraph_active_subscriptions",
     "Subscriptions receiving events.",

@@ -22,6 +22,7 @@ import httpx
 
 from core.db import Database
 from core.settings import Settings
+from metrics import WEBHOOK_ATTEMPTS
 from models import Webhook
 from webhooks import store
 from webhooks.attempt import Outcome, post, retry_delay
@@ -176,6 +177,9 @@ class WebhookRunner:
                 now + timedelta(seconds=delay),
                 self.policy,
             )
+            WEBHOOK_ATTEMPTS.labels(
+                "delivered" if outcome.delivered else "paused" if settled.paused else "failed"
+            ).inc()
             if not outcome.delivered:
                 logger.info(
                     "webhook %s: %s failed (%s)",

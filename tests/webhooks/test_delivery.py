@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 
 import orjson
+from prometheus_client import REGISTRY
 from standardwebhooks.webhooks import Webhook as Verifier
 
 from core.db import Database
@@ -57,6 +58,8 @@ async def test_each_change_is_posted_signed_and_verifies(
 async def test_a_receiver_failing_twice_gets_the_event_once_with_one_id(
     hooked: LiveServer, tokens: Tokens, receiver: Receiver
 ) -> None:
+    failed_before = attempts("failed")
+    delivered_before = attempts("delivered")
     created = await create_webhook(hooked, tokens, receiver.url)
     receiver.fail_next(1, 503)
     receiver.fail_next(1, 429, retry_after="0")
@@ -72,6 +75,13 @@ async def test_a_receiver_failing_twice_gets_the_event_once_with_one_id(
     # Read again: the row above may have been read just before the attempt was recorded.
     webhook = await settled_status(hooked, tokens, created["webhook"]["id"], all_delivered)
     assert webhook["failures"] == 0
+    assert attempts("failed") - failed_before == 2
+    assert attempts("delivered") - delivered_before == 1
+
+
+def attempts(outcome: str) -> float:
+    value = REGISTRY.get_sample_value("dpgraph_webhook_attempts_total", {"outcome": outcome})
+    return value or 0.0
 
 
 async def test_deliveries_keep_their_order_behind_a_failing_one(
