@@ -67,7 +67,7 @@ AUDIT_NEWEST_FIRST = Ordering("audit:NEWEST_FIRST", (SortColumn(_audit.id, desce
 
 
 @strawberry.type
-class Query(WebhookQueries):
+class CatalogueQueries:
     node: relay.Node | None = relay.node(description="Any object by its global id.")
     nodes: list[relay.Node | None] = relay.node(
         description=f"Objects by global ids, batched (at most {MAX_PAGE_SIZE}).",
@@ -225,3 +225,8 @@ class Query(WebhookQueries):
             info, entity=models.AuditEntry, base=base, ordering=AUDIT_NEWEST_FIRST, window=window
         )
         return Connection.from_page(page, AuditEntry.from_row, total)
+
+
+@strawberry.type
+class Query(CatalogueQueries, WebhookQueries):
+    """The catalogue first, then the administration of webhooks."""

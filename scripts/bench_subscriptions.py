@@ -11,6 +11,8 @@ measures send-to-receive latency.
     .venv/bin/python scripts/bench_subscriptions.py --subscribers 1000 --seconds 20
     .venv/bin/python scripts/bench_subscriptions.py --idle --subscribers 10000 --per-connection 5
     REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python scripts/bench_subscriptions.py
+    REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python scripts/bench_subscriptions.py \
+        --server-processes 2 --subscribers 10000
 
 Traffic goes to 127.0.0.1 only and is bounded by --seconds. Goals live here, not in tests.
 """
@@ -54,12 +56,20 @@ class Results:
     errors: int = 0
 
 
-def _cpu_seconds(pid: int) -> float:
+def _cpu_seconds(pids: list[int]) -> float:
+    return sum(_cpu_seconds_of(pid) for pid in pids)
+
+
+def _rss_mib(pids: list[int]) -> float:
+    return sum(_rss_mib_of(pid) for pid in pids)
+
+
+def _cpu_seconds_of(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _rss_mib(pid: int) -> float:
+def _rss_mib_of(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
@@ -152,10 +162,16 @@ async def _subscriber_process(
 
 
 def _start_clients(
-    ws_url: str, count: int, processes: int, expected_per_connection: int, per_connection: int = 1
+    ws_urls: list[str],
+    count: int,
+    processes: int,
+    expected_per_connection: int,
+    per_connection: int = 1,
 ) -> list[Any]:
+    """Client process `i` talks to server `i mod len(ws_urls)`."""
     clients = []
     for index in range(processes):
+        ws_url = ws_urls[index % len(ws_urls)]
         packages = [PACKAGES[n % len(PACKAGES)] for n in range(index, count, processes)]
         clients.append(
             subprocess.Popen(
@@ -195,20 +211,25 @@ async def _collect(clients: list[Any]) -> Results:
 
 
 async def _idle(
-    connections: int, per_connection: int, seconds: int, base_url: str, pid: int, processes: int
+    connections: int,
+    per_connection: int,
+    seconds: int,
+    base_urls: list[str],
+    pids: list[int],
+    processes: int,
 ) -> dict[str, Any]:
     """Subscribers that receive nothing but keep-alive pings: memory and CPU."""
-    ws_url = base_url.replace("http://", "ws://") + "/graphql"
-    rss_before = _rss_mib(pid)
+    ws_urls = [base_url.replace("http://", "ws://") + "/graphql" for base_url in base_urls]
+    rss_before = _rss_mib(pids)
     started = time.perf_counter()
-    clients = _start_clients(ws_url, connections, processes, 0, per_connection)
+    clients = _start_clients(ws_urls, connections, processes, 0, per_connection)
     await _until_ready(clients)
     connect_seconds = time.perf_counter() - started
     await asyncio.sleep(2)
-    rss = _rss_mib(pid)
-    cpu_before, wall_before = _cpu_seconds(pid), time.perf_counter()
+    rss = _rss_mib(pids)
+    cpu_before, wall_before = _cpu_seconds(pids), time.perf_counter()
     await asyncio.sleep(seconds)
-    cpu = (_cpu_seconds(pid) - cpu_before) / (time.perf_counter() - wall_before)
+    cpu = (_cpu_seconds(pids) - cpu_before) / (time.perf_counter() - wall_before)
     results = await _collect(clients)
     subscribers = connections * per_connection
     return {
@@ -224,16 +245,24 @@ async def _idle(
 
 
 async def _run(
-    count: int, seconds: int, base_url: str, token: str, pid: int, processes: int, stagger: bool
+    count: int,
+    seconds: int,
+    base_urls: list[str],
+    token: str,
+    pids: list[int],
+    processes: int,
+    stagger: bool,
 ) -> dict[str, Any]:
-    ws_url = base_url.replace("http://", "ws://") + "/graphql"
-    rss_before = _rss_mib(pid)
+    """Changes go to the servers in turn (package `i` through server `i mod n`)."""
+    ws_urls = [base_url.replace("http://", "ws://") + "/graphql" for base_url in base_urls]
+    base_url = base_urls[0]
+    rss_before = _rss_mib(pids)
     started = time.perf_counter()
-    clients = _start_clients(ws_url, count, processes, seconds)
+    clients = _start_clients(ws_urls, count, processes, seconds)
     await _until_ready(clients)
     connect_seconds = time.perf_counter() - started
     await asyncio.sleep(2)  # baselines primed
-    rss_connected = _rss_mib(pid)
+    rss_connected = _rss_mib(pids)
     versions = dict.fromkeys(PACKAGES, 0)
     async with httpx.AsyncClient(timeout=30) as http:
         for package in PACKAGES:  # the current versions
@@ -243,7 +272,7 @@ async def _run(
             versions[package] = answer.json()["data"]["package"]["version"]
         sent = 0
         headers = {"Authorization": f"Bearer {token}"}
-        cpu_before, wall_before = _cpu_seconds(pid), time.perf_counter()
+        cpu_before, wall_before = _cpu_seconds(pids), time.perf_counter()
         for _ in range(seconds):
             tick = time.perf_counter()
             for index, package in enumerate(PACKAGES):
@@ -257,18 +286,19 @@ async def _run(
                     "d": f"t={time.time_ns()}",
                 }
                 answer = await http.post(
-                    f"{base_url}/graphql",
+                    f"{base_urls[index % len(base_urls)]}/graphql",
                     json={"query": UPDATE, "variables": variables},
                     headers=headers,
                 )
                 versions[package] = answer.json()["data"]["updatePackage"]["version"]
                 sent += 1
             await asyncio.sleep(max(0.0, 1.0 - (time.perf_counter() - tick)))
-    server_cpu_seconds = _cpu_seconds(pid) - cpu_before
+    server_cpu_seconds = _cpu_seconds(pids) - cpu_before
     results = await _collect(clients)
     server_cpu = server_cpu_seconds / (time.perf_counter() - wall_before)
     latencies = sorted(results.latencies)
     return {
+        "server_processes": len(pids),
         "subscribers": count,
         "changes": sent,
         "changes_at": "staggered" if stagger else "once a second, together",
@@ -295,7 +325,7 @@ async def _scenario(count: int, seconds: int, args: argparse.Namespace) -> dict[
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
         token = await _issue_token(url)
-        port = free_port()
+        ports = [free_port() for _ in range(args.server_processes)]
         env = {
             **os.environ,
             "DATABASE_URL": url,
@@ -313,30 +343,42 @@ async def _scenario(count: int, seconds: int, args: argparse.Namespace) -> dict[
             "KEEPALIVE_SECONDS": "15" if args.idle else "30",
         }
         if os.environ.get("REDIS_URL"):
-            env["REDIS_PREFIX"] = f"bench-{port}"
-        server = subprocess.Popen(
-            [sys.executable, "-m", "server", "--port", str(port)],
-            cwd=tmp,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base_url = f"http://127.0.0.1:{port}"
+            env["REDIS_PREFIX"] = f"bench-{ports[0]}"
+        servers: list[subprocess.Popen[bytes]] = []
+        base_urls = [f"http://127.0.0.1:{port}" for port in ports]
         try:
-            for _ in range(150):
-                try:
-                    if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.2)
+            for port, base_url in zip(ports, base_urls, strict=True):
+                # One after the other: on SQLite the first one creates the tables.
+                servers.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "server", "--port", str(port)],
+                        cwd=tmp,
+                        env=env,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                    )
+                )
+                _wait_healthy(base_url)
+            pids = [server.pid for server in servers]
             processes = args.client_processes
             if args.idle:
-                per_connection = args.per_connection
-                return await _idle(count, per_connection, seconds, base_url, server.pid, processes)
-            return await _run(count, seconds, base_url, token, server.pid, processes, args.stagger)
+                return await _idle(count, args.per_connection, seconds, base_urls, pids, processes)
+            return await _run(count, seconds, base_urls, token, pids, processes, args.stagger)
         finally:
-            server.terminate()
-            server.wait(30)
+            for server in servers:
+                server.terminate()
+            for server in servers:
+                server.wait(30)
+
+
+def _wait_healthy(base_url: str) -> None:
+    for _ in range(150):
+        try:
+            if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise SystemExit(f"the server at {base_url} did not start")
 
 
 def main() -> int:
@@ -364,8 +406,17 @@ def main() -> int:
     parser.add_argument(
         "--per-connection", type=int, default=1, help="subscriptions per WebSocket (--idle)"
     )
+    parser.add_argument(
+        "--server-processes",
+        type=int,
+        default=1,
+        help="server processes sharing the database and REDIS_URL (required above 1); "
+        "subscribers and changes are spread over them, CPU and memory are their sums",
+    )
     parser.add_argument("--client", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.server_processes > 1 and not os.environ.get("REDIS_URL"):
+        parser.error("--server-processes above 1 needs REDIS_URL (events cross processes)")
     if args.client:
         url, packages, expected, per_connection = args.client
         asyncio.run(
