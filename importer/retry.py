@@ -6,7 +6,8 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.utils import parsedate_to_datetime
+
+from core.retry_after import parse_retry_after
 
 # Worth another try: rate limited, or the server (or a proxy in front of it) failed.
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
@@ -39,19 +40,3 @@ class RetryPolicy:
         if asked is None:
             return self.backoff(retry)
         return min(asked, self.max_retry_after)
-
-
-def parse_retry_after(value: str | None, now: datetime) -> float | None:
-    """Retry-After in seconds: `120`, or an HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`)."""
-    if value is None or not value.strip():
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, (when - now).total_seconds())

@@ -6,9 +6,10 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 import httpx
+
+from core.retry_after import parse_retry_after
 
 USER_AGENT = "dpgraph-webhooks/1"
 
@@ -36,7 +37,7 @@ async def post(
             follow_redirects=False,
         ) as response:
             status = response.status_code
-            retry_after = parse_retry_after(response.headers.get("retry-after"))
+            retry_after = parse_retry_after(response.headers.get("retry-after"), datetime.now(UTC))
     except httpx.TimeoutException:
         return Outcome(False, error=f"no answer within {timeout:g} s")
     except httpx.HTTPError as error:
@@ -44,22 +45,6 @@ async def post(
     if 200 <= status < 300:
         return Outcome(True, status)
     return Outcome(False, status, f"the receiver answered HTTP {status}", retry_after)
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds, or an HTTP date (RFC 9110); None when absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 def retry_delay(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from core.retry_after import parse_retry_after
 from importer.pacing import Pacer
-from importer.retry import RetryPolicy, parse_retry_after
+from importer.retry import RetryPolicy
 from tests.importer.fake_api import FakeTime
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)

@@ -21,15 +21,15 @@ from tests.server_process import free_port
 
 
 @dataclass
-class LiveServer:
-    app: Starlette
-    http_url: str
-    ws_url: str
-    server: uvicorn.Server
+class Endpoint:
+    """A server's /graphql, in this process or another."""
 
-    async def mutate(
+    http_url: str
+
+    async def answer(
         self, document: str, variables: dict[str, Any] | None = None, *, token: str
     ) -> dict[str, Any]:
+        """The whole answer of a POST, errors included."""
         async with httpx.AsyncClient(timeout=10) as http:
             response = await http.post(
                 self.http_url,
@@ -37,9 +37,22 @@ class LiveServer:
                 headers={"Authorization": f"Bearer {token}"},
             )
         body: dict[str, Any] = response.json()
+        return body
+
+    async def mutate(
+        self, document: str, variables: dict[str, Any] | None = None, *, token: str
+    ) -> dict[str, Any]:
+        body = await self.answer(document, variables, token=token)
         assert "errors" not in body, body
         data: dict[str, Any] = body["data"]
         return data
+
+
+@dataclass
+class LiveServer(Endpoint):
+    app: Starlette
+    ws_url: str
+    server: uvicorn.Server
 
 
 async def start_live_server(

@@ -6,13 +6,13 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 
 from core.db import Database
 from core.settings import Settings
 from tests.schema.mutations.conftest import Tokens, catalogue, gid, tokens  # noqa: F401
 from tests.subscriptions.conftest import (  # noqa: F401
+    Endpoint,
     LiveServer,
     live,
     live_settings,
@@ -69,21 +69,14 @@ async def hooked(
 
 
 async def graphql(
-    server: LiveServer, document: str, variables: dict[str, Any] | None = None, *, token: str
+    server: Endpoint, document: str, variables: dict[str, Any] | None = None, *, token: str
 ) -> dict[str, Any]:
     """The whole answer (errors included) of a POST to the server."""
-    async with httpx.AsyncClient(timeout=10) as http:
-        response = await http.post(
-            server.http_url,
-            json={"query": document, "variables": variables or {}},
-            headers={"Authorization": f"Bearer {token}"},
-        )
-    body: dict[str, Any] = response.json()
-    return body
+    return await server.answer(document, variables, token=token)
 
 
 async def create_webhook(
-    server: LiveServer,
+    server: Endpoint,
     credentials: Tokens,
     url: str,
     *,
@@ -111,7 +104,7 @@ async def create_webhook(
     return created
 
 
-async def retitle(server: LiveServer, credentials: Tokens, package: int, title: str) -> None:
+async def retitle(server: Endpoint, credentials: Tokens, package: int, title: str) -> None:
     answer = await graphql(
         server,
         "query ($id: Int!) { package(id: $id) { version } }",
@@ -136,7 +129,7 @@ STATUS = """query ($id: ID!) {
 
 
 async def settled_status(
-    server: LiveServer, credentials: Tokens, webhook_id: str, done: Any
+    server: Endpoint, credentials: Tokens, webhook_id: str, done: Any
 ) -> dict[str, Any]:
     """The webhook's status once `done(status)` holds: the receiver has its answer a moment
     before the server records it, so the test polls (bounded) for the recorded state."""

@@ -19,7 +19,7 @@ from core.settings import Settings
 from server.webhook_runner import make_webhook_runner
 from tests.schema.mutations.conftest import Tokens
 from tests.server_process import running_server
-from tests.subscriptions.conftest import LiveServer, start_live_server
+from tests.subscriptions.conftest import Endpoint, LiveServer, start_live_server
 from tests.webhooks.conftest import all_delivered, create_webhook, retitle, settled_status
 from tests.webhooks.receiver import Receiver
 from webhooks.runner import WebhookRunner
@@ -136,14 +136,14 @@ async def test_two_server_processes_deliver_once(
         "WEBHOOK_POLL_SECONDS": "0.1",
     }
     with running_server(tmp_path, env) as first, running_server(tmp_path, env) as second:
-        servers = [_Remote(first.url), _Remote(second.url)]
-        created = await create_webhook(servers[0], tokens, f"{receiver.url}?hook=0")  # type: ignore[arg-type]
+        servers = [Endpoint(f"{first.url}/graphql"), Endpoint(f"{second.url}/graphql")]
+        created = await create_webhook(servers[0], tokens, f"{receiver.url}?hook=0")
         made = [(f"package-{1 + n % 2}", f"change {n}") for n in range(10)]
         for number, (slug, title) in enumerate(made):
-            await retitle(servers[number % 2], tokens, int(slug[-1]), title)  # type: ignore[arg-type]
+            await retitle(servers[number % 2], tokens, int(slug[-1]), title)
         await receiver.wait_until(lambda: all_saw(receiver, made, hooks=1), timeout=30)
         # Both processes' queues are in the one database: nothing more is on its way.
-        await settled_status(servers[0], tokens, created["webhook"]["id"], all_delivered)  # type: ignore[arg-type]
+        await settled_status(servers[0], tokens, created["webhook"]["id"], all_delivered)
     accepted = receiver.accepted
     assert len(receiver.received) == len(accepted)
     verifier = Verifier(created["secret"])
@@ -151,27 +151,6 @@ async def test_two_server_processes_deliver_once(
         verifier.verify(delivered.body, delivered.headers)
     assert_in_order_once(results(accepted), made)
     assert len({r.headers["webhook-id"] for r in accepted}) == len(accepted)
-
-
-class _Remote:
-    """The parts of LiveServer the helpers use, for a server in another process."""
-
-    def __init__(self, base: str) -> None:
-        self.http_url = f"{base}/graphql"
-
-    async def mutate(self, document: str, variables: dict[str, Any], *, token: str) -> Any:
-        import httpx
-
-        async with httpx.AsyncClient(timeout=10) as http:
-            answer = (
-                await http.post(
-                    self.http_url,
-                    json={"query": document, "variables": variables},
-                    headers={"Authorization": f"Bearer {token}"},
-                )
-            ).json()
-        assert "errors" not in answer, answer
-        return answer["data"]
 
 
 def all_saw(receiver: Receiver, made: list[tuple[str, str]], *, hooks: int) -> bool:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from standardwebhooks.webhooks import Webhook as Verifier
 
-from webhooks.attempt import parse_retry_after, retry_delay
+from webhooks.attempt import retry_delay
 from webhooks.signing import is_secret, new_message_id, new_secret, signed_headers
 from webhooks.targets import TargetRefused, check_target, check_url
 
@@ -23,15 +23,6 @@ def test_the_delay_doubles_with_jitter_and_is_capped() -> None:
 def test_retry_after_is_honoured_but_capped() -> None:
     assert retry_delay(1, base=1, maximum=60, retry_after=20, rng=lambda: 1.0) == 20
     assert retry_delay(1, base=1, maximum=60, retry_after=3600, rng=lambda: 1.0) == 60
-
-
-def test_retry_after_is_seconds_or_an_http_date() -> None:
-    now = datetime(2026, 12, 5, 8, 0, 0, tzinfo=UTC)
-    assert parse_retry_after("120") == 120
-    assert parse_retry_after("Sat, 05 Dec 2026 08:00:30 GMT", now) == 30
-    assert parse_retry_after("Sat, 05 Dec 2026 07:00:00 GMT", now) == 0
-    assert parse_retry_after("soon") is None
-    assert parse_retry_after(None) is None
 
 
 @pytest.mark.parametrize(
