@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Update, or_, select, update
 from sqlmodel import col
 
 from core.db import Database
@@ -55,6 +55,11 @@ class RetryPolicy:
     max_failures: int
     base_seconds: float
     max_seconds: float
+
+
+def _update_held(webhook_id: int, owner: str) -> Update:
+    """An UPDATE of one webhook that changes nothing unless `owner` still holds it."""
+    return update(Webhook).where(col(Webhook.id) == webhook_id, col(Webhook.lease_owner) == owner)
 
 
 @uncancellable
@@ -111,8 +116,7 @@ async def queue_result(
             values["cursor"] = cursor
         sequence = (
             await session.execute(
-                update(Webhook)
-                .where(col(Webhook.id) == webhook_id, col(Webhook.lease_owner) == owner)
+                _update_held(webhook_id, owner)
                 .values(**values)
                 .returning(col(Webhook.next_sequence))
             )
@@ -137,20 +141,16 @@ async def queue_result(
 async def move_cursor(db: Database, owner: str, webhook_id: int, cursor: str | None) -> None:
     """The broker no longer knows the cursor's event (the embedded broker restarted)."""
     async with db.transaction() as session:
-        await session.execute(
-            update(Webhook)
-            .where(col(Webhook.id) == webhook_id, col(Webhook.lease_owner) == owner)
-            .values(cursor=cursor)
-        )
+        await session.execute(_update_held(webhook_id, owner).values(cursor=cursor))
 
 
 @uncancellable
 async def pause(db: Database, owner: str, webhook_id: int, reason: str) -> None:
     async with db.transaction() as session:
         await session.execute(
-            update(Webhook)
-            .where(col(Webhook.id) == webhook_id, col(Webhook.lease_owner) == owner)
-            .values(paused=True, paused_reason=reason[:500], lease_owner=None, lease_expires=None)
+            _update_held(webhook_id, owner).values(
+                paused=True, paused_reason=reason[:500], lease_owner=None, lease_expires=None
+            )
         )
 
 

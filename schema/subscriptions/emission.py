@@ -53,9 +53,8 @@ def take() -> Emission | None:
 
 def mark_sent(emission: Emission) -> None:
     """Called as a result is sent: a consumer that stores its position (a webhook) reads
-    `resume_point()` after each result."""
-    if emission.resume_after is not None:
-        _RESUME_AFTER.set(emission.resume_after)
+    `resume_point()` after each result (None: no safe point is known for this one)."""
+    _RESUME_AFTER.set(emission.resume_after)
 
 
 def resume_point() -> str | None:

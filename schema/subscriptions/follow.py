@@ -48,9 +48,8 @@ async def follow(
                 replayed = {event.id for event in events}
                 if events:
                     last_seen = events[-1].id
-                    loaders = Loaders.create(db)
                     async for value in _emit(
-                        events, loaders, candidates, load, after=last_event_id
+                        events, Loaders.create(db), candidates, load, after=last_event_id
                     ):
                         yield value
             else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,6 +77,17 @@ async def start_live_server(
     return live, task
 
 
+@asynccontextmanager
+async def live_server(db: Database, settings: Settings) -> AsyncIterator[LiveServer]:
+    """A live server for the block; it shuts down (lifespan and all) at its end."""
+    server, task = await start_live_server(db, settings)
+    try:
+        yield server
+    finally:
+        server.server.should_exit = True
+        await asyncio.wait_for(task, 10)
+
+
 @pytest.fixture
 def live_settings(settings: Settings) -> Settings:
     """The test settings with an in-process broker and quick keep-alives."""
@@ -94,9 +106,5 @@ def live_settings(settings: Settings) -> Settings:
 
 @pytest.fixture
 async def live(db: Database, live_settings: Settings) -> AsyncIterator[LiveServer]:
-    server, task = await start_live_server(db, live_settings)
-    try:
+    async with live_server(db, live_settings) as server:
         yield server
-    finally:
-        server.server.should_exit = True
-        await asyncio.wait_for(task, 10)

@@ -15,8 +15,8 @@ from tests.subscriptions.conftest import (  # noqa: F401
     Endpoint,
     LiveServer,
     live,
+    live_server,
     live_settings,
-    start_live_server,
 )
 from tests.webhooks.receiver import Receiver, running_receiver
 
@@ -60,12 +60,8 @@ async def hooked(
     hook_settings: Settings,
     catalogue: Database,  # noqa: F811
 ) -> AsyncIterator[LiveServer]:
-    server, task = await start_live_server(db, hook_settings)
-    try:
+    async with live_server(db, hook_settings) as server:
         yield server
-    finally:
-        server.server.should_exit = True
-        await asyncio.wait_for(task, 10)
 
 
 async def graphql(

@@ -4,8 +4,6 @@ at least once, surviving failures and restarts (issue 15)."""
 
 from __future__ import annotations
 
-import asyncio
-
 import orjson
 from prometheus_client import REGISTRY
 from standardwebhooks.webhooks import Webhook as Verifier
@@ -13,7 +11,7 @@ from standardwebhooks.webhooks import Webhook as Verifier
 from core.db import Database
 from core.settings import Settings
 from tests.schema.mutations.conftest import Tokens
-from tests.subscriptions.conftest import LiveServer, start_live_server
+from tests.subscriptions.conftest import LiveServer, live_server
 from tests.webhooks.conftest import all_delivered, create_webhook, graphql, retitle, settled_status
 from tests.webhooks.receiver import Receiver
 
@@ -129,23 +127,17 @@ async def test_a_restart_in_the_middle_loses_nothing(
     tokens: Tokens,
     receiver: Receiver,
 ) -> None:
-    first, task = await start_live_server(db, hook_settings)
-    created = await create_webhook(first, tokens, receiver.url)
-    receiver.fail_next(1000, 503)  # down while the changes happen
-    await retitle(first, tokens, 1, "A")
-    await retitle(first, tokens, 2, "B")
-    await receiver.wait_received(1)
-    first.server.should_exit = True
-    await asyncio.wait_for(task, 10)
+    async with live_server(db, hook_settings) as first:
+        created = await create_webhook(first, tokens, receiver.url)
+        receiver.fail_next(1000, 503)  # down while the changes happen
+        await retitle(first, tokens, 1, "A")
+        await retitle(first, tokens, 2, "B")
+        await receiver.wait_received(1)
     receiver.failures.clear()  # the receiver is back
-    second, task = await start_live_server(db, hook_settings)
-    try:
+    async with live_server(db, hook_settings) as second:
         accepted = await receiver.wait_accepted(2)
         await retitle(second, tokens, 1, "C")
         accepted = await receiver.wait_accepted(3)
-    finally:
-        second.server.should_exit = True
-        await asyncio.wait_for(task, 10)
     verifier = Verifier(created["secret"])
     titles = [
         verifier.verify(r.body, r.headers)["data"]["packageChanged"]["title"] for r in accepted

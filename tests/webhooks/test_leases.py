@@ -3,7 +3,6 @@ hands its webhooks over after its lease expires, losing nothing (issue 15)."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import uuid
 from collections import Counter
@@ -19,7 +18,7 @@ from core.settings import Settings
 from server.webhook_runner import make_webhook_runner
 from tests.schema.mutations.conftest import Tokens
 from tests.server_process import running_server
-from tests.subscriptions.conftest import Endpoint, LiveServer, start_live_server
+from tests.subscriptions.conftest import Endpoint, LiveServer, live_server
 from tests.webhooks.conftest import all_delivered, create_webhook, retitle, settled_status
 from tests.webhooks.receiver import Receiver
 from webhooks.runner import WebhookRunner
@@ -83,9 +82,7 @@ async def test_a_dead_runners_webhook_is_taken_over_with_nothing_lost(
     receiver: Receiver,
 ) -> None:
     settings = hook_settings.model_copy(update={"webhook_lease_seconds": 1})
-    server, task = await start_live_server(db, settings)
-    other: WebhookRunner | None = None
-    try:
+    async with live_server(db, settings) as server:
         created = await create_webhook(server, tokens, receiver.url)
         await retitle(server, tokens, 1, "before")
         await receiver.wait_accepted(1)
@@ -105,15 +102,13 @@ async def test_a_dead_runners_webhook_is_taken_over_with_nothing_lost(
         await retitle(server, tokens, 2, "still nobody")
         other = second_runner(server, settings)
         await other.start()
-        accepted = await receiver.wait_accepted(3)
-        await retitle(server, tokens, 1, "after")
-        accepted = await receiver.wait_accepted(4)
-        assert list(other.held) == [created["webhook"]["databaseId"]]
-    finally:
-        if other is not None:
+        try:
+            accepted = await receiver.wait_accepted(3)
+            await retitle(server, tokens, 1, "after")
+            accepted = await receiver.wait_accepted(4)
+            assert list(other.held) == [created["webhook"]["databaseId"]]
+        finally:
             await other.stop()
-        server.server.should_exit = True
-        await asyncio.wait_for(task, 10)
     assert titles(accepted) == ["before", "while nobody follows", "still nobody", "after"]
     assert len(receiver.received) == 4
 
