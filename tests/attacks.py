@@ -1,10 +1,101 @@
-"""The attacks of issue 14, each a request and the answer it must get: shared by the
-attack test (tests/server/test_attacks.py) and benchmarks/protection.py."""
+"""The attacks, each a request and the answer it must get, and the harness that sends one
+while another client keeps asking `{ __typename }`: shared by the attack test
+(tests/server/test_attacks.py) and benchmarks/protection.py.
+
+The attacker and the bystander come from different loopback addresses (127.0.0.0/8 is
+all this host's), so each has its own rate-limit budget and in-flight count, as two
+clients on the internet would.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
+
+import httpx
+import orjson
+
+BYSTANDER_ADDRESS = "127.0.0.2"
+BYSTANDER_QUERY = {"query": "{ __typename }"}
+_attackers = iter(range(10, 250))
+
+
+def attacker_address() -> str:
+    """A loopback address no earlier attack of this process used: a fresh budget each."""
+    return f"127.0.0.{next(_attackers)}"
+
+
+def client_from(address: str, base_url: str, timeout: float = 30.0) -> httpx.Client:
+    """An HTTP client whose connections leave from `address`."""
+    transport = httpx.HTTPTransport(local_address=address)
+    return httpx.Client(base_url=base_url, timeout=timeout, transport=transport)
+
+
+@dataclass
+class Bystander:
+    """Another client's `{ __typename }` round trips while something else runs."""
+
+    times: list[float] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def slowest(self) -> float:
+        return max(self.times, default=0.0)
+
+
+@contextmanager
+def bystander(base_url: str, interval: float = 0.01) -> Iterator[Bystander]:
+    """Ask `{ __typename }` from BYSTANDER_ADDRESS every `interval` until the block ends
+    (once warm before it starts); a refused or failed answer is a failure."""
+    seen = Bystander()
+    ready, stop = threading.Event(), threading.Event()
+
+    def probe() -> None:
+        with client_from(BYSTANDER_ADDRESS, base_url, timeout=10.0) as client:
+            client.post("/graphql", json=BYSTANDER_QUERY)
+            ready.set()
+            while not stop.is_set():
+                started = time.perf_counter()
+                try:
+                    response = client.post("/graphql", json=BYSTANDER_QUERY)
+                except httpx.HTTPError as error:
+                    seen.failures.append(repr(error))
+                else:
+                    if response.status_code != 200:
+                        seen.failures.append(f"{response.status_code} {response.text[:200]}")
+                seen.times.append(time.perf_counter() - started)
+                stop.wait(interval)
+
+    thread = threading.Thread(target=probe, name="bystander", daemon=True)
+    thread.start()
+    ready.wait(10.0)
+    try:
+        yield seen
+    finally:
+        stop.set()
+        thread.join(15.0)
+
+
+def encoded(request: dict[str, Any]) -> dict[str, Any]:
+    """httpx keyword arguments with a `json` body encoded now, not while the clock runs."""
+    if "json" not in request:
+        return request
+    rest = {key: value for key, value in request.items() if key != "json"}
+    headers = {"content-type": "application/json", **rest.pop("headers", {})}
+    return {**rest, "content": orjson.dumps(request["json"]), "headers": headers}
+
+
+def during(base_url: str, attack: Callable[[], Any]) -> tuple[Any, float, Bystander]:
+    """Run `attack()` with a bystander probing: its result, its seconds, the bystander."""
+    with bystander(base_url) as seen:
+        started = time.perf_counter()
+        result = attack()
+        took = time.perf_counter() - started
+    return result, took, seen
 
 
 def fragment_bomb(fragments: int) -> str:
