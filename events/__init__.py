@@ -5,7 +5,7 @@ EventHub listener -> Delivery (events + per-event loaders) -> each subscription'
 """
 
 from events.broker import Broker, BrokerUnavailable, InvalidEventId, ReplayGap
-from events.hub import Delivery, EventHub, Inbox, Interrupted
+from events.hub import Delivery, EventHub, Inbox, Interrupted, Place, PlaceLost
 from events.model import Event
 
 __all__ = [
@@ -17,5 +17,7 @@ __all__ = [
     "Inbox",
     "Interrupted",
     "InvalidEventId",
+    "Place",
+    "PlaceLost",
     "ReplayGap",
 ]

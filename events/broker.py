@@ -35,6 +35,10 @@ class Broker(Protocol):
     async def replay(self, after: str) -> list[Event]:
         """Events published after the event `after`, oldest first (within the window)."""
 
+    async def head(self) -> str:
+        """The id of the newest event (or of the stream's start when it has none): resuming
+        after it gives every event published from now on, whichever process publishes."""
+
     def origin(self) -> str | None:
         """An id to resume after that replays every event this broker still holds since it
         started, or None when it cannot say (events may already be gone)."""

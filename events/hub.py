@@ -3,13 +3,21 @@
 Each batch of events becomes one `Delivery` with one fresh set of DataLoaders, shared by
 every subscription of this process: a thousand subscribers of one package resolve their
 payloads with the same few batched statements, not a thousand times as many.
+
+A subscription's place in the stream is fixed when its `subscribe` arrives (`mark`),
+and its inbox opens only once set-up is done (arguments read, the document checked):
+what the listener handed out in between is kept (`recent_window` events) and given to
+the new inbox (`Inbox.missed`), so no change made during set-up is lost, however long
+set-up takes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import random
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
@@ -34,6 +42,22 @@ class Delivery:
 
 
 @dataclass(frozen=True)
+class Place:
+    """Where this process's listener stood: after `count` events of connection `epoch`.
+
+    The epoch changes each time the broker is lost: events published during the outage
+    never reached this process, so a place in an earlier epoch cannot be caught up on."""
+
+    epoch: int
+    count: int
+
+
+class PlaceLost(Exception):
+    """The events after a place can no longer be given: too many since, or the broker
+    was lost in between."""
+
+
+@dataclass(frozen=True)
 class Interrupted:
     """The broker was lost: the subscription ends and the client resumes from its last id."""
 
@@ -43,6 +67,9 @@ class Interrupted:
 @dataclass(eq=False)
 class Inbox:
     queue: asyncio.Queue[Delivery | Interrupted]
+    # Events the listener handed out between the subscriber's place and this inbox's
+    # opening, oldest first: they come before anything queued.
+    missed: list[Event] = field(default_factory=list)
     overflowed: bool = False
     # How many subscribers it serves, for a stream shared by several (`server.fanout`);
     # those count themselves in the metric. None: one subscriber.
@@ -62,12 +89,19 @@ class EventHub:
     broker: Broker
     inbox_size: int = 1000
     refusal: str | None = None  # why this process serves no subscriptions at all
+    recent_window: int = 10_000  # events kept for subscriptions still being set up
     available: bool = False
     last_event_id: str | None = None
     inboxes: set[Inbox] = field(default_factory=set)
+    _epoch: int = 0
+    _count: int = 0  # events the listener handed out in this epoch
+    _recent: deque[Event] = field(init=False)
     _task: asyncio.Task[None] | None = None
     _connected: asyncio.Event = field(default_factory=asyncio.Event)
     _shared: tuple[float, Loaders] | None = None
+
+    def __post_init__(self) -> None:
+        self._recent = deque(maxlen=self.recent_window)
 
     def shared_loaders(self, max_age: float = 0.1) -> Loaders:
         """Loaders that subscriptions starting together share for their first reads: a
@@ -100,9 +134,10 @@ class EventHub:
         broker's origin, or the last event this process saw (None: none yet)."""
         return self.broker.origin() or self.last_event_id
 
-    def position(self) -> str | None:
-        """The stream's position now: resuming after it gives what happens from now on."""
-        return self.last_event_id or self.broker.origin()
+    async def head(self) -> str:
+        """The broker's newest event now: a follower that resumes after it (a new webhook,
+        in whichever process follows it) gets every change from this moment on."""
+        return await self.broker.head()
 
     async def replay(self, after: str) -> list[Event]:
         return await self.broker.replay(after)
@@ -112,13 +147,34 @@ class EventHub:
         """Subscribers listening now (each member of a shared stream is one)."""
         return sum(inbox.subscribers for inbox in self.inboxes)
 
+    def mark(self) -> Place:
+        """The place now: an inbox opened later with it gets every event after it."""
+        return Place(self._epoch, self._count)
+
+    def _since(self, place: Place) -> list[Event]:
+        if place.epoch != self._epoch:
+            raise PlaceLost("the event stream was interrupted while the subscription was set up")
+        missed = self._count - place.count
+        if missed > len(self._recent):
+            raise PlaceLost(
+                f"more than {self.recent_window:,} events happened while the subscription "
+                "was set up"
+            )
+        if missed <= 0:
+            return []
+        return list(itertools.islice(reversed(self._recent), missed))[::-1]
+
     @asynccontextmanager
-    async def inbox(self, listeners: Callable[[], int] | None = None) -> AsyncIterator[Inbox]:
+    async def inbox(
+        self, listeners: Callable[[], int] | None = None, *, since: Place | None = None
+    ) -> AsyncIterator[Inbox]:
+        """`since`: the subscriber's place; what happened after it is `Inbox.missed`."""
         if self.refusal is not None:
             raise BrokerUnavailable(self.refusal)
         if not self.available:
             raise BrokerUnavailable("the event stream is reconnecting; subscribe again shortly")
-        inbox = Inbox(asyncio.Queue(maxsize=self.inbox_size), listeners=listeners)
+        missed = self._since(since) if since is not None else []
+        inbox = Inbox(asyncio.Queue(maxsize=self.inbox_size), missed, listeners=listeners)
         counted = listeners is None
         self.inboxes.add(inbox)
         if counted:
@@ -150,13 +206,21 @@ class EventHub:
                 if was_available:
                     logger.warning("event stream lost (%s); reconnecting", error)
                     self._interrupt(str(error))
+                    self._new_epoch()
                 await asyncio.sleep(backoff * (1 + random.random() / 2))
                 backoff = min(backoff * 2, MAX_BACKOFF)
+
+    def _new_epoch(self) -> None:
+        self._epoch += 1
+        self._count = 0
+        self._recent.clear()
 
     def _deliver(self, batch: list[Event]) -> None:
         if not batch:
             return  # the broker's "connected" signal
         self.last_event_id = batch[-1].id
+        self._count += len(batch)
+        self._recent.extend(batch)
         if not self.inboxes:
             return
         delivery = Delivery(batch, Loaders.create(self.db, shared=True))

@@ -45,6 +45,9 @@ class MemoryBroker:
             raise ReplayGap(f"event {after} is older than the {len(self._recent)} kept")
         return [event for event in self._recent if _number(event) > number]
 
+    async def head(self) -> str:
+        return self._recent[-1].id if self._recent else f"{self.run}-0"
+
     def origin(self) -> str | None:
         """Resuming after this gives every event of this run, while the window holds them
         all: a webhook whose position died with the previous run misses nothing since."""

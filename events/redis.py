@@ -15,7 +15,7 @@ from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff, NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from events.broker import BrokerUnavailable, InvalidEventId, ReplayGap
@@ -35,6 +35,7 @@ return #out / 2
 """
 
 _LOST = (RedisConnectionError, RedisTimeoutError, OSError)
+START = "0-0"  # the position before a stream's first event
 
 
 def _stream_id(value: str) -> tuple[int, int]:
@@ -103,8 +104,17 @@ class RedisBroker:
             except (RedisError, OSError):  # already gone
                 pass
 
+    async def head(self) -> str:
+        try:
+            newest: Any = await self._client.xrevrange(self.stream, count=1)
+        except _LOST as error:
+            raise BrokerUnavailable(f"Redis at {self._safe_url} is unreachable: {error}") from error
+        return str(newest[0][0].decode()) if newest else START
+
     async def replay(self, after: str) -> list[Event]:
         wanted = _stream_id(after)
+        if after == START:
+            return await self._replay_all()
         try:
             oldest: Any = await self._client.xrange(self.stream, count=1)
             newest: Any = await self._client.xrevrange(self.stream, count=1)
@@ -121,6 +131,20 @@ class RedisBroker:
             entries: Any = await self._client.xrange(self.stream, min=f"({after}")
         except _LOST as error:
             raise BrokerUnavailable(f"Redis at {self._safe_url} is unreachable: {error}") from error
+        return [Event.decode(entry_id.decode(), data[b"e"]) for entry_id, data in entries]
+
+    async def _replay_all(self) -> list[Event]:
+        """Every event, for a position taken while the stream was empty (`head`): a gap if
+        some were trimmed away since."""
+        try:
+            entries: Any = await self._client.xrange(self.stream)
+            added = int((await self._client.xinfo_stream(self.stream))["entries-added"])
+        except ResponseError:  # no such stream: nothing was published since
+            return []
+        except _LOST as error:
+            raise BrokerUnavailable(f"Redis at {self._safe_url} is unreachable: {error}") from error
+        if added > len(entries):
+            raise ReplayGap(f"the stream's first events are no longer kept ({len(entries)} are)")
         return [Event.decode(entry_id.decode(), data[b"e"]) for entry_id, data in entries]
 
     def origin(self) -> str | None:

@@ -13,6 +13,15 @@ measures send-to-receive latency.
     REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python scripts/bench_subscriptions.py
     REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python scripts/bench_subscriptions.py \
         --server-processes 2 --subscribers 10000
+    REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python scripts/bench_subscriptions.py \
+        --own-packages 3 --subscribers 2000 --import-after 5
+
+`--own-packages K`: each subscriber watches K packages of its own, drawn at random from
+the demo's 305 (`packageChanged(slugs: $s) { slug repoWatchers }`); `--import-after S`
+seconds after the last `subscribe` was sent, one `dpgraph import` (through Redis: the
+CLI reaches the server's subscribers only that way) raises every package's watchers by
+one. It reports the pushes delivered of those expected (one per watched package), when
+the last one arrived after the import started, and the server's CPU meanwhile.
 
 Traffic goes to 127.0.0.1 only and is bounded by --seconds. Goals live here, not in tests.
 """
@@ -125,6 +134,125 @@ async def _subscriber(
             elif kind in ("error", "complete"):
                 results.errors += 1
                 return
+
+
+OWN_SUBSCRIPTION = (
+    "subscription ($s: [String!]) { packageChanged(slugs: $s) { slug repoWatchers } }"
+)
+
+
+async def _own_subscriber(
+    ws_url: str, slugs: list[str], arrivals: list[float], results: Results, ready: asyncio.Event
+) -> None:
+    """Watches its own packages; records when each push arrives (wall clock, seconds)."""
+    async with connect(ws_url, subprotocols=["graphql-transport-ws"], max_queue=None) as ws:  # type: ignore[list-item]
+        await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+        await ws.recv()
+        payload = {"query": OWN_SUBSCRIPTION, "variables": {"s": slugs}}
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
+        ready.set()
+        async for raw in ws:
+            message = json.loads(raw)
+            kind = message.get("type")
+            if kind == "ping":
+                await ws.send('{"type":"pong"}')
+            elif kind == "next" and message["payload"].get("data"):
+                arrivals.append(time.time())
+                results.received += 1
+            elif kind in ("next", "error", "complete"):
+                results.errors += 1
+                if kind != "next":
+                    return
+
+
+async def _own_subscriber_process(ws_url: str, watched: list[list[str]], expected: int) -> None:
+    """One client process of the own-packages scenario (as `_subscriber_process`)."""
+    results, arrivals = Results(), list[float]()
+    tasks: list[asyncio.Task[None]] = []
+    for start in range(0, len(watched), 250):
+        wave = []
+        for slugs in watched[start : start + 250]:
+            ready = asyncio.Event()
+            subscriber = _own_subscriber(ws_url, slugs, arrivals, results, ready)
+            tasks.append(asyncio.create_task(subscriber))
+            wave.append(ready.wait())
+        await asyncio.gather(*wave)
+    print("ready", flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    deadline = time.perf_counter() + 30
+    while results.received < expected and time.perf_counter() < deadline:
+        await asyncio.sleep(0.1)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    report = {"latencies": arrivals, "received": results.received, "errors": results.errors}
+    print(json.dumps(report), flush=True)
+
+
+async def _own_packages(
+    count: int, per_subscriber: int, import_after: float, base_url: str, pids: list[int], args: Any
+) -> dict[str, Any]:
+    """Each subscriber its own packages; one import changes them all `import_after` s after
+    the last subscribe was sent."""
+    import random
+
+    ws_url = base_url.replace("http://", "ws://") + "/graphql"
+    async with httpx.AsyncClient(timeout=60) as http:
+        listed = (await http.get(f"{base_url}/api/v4/packages/?limit=100")).json()
+        packages = listed["results"]
+        while listed.get("next"):
+            listed = (await http.get(listed["next"])).json()
+            packages += listed["results"]
+    slugs = [package["slug"] for package in packages]
+    draw = random.Random(args.seed)
+    watched = [draw.sample(slugs, per_subscriber) for _ in range(count)]
+    clients = []
+    for index in range(args.client_processes):
+        mine = watched[index :: args.client_processes]
+        clients.append(
+            subprocess.Popen(
+                [sys.executable, __file__, "--own-client", ws_url, json.dumps(mine)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+        )
+    started = time.perf_counter()
+    await _until_ready(clients)  # every subscribe sent (not necessarily set up)
+    connect_seconds = time.perf_counter() - started
+    await asyncio.sleep(import_after)
+    for package in packages:
+        package["repo_watchers"] += 1
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as changed:
+        json.dump(packages, changed)
+    cpu_before = _cpu_seconds(pids)
+    import_started = time.time()
+    env = {**os.environ, "DATABASE_URL": args.database_url, "PYTHONPATH": str(ROOT)}
+    env["REDIS_PREFIX"] = args.redis_prefix
+    imported = subprocess.run(
+        [sys.executable, "-m", "server", "import", changed.name, "--progress", "log"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    os.unlink(changed.name)
+    import_seconds = time.time() - import_started
+    results = await _collect(clients)
+    server_cpu = _cpu_seconds(pids) - cpu_before
+    last = max(results.latencies, default=import_started)
+    return {
+        "scenario": f"{count} subscribers, {per_subscriber} own packages each",
+        "import_after_s": import_after,
+        "import_exit": imported.returncode,
+        "import_s": round(import_seconds, 2),
+        "expected": count * per_subscriber,
+        "delivered": results.received,
+        "errors": results.errors,
+        "last_push_after_import_start_s": round(last - import_started, 2),
+        "server_cpu_s": round(server_cpu, 2),
+        "connect_s": round(connect_seconds, 1),
+    }
 
 
 async def _subscribe_all(
@@ -361,6 +489,11 @@ async def _scenario(count: int, seconds: int, args: argparse.Namespace) -> dict[
                 _wait_healthy(base_url)
             pids = [server.pid for server in servers]
             processes = args.client_processes
+            if args.own_packages:
+                args.database_url, args.redis_prefix = url, env["REDIS_PREFIX"]
+                return await _own_packages(
+                    count, args.own_packages, args.import_after, base_urls[0], pids, args
+                )
             if args.idle:
                 return await _idle(count, args.per_connection, seconds, base_urls, pids, processes)
             return await _run(count, seconds, base_urls, token, pids, processes, args.stagger)
@@ -413,10 +546,29 @@ def main() -> int:
         help="server processes sharing the database and REDIS_URL (required above 1); "
         "subscribers and changes are spread over them, CPU and memory are their sums",
     )
+    parser.add_argument(
+        "--own-packages",
+        type=int,
+        default=0,
+        help="each subscriber watches this many packages of its own (drawn at random); one "
+        "import changes every package --import-after seconds after the last subscribe "
+        "(needs REDIS_URL)",
+    )
+    parser.add_argument("--import-after", type=float, default=5.0, help="(--own-packages)")
+    parser.add_argument("--seed", type=int, default=0, help="(--own-packages) random draw")
     parser.add_argument("--client", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--own-client", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.server_processes > 1 and not os.environ.get("REDIS_URL"):
         parser.error("--server-processes above 1 needs REDIS_URL (events cross processes)")
+    if args.own_packages and not os.environ.get("REDIS_URL"):
+        parser.error("--own-packages needs REDIS_URL (the import reaches the server through it)")
+    if args.own_client:
+        url, watched = args.own_client
+        slugs: list[list[str]] = json.loads(watched)
+        expected = sum(len(each) for each in slugs)
+        asyncio.run(_own_subscriber_process(url, slugs, expected))
+        return 0
     if args.client:
         url, packages, expected, per_connection = args.client
         asyncio.run(

@@ -42,7 +42,12 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     """Build the app; the database is prepared in the lifespan, not at import time."""
     settings = settings or Settings()
     database = db or Database.from_settings(settings)
-    hub = EventHub(database, make_broker(settings), refusal=subscriptions_refusal(settings))
+    hub = EventHub(
+        database,
+        make_broker(settings),
+        refusal=subscriptions_refusal(settings),
+        recent_window=settings.event_replay_window,
+    )
     graphql = GraphQLApp(
         build_schema(),
         db=database,

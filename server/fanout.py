@@ -25,7 +25,9 @@ import orjson
 from graphql import GraphQLError
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
+from events import EventHub, Place
 from metrics import SUBSCRIPTIONS
+from schema.subscriptions.place import subscribed_at
 from schema.subscriptions.sharing import group_stream
 from server.outbox import Outbox
 
@@ -48,10 +50,20 @@ class SubscriptionGroups:
     def __len__(self) -> int:
         return len(self._groups)
 
-    def join(self, key: GroupKey, operation: Operation[Any, Any], stream: StreamStarter) -> Group:
+    def join(
+        self,
+        key: GroupKey,
+        operation: Operation[Any, Any],
+        stream: StreamStarter,
+        place: Place | None,
+    ) -> Group | None:
+        """The group the subscriber joined; None when the group cannot give it every change
+        after its place (`Group.covers`): it then runs a stream of its own."""
         group = self._groups.get(key)
         if group is None:
-            group = self._groups[key] = Group(self, key, stream)
+            group = self._groups[key] = Group(self, key, stream, place)
+        elif not group.covers(place):
+            return None
         group.add(operation)
         return group
 
@@ -90,14 +102,35 @@ class StreamStarter:
 
 
 class Group:
-    def __init__(self, groups: SubscriptionGroups, key: GroupKey, stream: StreamStarter) -> None:
+    def __init__(
+        self,
+        groups: SubscriptionGroups,
+        key: GroupKey,
+        stream: StreamStarter,
+        place: Place | None,
+    ) -> None:
         self._groups = groups
         self.key = key
         # operation -> the start of its `next` frames ({"id":<id>,"type":"next","payload":)
         # and its connection's outbox
         self.members: dict[Operation[Any, Any], tuple[str, Outbox]] = {}
+        # The stream gives every change after the first member's place; a result sent to
+        # the members at `_sent_at` is one a later member whose place is older has missed.
+        self._hub: EventHub | None = getattr(stream.context, "hub", None)
+        self._place = place
+        self._sent_at: Place | None = None
         # A fresh context: nothing of the first member's admission carries into the group.
         self._task = asyncio.create_task(self._run(stream), context=contextvars.Context())
+
+    def covers(self, place: Place | None) -> bool:
+        """Whether a subscriber whose `subscribe` arrived at `place` gets every change after
+        it by joining now: the stream started no later, and sent nothing since."""
+        if place is None or self._place is None:
+            return place is None and self._place is None  # no hub, no places to keep
+        if place.epoch != self._place.epoch or place.count < self._place.count:
+            return False
+        sent = self._sent_at
+        return sent is None or (sent.epoch == place.epoch and sent.count <= place.count)
 
     def add(self, operation: Operation[Any, Any]) -> None:
         prefix = '{"id":' + orjson.dumps(operation.id).decode() + ',"type":"next","payload":'
@@ -113,7 +146,7 @@ class Group:
             self._task.cancel()
 
     async def _run(self, stream: StreamStarter) -> None:
-        with group_stream(self.members.__len__):
+        with group_stream(self.members.__len__), subscribed_at(self._place):
             try:
                 source = await stream.start()
                 first = True
@@ -143,6 +176,8 @@ class Group:
         if result.extensions:
             payload["extensions"] = result.extensions
         tail = orjson.dumps(payload).decode() + "}"
+        if self._hub is not None:
+            self._sent_at = self._hub.mark()
         for prefix, outbox in self.members.values():
             outbox.offer(prefix + tail)
 

@@ -37,6 +37,7 @@ from ratelimit import RateLimits, spending
 from schema import Schema
 from schema.context import Context
 from schema.permissions import AUTH_HINT
+from schema.subscriptions.place import subscribed_now
 from schema.variable_lists import BAD_USER_INPUT, long_list_refusal
 from server.disconnects import ClientGone, cancelled_on_disconnect
 from server.fanout import SubscriptionGroups
@@ -61,7 +62,11 @@ from server.persisted import (
     requested_hash,
     sha256_of,
 )
-from server.websockets import PingingTransportWSHandler, TextFrameWebSocketAdapter
+from server.websockets import (
+    PingingTransportWSHandler,
+    PlacedLegacyWSHandler,
+    TextFrameWebSocketAdapter,
+)
 
 _PLAIN_BODY_KEYS = frozenset({"query", "variables", "operationName"})
 """A body with anything else (extensions, a batch) is the view's to read."""
@@ -105,6 +110,7 @@ def _refuse_long_lists(variables: dict[str, Any]) -> None:
 
 class GraphQLApp(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = PingingTransportWSHandler
+    graphql_ws_handler_class = PlacedLegacyWSHandler
     websocket_adapter_class = TextFrameWebSocketAdapter
 
     def __init__(
@@ -158,7 +164,8 @@ class GraphQLApp(GraphQL[Context, None]):
                 return
             async with self._place(scope, kind) as placed:  # SSE and multipart hold a place
                 refusal = None if placed else self._too_many_connections()
-                await self._respond(request, scope, receive, send, refusal)
+                with subscribed_now(self.hub):  # changes from now on reach the stream
+                    await self._respond(request, scope, receive, send, refusal)
             return
         async with self._place(scope, "websocket") as placed:
             if not placed:

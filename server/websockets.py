@@ -21,8 +21,15 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     Operation,
     _OperationStreamClosed,
 )
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    SubscribeMessage,
+)
+from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
 
+from ratelimit import spending
+from schema.subscriptions.place import subscribed_now, subscription_place
 from schema.subscriptions.sharing import admitting
 from server.fanout import Group, StreamStarter, SubscriptionGroups
 from server.outbox import Outbox
@@ -59,6 +66,11 @@ class PingingTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
     _ping_task: asyncio.Task[None] | None = None
     _joined: dict[str, Group] | None = None
 
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        """The operation's task starts here and carries the stream's place now."""
+        with subscribed_now(getattr(self.view, "hub", None)):
+            await super().handle_subscribe(message)
+
     async def run_operation(self, operation: Operation[Any, Any]) -> None:
         groups: SubscriptionGroups | None = getattr(self.view, "subscription_groups", None)
         if groups is None:
@@ -74,14 +86,18 @@ class PingingTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
             self.root_value,
         )
         try:
-            source = await starter.start()
-            async with aclosing(source):
-                with admitting() as admission:
-                    first = await anext(source, None)
-                if admission.admitted:
-                    self._join(groups, operation, starter)
-                    return
-                await self._send_result_stream(operation, _chain(first, source))
+            with spending():  # charged once, also when a stream of its own follows admission
+                source = await starter.start()
+                async with aclosing(source):
+                    with admitting() as admission:
+                        first = await anext(source, None)
+                    if not admission.admitted:
+                        await self._send_result_stream(operation, _chain(first, source))
+                    elif self._join(groups, operation, starter):
+                        return
+                if admission.admitted:  # the group is past this subscriber's place
+                    async with aclosing(await starter.start()) as own:
+                        await self._send_result_stream(operation, own)
             await operation.send_operation_message({"id": operation.id, "type": "complete"})
         except _OperationStreamClosed:
             return
@@ -94,14 +110,19 @@ class PingingTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
 
     def _join(
         self, groups: SubscriptionGroups, operation: Operation[Any, Any], starter: StreamStarter
-    ) -> None:
+    ) -> bool:
+        """Join the group of identical subscribers (False: it cannot cover this one)."""
         variables = orjson.dumps(operation.variables or {}, option=orjson.OPT_SORT_KEYS)
         key = (operation.query, variables, operation.operation_name, self.context.presented_token())
+        group = groups.join(key, operation, starter, subscription_place())
+        if group is None:
+            return False
         if self._joined is None:
             self._joined = {}
-        self._joined[operation.id] = groups.join(key, operation, starter)
+        self._joined[operation.id] = group
         # Its admission task ends now; kept, it would keep the admission's loaders alive.
         operation.task = None
+        return True
 
     async def cleanup_operation(self, operation_id: str) -> None:
         group = self._joined.pop(operation_id, None) if self._joined is not None else None
@@ -131,6 +152,15 @@ class PingingTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
                 await self._ping_task
             self._ping_task = None
         await super().shutdown()
+
+
+class PlacedLegacyWSHandler(BaseGraphQLWSHandler[Any, Any]):
+    """The legacy graphql-ws protocol: a `start` fixes the operation's place in the event
+    stream when it arrives, as a graphql-transport-ws `subscribe` does."""
+
+    async def handle_start(self, message: StartMessage) -> None:
+        with subscribed_now(getattr(self.view, "hub", None)):
+            await super().handle_start(message)
 
 
 async def _chain(first: Any, rest: AsyncGenerator[Any, None]) -> AsyncGenerator[Any, None]:

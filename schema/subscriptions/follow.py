@@ -7,11 +7,12 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Hashable, Seque
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
-from events import BrokerUnavailable, Event, Interrupted, InvalidEventId, ReplayGap
+from events import BrokerUnavailable, Event, Interrupted, InvalidEventId, PlaceLost, ReplayGap
 from loaders import Loaders
 from schema.context import Info
 from schema.errors import BadUserInput, EventsExpired, EventsInterrupted, EventsUnavailable
 from schema.subscriptions.emission import Emission, ObjectKey, announce
+from schema.subscriptions.place import subscription_place
 from schema.subscriptions.sharing import admit, group_members
 
 T = TypeVar("T")
@@ -38,8 +39,11 @@ async def follow(
     if admit(last_event_id):
         return  # a shared stream (schema.subscriptions.sharing) follows for this subscriber
     db = info.context.db
+    # Resuming replays from the broker; a new subscription gets what happened since its
+    # `subscribe` arrived (schema.subscriptions.place).
+    since = subscription_place() if last_event_id is None else None
     try:
-        async with hub.inbox(listeners=group_members()) as inbox:
+        async with hub.inbox(listeners=group_members(), since=since) as inbox:
             replayed: set[str] = set()
             last_seen = last_event_id
             force = False
@@ -61,6 +65,13 @@ async def follow(
                         yield value
                 # Events queued meanwhile may already be in the baselines: send them anyway.
                 force = bool(primes) and not inbox.queue.empty()
+                if inbox.missed:  # changed during set-up: the baseline may already show it
+                    last_seen = inbox.missed[-1].id
+                    fresh_loaders = Loaders.create(db)  # the shared ones may predate the change
+                    async for value in _emit(
+                        inbox.missed, fresh_loaders, candidates, load, True, after=None
+                    ):
+                        yield value
             while True:
                 item = await inbox.next()
                 if isinstance(item, Interrupted):
@@ -80,6 +91,8 @@ async def follow(
                     force = False
     except BrokerUnavailable as error:
         raise EventsUnavailable(str(error)) from None
+    except PlaceLost as error:
+        raise EventsExpired(f"{error.args[0].capitalize()}: subscribe again.") from None
 
 
 async def _replay(hub: Any, after: str) -> list[Event]:

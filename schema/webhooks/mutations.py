@@ -8,8 +8,9 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from auth import Scope
+from events import BrokerUnavailable
 from schema.context import Info
-from schema.errors import BadUserInput, Conflict, NotFound
+from schema.errors import BadUserInput, Conflict, EventsUnavailable, NotFound
 from schema.mutations.payloads import Deleted
 from schema.mutations.run import database_id
 from schema.permissions import require
@@ -34,6 +35,18 @@ class CreateWebhookInput:
     secret: str | None = strawberry.field(
         default=None, description="A `whsec_` secret of your own; left out: one is made."
     )
+
+
+async def _stream_head(info: Info) -> str | None:
+    """Where the new webhook starts: after the newest event now, so a change made while
+    its follower starts (in this process or another) is still sent."""
+    hub = info.context.hub
+    if hub is None:
+        return None
+    try:
+        return await hub.head()
+    except BrokerUnavailable as error:
+        raise EventsUnavailable(str(error)) from None
 
 
 def _notify(info: Info) -> None:
@@ -82,7 +95,7 @@ class WebhookMutations:
                 str(refusal), argument=["input", "url"], reason="TARGET_REFUSED"
             ) from None
         await check_document(info, input.document, variables, input.operation_name)
-        hub = info.context.hub
+        cursor = await _stream_head(info)
         try:
             row = await admin.create(
                 info.context.db,
@@ -93,7 +106,7 @@ class WebhookMutations:
                 operation_name=input.operation_name,
                 secret=secret,
                 created_by=identity.name,
-                cursor=hub.position() if hub is not None else None,
+                cursor=cursor,
             )
         except admin.NameTaken as taken:
             raise Conflict(str(taken), reason="NAME_TAKEN") from None
