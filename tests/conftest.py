@@ -17,7 +17,7 @@ from sqlalchemy import event, text
 from sqlmodel import SQLModel
 
 from core.db import Database
-from core.settings import Settings
+from core.settings import ENV_FILE_VARIABLE, Settings
 from fastpath import RECORDER
 from fastpath.differential import in_shadow
 from schema import build_schema
@@ -53,6 +53,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # exports WORKERS, HOST, LOAD_DEMO_DATA...) must not change what the tests run.
     for name in {name.upper() for name in Settings.model_fields} - set(SERVERS):
         os.environ.pop(name, None)
+    os.environ[ENV_FILE_VARIABLE] = ""  # no process of the suite reads a developer's .env
     try:
         SUITE = open_suite_database(os.environ)
     except SuiteDatabaseError as error:
