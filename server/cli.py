@@ -103,6 +103,8 @@ async def prepare_database(settings: Settings) -> None:
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:
     from core.migrations import OutdatedSchema
 
+    logging.getLogger("dpgraph.db").setLevel(logging.WARNING)  # the line below says it
+
     try:
         before, after = asyncio.run(_apply_migrations(settings))
     except OutdatedSchema as error:
@@ -136,6 +138,7 @@ def _export_schema(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdout.write(sdl)
     else:
         Path(args.output).write_text(sdl, encoding="utf-8")
+        print(f"dpgraph: wrote {args.output}", file=sys.stderr)
     return 0
 
 
@@ -179,9 +182,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     migrate.set_defaults(handler=_migrate, needs_database=True)
 
-    export = commands.add_parser("export-schema", help="print the GraphQL SDL")
+    export = commands.add_parser(
+        "export-schema", help="write the GraphQL SDL to schema.graphql (--output - prints it)"
+    )
     export.add_argument(
-        "--output", default=str(PROJECT_ROOT / "schema.graphql"), help="file, or - for stdout"
+        "--output",
+        default=str(PROJECT_ROOT / "schema.graphql"),
+        help="the file to write (default: the project's schema.graphql), or - for stdout",
     )
     export.set_defaults(handler=_export_schema)
 
