@@ -1,14 +1,14 @@
 # dpgraph: GraphQL API server for the Django Packages catalogue.
-# Two stages: dependencies are installed into a virtualenv once (cached while
-# pyproject.toml is unchanged); the runtime image gets that virtualenv and the code,
-# runs as a non-root user, and reports its health.
+# Two stages: the server's locked dependencies (requirements/serve.txt: exact versions,
+# checked against their hashes) are installed into a virtualenv once, cached while the
+# lock is unchanged; the runtime image gets that virtualenv and the code, runs as a
+# non-root user, and reports its health.
 
 FROM python:3.11-slim AS dependencies
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN python -m venv /opt/venv
-COPY pyproject.toml /tmp/pyproject.toml
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('/tmp/pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
-    && /opt/venv/bin/pip install -r /tmp/requirements.txt
+COPY requirements/serve.txt /tmp/serve.txt
+RUN /opt/venv/bin/pip install --require-hashes -r /tmp/serve.txt
 
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -44,8 +44,9 @@ COPY migrations ./migrations
 COPY alembic.ini ./
 COPY data ./data
 COPY examples ./examples
-# The code itself, in place (the server reads data/ and examples/ beside it).
-RUN pip install --no-deps -e . \
+# The code itself, in place (the server reads data/ and examples/ beside it), built with
+# the locked setuptools: nothing is fetched here.
+RUN pip install --no-deps --no-build-isolation -e . \
     && mkdir -p /app/var && chown dpgraph:dpgraph /app/var
 
 USER dpgraph

@@ -1,25 +1,80 @@
-"""Every setting the server reads, from the environment or a `.env` file.
+"""Every setting the server reads, from the environment or the project's `.env` file.
 
 No other module reads the environment: build a `Settings` and pass it on.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from core.env_file import EnvFileError, inspect_env_file
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "dpgraph.db"
+ENV_FILE_VARIABLE = "DPGRAPH_ENV_FILE"
+"""Read from the environment only: the `.env` file to read instead of the project's
+(empty: none). The tests set it empty, so nothing they start reads a developer's file."""
+
+logger = logging.getLogger("dpgraph.settings")
+_warned: set[str] = set()
+
+
+def env_file() -> Path | None:
+    """The project's `.env` (beside README.md), whatever the directory a command runs
+    in, so `scripts/dpgraph` reads the same file from anywhere; or DPGRAPH_ENV_FILE's."""
+    named = os.environ.get(ENV_FILE_VARIABLE)
+    if named is None:
+        return PROJECT_ROOT / ".env"
+    if not named:
+        return None
+    path = Path(named)
+    if not path.is_file():
+        raise EnvFileError(f"{ENV_FILE_VARIABLE} names {path}, which is not a file")
+    return path
+
+
+def _checked_env_file() -> Path | None:
+    """The env file, refused (EnvFileError) if a line would be skipped or a setting's name
+    is misspelled; keys meant for other programs are named in a warning, once."""
+    path = env_file()
+    if path is None or not path.is_file():
+        return None
+    report = inspect_env_file(path, {name.upper() for name in Settings.model_fields})
+    report.raise_errors()
+    warning = report.warning()
+    if warning is not None and warning not in _warned:
+        _warned.add(warning)
+        logger.warning(warning)
+    return path
+
+
+def describe_invalid_settings(error: ValidationError) -> str:
+    """pydantic's several-line report as one line: each variable with what is wrong."""
+    problems = []
+    for problem in error.errors():
+        name = ".".join(str(part) for part in problem["loc"]).upper()
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        problems.append(message if name in message else f"{name}: {message}")
+    return "; ".join(problems)
 
 
 class Settings(BaseSettings):
     """Server configuration; see the README's configuration table."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_file=None, extra="ignore")
+
+    def __init__(self, **values: Any) -> None:
+        """`_env_file` given (tests give None): that file, unchecked; else `env_file()`."""
+        if "_env_file" not in values:
+            values["_env_file"] = _checked_env_file()
+        super().__init__(**values)
 
     database_url: str = Field(
         default=f"sqlite+aiosqlite:///{DEFAULT_SQLITE_PATH}",
@@ -281,13 +336,11 @@ class Settings(BaseSettings):
             return "postgresql+asyncpg://" + value.removeprefix("postgresql://")
         if value.startswith("sqlite://"):
             return "sqlite+aiosqlite://" + value.removeprefix("sqlite://")
-        if value.startswith(
-            ("postgresql+asyncpg://", "postgresql+psycopg://", "sqlite+aiosqlite://")
-        ):
+        if value.startswith(("postgresql+asyncpg://", "sqlite+aiosqlite://")):
             return value
         raise ValueError(
-            f"DATABASE_URL {value!r} is not supported: use sqlite+aiosqlite:///path "
-            "or postgresql+asyncpg://user@host/db"
+            f"DATABASE_URL {value!r} is not supported: use postgresql://user@host/db "
+            "(asyncpg) or sqlite:///path"
         )
 
     @field_validator("public_base_url")

@@ -1,8 +1,9 @@
 """`python -m server import PATH_OR_URL ...`: arguments, exit codes and output.
 
 Exit codes: 0 every record imported; 1 some records or pages were skipped (listed in
-the summary); 2 nothing was imported (a missing path, the database unreachable);
-130 interrupted (finished batches are kept; run the same command to resume).
+the summary); 2 nothing was imported (a missing path, the database or every source
+unreachable, no record that could be written); 130 interrupted (finished batches are
+kept; run the same command to resume).
 """
 
 from __future__ import annotations
@@ -85,7 +86,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 130
     report(summary, Console(file=sys.stdout, highlight=False))
-    return 0 if summary.ok else 1
+    return exit_status(summary)
+
+
+def exit_status(summary: Summary) -> int:
+    """0 all imported; 1 some records or pages skipped; 2 nothing imported at all."""
+    if summary.ok:
+        return 0
+    return 1 if summary.outcomes else 2
 
 
 async def _import(args: argparse.Namespace, settings: Settings) -> Summary:

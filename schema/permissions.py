@@ -6,7 +6,9 @@ from auth import Identity, Scope
 from schema.context import Info
 from schema.errors import Forbidden, Unauthenticated
 
-AUTH_HINT = "Send 'Authorization: Bearer <token>' (tokens come from `python -m server token`)."
+AUTH_HINT = (
+    "Send 'Authorization: Bearer <token>' (an admin makes one with `scripts/dpgraph token create`)."
+)
 
 
 async def require(info: Info, scope: Scope) -> Identity:

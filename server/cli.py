@@ -10,7 +10,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from core.settings import PROJECT_ROOT, Settings
+from pydantic import ValidationError
+
+from core.env_file import EnvFileError
+from core.settings import PROJECT_ROOT, Settings, describe_invalid_settings
+from server import preflight
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -19,7 +23,6 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     workers = args.workers or settings.workers
-    print(f"dpgraph: serving http://{host}:{port}/graphql on {_safe_url(settings)}", flush=True)
     from core.migrations import OutdatedSchema, SchemaBehind
 
     if settings.trusted_documents is not None:  # a bad manifest stops the start, plainly
@@ -30,11 +33,16 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         except ManifestError as error:
             print(f"dpgraph: {error}", file=sys.stderr)
             return 2
+    preflight.check_port(host, port)  # before the database work, which may take seconds
     try:  # prepare once here, so workers find the tables ready and errors read plainly
         asyncio.run(prepare_database(settings))
     except (OutdatedSchema, SchemaBehind) as error:
         print(f"dpgraph: {error}", file=sys.stderr)
         return 2
+    if settings.redis_url:
+        warning = preflight.redis_warning(settings.redis_url)
+        if warning is not None:
+            print(f"dpgraph: warning: {warning}", file=sys.stderr, flush=True)
     if workers > 1:
         _share_metrics_between_workers()
         os.environ["WORKERS"] = str(workers)  # each worker's settings know they are several
@@ -45,6 +53,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
                 file=sys.stderr,
                 flush=True,
             )
+    print(f"dpgraph: serving http://{host}:{port}/graphql on {_safe_url(settings)}", flush=True)
     uvicorn.run(
         "server.asgi:app",
         host=host,
@@ -94,6 +103,8 @@ async def prepare_database(settings: Settings) -> None:
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:
     from core.migrations import OutdatedSchema
 
+    logging.getLogger("dpgraph.db").setLevel(logging.WARNING)  # the line below says it
+
     try:
         before, after = asyncio.run(_apply_migrations(settings))
     except OutdatedSchema as error:
@@ -127,6 +138,7 @@ def _export_schema(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdout.write(sdl)
     else:
         Path(args.output).write_text(sdl, encoding="utf-8")
+        print(f"dpgraph: wrote {args.output}", file=sys.stderr)
     return 0
 
 
@@ -163,16 +175,20 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="interface to bind (HOST)")
     serve.add_argument("--port", type=int, help="port to bind (PORT)")
     serve.add_argument("--workers", type=int, help="worker processes (WORKERS)")
-    serve.set_defaults(handler=_serve)
+    serve.set_defaults(handler=_serve, needs_database=True)
 
     migrate = commands.add_parser(
         "migrate", help="apply the schema migrations the code needs (also at start-up)"
     )
-    migrate.set_defaults(handler=_migrate)
+    migrate.set_defaults(handler=_migrate, needs_database=True)
 
-    export = commands.add_parser("export-schema", help="print the GraphQL SDL")
+    export = commands.add_parser(
+        "export-schema", help="write the GraphQL SDL to schema.graphql (--output - prints it)"
+    )
     export.add_argument(
-        "--output", default=str(PROJECT_ROOT / "schema.graphql"), help="file, or - for stdout"
+        "--output",
+        default=str(PROJECT_ROOT / "schema.graphql"),
+        help="the file to write (default: the project's schema.graphql), or - for stdout",
     )
     export.set_defaults(handler=_export_schema)
 
@@ -182,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--packages", type=int, required=True, help="how many packages (>= 1)")
     generate.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     generate.add_argument("--replace", action="store_true", help="delete earlier synthetic rows")
-    generate.set_defaults(handler=_generate)
+    generate.set_defaults(handler=_generate, needs_database=True)
 
     from importer.command import add_arguments as add_import_arguments
 
@@ -190,13 +206,13 @@ def build_parser() -> argparse.ArgumentParser:
         "import", help="mirror Django Packages API v4 data (files or a live URL) into the database"
     )
     add_import_arguments(importing)
-    importing.set_defaults(handler=_import)
+    importing.set_defaults(handler=_import, needs_database=True)
 
     from auth.command import add_arguments as add_token_arguments
 
     token = commands.add_parser("token", help="create, list or revoke API tokens for edits")
     add_token_arguments(token)
-    token.set_defaults(handler=_token)
+    token.set_defaults(handler=_token, needs_database=True)
     return parser
 
 
@@ -209,9 +225,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(arguments)
     try:
         settings = Settings()
-    except ValueError as error:
-        print(f"dpgraph: invalid configuration: {error}", file=sys.stderr)
+    except EnvFileError as error:
+        print(f"dpgraph: {error}", file=sys.stderr)
         return 2
-    handler = args.handler
-    result: int = handler(args, settings)
+    except ValidationError as error:
+        print(
+            f"dpgraph: invalid configuration: {describe_invalid_settings(error)}", file=sys.stderr
+        )
+        return 2
+    try:
+        if getattr(args, "needs_database", False):
+            preflight.check_database(settings)
+        result: int = args.handler(args, settings)
+    except preflight.Refused as error:
+        print(f"dpgraph: {error}", file=sys.stderr)
+        return 2
     return result

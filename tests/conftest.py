@@ -1,5 +1,6 @@
-"""Test fixtures: one database for the run (SQLite, or PostgreSQL when a URL is set),
-emptied after every test, plus helpers to run GraphQL and count SQL statements."""
+"""Test fixtures: the suite's own database (tests/suite_database.py: SQLite, or a database
+it creates on the PostgreSQL server DATABASE_URL names), emptied after every test, plus
+helpers to run GraphQL and count SQL statements."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from sqlalchemy import event, text
 from sqlmodel import SQLModel
 
 from core.db import Database
-from core.settings import Settings
+from core.settings import ENV_FILE_VARIABLE, Settings
 from fastpath import RECORDER
 from fastpath.differential import in_shadow
 from schema import build_schema
@@ -24,16 +25,53 @@ from schema.context import Context
 from server.app import create_app
 from server.demo import load_demo_data
 from server.runtime import DEFAULT_THRESHOLDS
+from tests.suite_database import (
+    SuiteDatabase,
+    SuiteDatabaseError,
+    close_suite_database,
+    open_suite_database,
+)
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
 # DPGRAPH_DIFFERENTIAL=1: every compiled answer is checked against Strawberry's executor.
 DIFFERENTIAL = os.environ.get("DPGRAPH_DIFFERENTIAL", "") not in ("", "0", "false")
+SERVERS = ("DATABASE_URL", "REDIS_URL")
+"""Read by the suite as the servers to use; every other setting keeps its default here."""
+SUITE: SuiteDatabase | None = None
+
+
+def suite_database() -> SuiteDatabase:
+    assert SUITE is not None, "the suite's database is made in pytest_configure"
+    return SUITE
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Before any test module is imported (several read DATABASE_URL when they are)."""
+    global SUITE
+    if config.option.help or config.option.version:
+        return
+    # A deployment's settings exported in this shell (the README's Deployment section
+    # exports WORKERS, HOST, LOAD_DEMO_DATA...) must not change what the tests run.
+    for name in {name.upper() for name in Settings.model_fields} - set(SERVERS):
+        os.environ.pop(name, None)
+    os.environ[ENV_FILE_VARIABLE] = ""  # no process of the suite reads a developer's .env
+    try:
+        SUITE = open_suite_database(os.environ)
+    except SuiteDatabaseError as error:
+        raise pytest.UsageError(f"tests: {error}") from None
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    global SUITE
+    if SUITE is not None:
+        close_suite_database(SUITE)
+        SUITE = None
 
 
 def pytest_report_header(config: pytest.Config) -> str:
     checked = "; compiled answers checked against the reference" if DIFFERENTIAL else ""
-    if POSTGRES_URL:
-        return f"database: {POSTGRES_URL.split('@')[-1]} (DATABASE_URL){checked}"
+    suite = suite_database()
+    if suite.server is not None:
+        return f"database: {suite.name}, made for this run on {suite.server}{checked}"
     return f"database: SQLite (set DATABASE_URL to also run against PostgreSQL){checked}"
 
 
@@ -47,8 +85,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 
 @pytest.fixture(scope="session")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    url = POSTGRES_URL or f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+def settings() -> Settings:
+    url = suite_database().url
     # Apps built from these settings in tests run no lifespan, so nothing would close a
     # Redis client: tests that need Redis ask for it (tests/subscriptions/test_redis.py).
     # The test process keeps CPython's own collector settings (no freeze, default thresholds).
@@ -65,10 +103,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="session")
 async def database(settings: Settings) -> AsyncIterator[Database]:
-    db = Database.from_settings(settings)
-    async with db.engine.begin() as connection:  # a fresh schema, made by the migrations
-        await connection.run_sync(SQLModel.metadata.drop_all)
-        await connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    db = Database.from_settings(settings)  # the suite's own, empty: made by the migrations
     await db.create_tables()
     yield db
     await db.dispose()

@@ -41,3 +41,30 @@ def test_compose_runs_two_servers_sharing_postgres_and_redis_behind_one_port():
     [proxy] = published
     assert proxy["ports"] == ["8000:8000"]
     assert all(f"{name}:8000" in proxy["command"] for name in servers)
+
+
+def test_the_image_installs_the_servers_lock_and_nothing_unpinned():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    dependencies = dockerfile.split("\nFROM ", 2)[1]  # the first stage's instructions
+    assert "COPY requirements/serve.txt /tmp/serve.txt" in dependencies
+    assert "pip install --require-hashes -r /tmp/serve.txt" in dependencies
+    installs = re.findall(r"pip install ([^\n\\]*)", dockerfile)
+    assert len(installs) == 2, installs
+    project = next(line for line in installs if line.rstrip().endswith("-e ."))
+    assert "--no-deps" in project and "--no-build-isolation" in project  # fetches nothing
+    assert "dev.txt" not in dockerfile and ".[dev]" not in dockerfile, "no test tooling"
+
+
+def test_the_process_runs_as_the_unprivileged_user_the_image_creates():
+    lines = (ROOT / "Dockerfile").read_text().splitlines()
+    [created] = [line for line in lines if line.startswith("RUN useradd")]
+    user = created.split()[-1]
+    instructions = [line.split()[0] for line in lines if line[:1].isupper()]
+    assert [line.split()[1] for line in lines if line.startswith("USER ")][-1] == user
+    after_user = instructions[len(instructions) - instructions[::-1].index("USER") :]
+    assert "RUN" not in after_user and instructions[-1] == "CMD"
+
+
+def test_secrets_and_local_state_stay_out_of_the_image():
+    ignored = (ROOT / ".dockerignore").read_text().splitlines()
+    assert {".env", ".venv/", "var/", "tests/"} <= set(ignored)

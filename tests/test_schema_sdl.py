@@ -12,5 +12,5 @@ SDL_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
 def test_committed_sdl_matches_the_code() -> None:
     current = build_schema().as_str() + "\n"
     assert SDL_FILE.read_text(encoding="utf-8") == current, (
-        "schema.graphql is out of date: run `python -m server export-schema` and review the diff"
+        "schema.graphql is out of date: run `scripts/dpgraph export-schema` and review the diff"
     )

@@ -69,12 +69,23 @@ def test_a_malformed_record_is_listed_and_exit_1(cli, tmp_path):
     )
 
 
-def test_an_unreachable_url_is_reported_without_a_traceback(cli):
+def test_only_bad_records_is_nothing_imported_and_exit_2(cli, tmp_path):
+    bad = seed_packages()[0]
+    bad["repo_watchers"] = "many"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps([bad]), encoding="utf-8")
+    code, out, _ = cli(str(path))
+    assert code == 2
+    assert row(out, "packages") == ["packages", "0", "0", "0", "1"]
+
+
+def test_an_unreachable_url_is_reported_without_a_traceback_and_exit_2(cli):
+    """Nothing imported, as the README says of an unreachable source (issue 23: was 1)."""
     with socket.socket() as probe:  # a local port nobody listens on: refused at once
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     code, out, _ = cli(f"http://127.0.0.1:{port}/api/v4/", "--retries", "0")
-    assert code == 1
+    assert code == 2
     assert "unread sources (1):" in out
     assert f"http://127.0.0.1:{port}/api/v4/categories/?limit=100&offset=0: ConnectError" in out
 

@@ -1,14 +1,13 @@
 """Alembic migrations (issue 14): an empty database migrates to exactly the models'
 schema, a database made before migrations keeps its rows, and start-up can be told to
-check instead of migrate. On SQLite, and on a scratch PostgreSQL database when
-DATABASE_URL names one."""
+check instead of migrate. On SQLite, and on a scratch PostgreSQL database beside the
+suite's when the suite runs on PostgreSQL."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -33,9 +32,9 @@ from core.migrations import (
 )
 from core.settings import Settings
 from server.demo import load_demo_data
+from tests.conftest import suite_database
 from tests.server_process import ROOT
 
-POSTGRES_URL = os.environ.get("DATABASE_URL")
 AFTER_BASELINE = {"webhook", "webhook_delivery"}
 """Tables later revisions added: the release before migrations did not have them."""
 
@@ -49,13 +48,14 @@ async def scratch(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
         yield db
         await db.dispose()
         return
-    if not POSTGRES_URL or not POSTGRES_URL.startswith("postgresql"):
+    suite = suite_database()
+    if not suite.is_postgresql:
         pytest.skip("needs DATABASE_URL (PostgreSQL)")
-    name = f"dpgraph_migrations_{uuid.uuid4().hex[:8]}"
-    admin = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    url = suite.scratch_url("migrations")  # dropped with the suite's even if this is not
+    name = make_url(url).database
+    admin = create_async_engine(suite.url, isolation_level="AUTOCOMMIT")
     async with admin.connect() as connection:
         await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     db = Database.from_settings(Settings(database_url=url, _env_file=None))
     try:
         yield db

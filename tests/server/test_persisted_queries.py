@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 
 import pytest
 
@@ -56,9 +57,10 @@ async def test_a_malformed_persisted_query_is_a_bad_request(demo, client, extens
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (a Redis server)")
 async def test_redis_keeps_documents_for_every_process() -> None:
     url = os.environ["REDIS_URL"]
+    prefix = f"test-{uuid.uuid4().hex[:8]}"  # a fixed one would find an earlier run's keys
     one, other = (
-        RedisPersistedQueries(url, prefix="apq-test"),
-        RedisPersistedQueries(url, prefix="apq-test"),
+        RedisPersistedQueries(url, prefix=prefix),
+        RedisPersistedQueries(url, prefix=prefix),
     )
     try:
         await one.put(HASH, QUERY)

@@ -86,26 +86,29 @@ async def test_a_mutation_on_one_process_reaches_a_subscriber_on_another(tmp_pat
 
 
 @pytest.fixture
-async def redis_live(catalogue: Database, settings: Settings) -> AsyncIterator[LiveServer]:
-    assert REDIS_URL is not None
-    live, task = await start_live_server(catalogue, _redis_settings(settings, REDIS_URL))
+async def redis_live(
+    catalogue: Database, settings: Settings, private_redis: tuple[str, Any]
+) -> AsyncIterator[tuple[LiveServer, str]]:
+    """A live server on a Redis of the test's own: the test cuts its connections."""
+    url, _ = private_redis
+    await _until_redis(url)
+    live, task = await start_live_server(catalogue, _redis_settings(settings, url))
     try:
-        yield live
+        yield live, url
     finally:
         live.server.should_exit = True
         await asyncio.wait_for(task, 10)
 
 
-@needs_redis
 async def test_a_lost_connection_is_reported_and_nothing_is_lost(redis_live, tokens) -> None:
-    assert REDIS_URL is not None
+    redis_live, url = redis_live
     hub = redis_live.app.state.hub
     async with await GraphQLSocket.open(redis_live.ws_url) as ws:
         await ws.subscribe(SUBSCRIBE)
         await _until(lambda: hub.subscriptions)
         await _rename(redis_live, tokens.write, 1, "before")
         last_seen = (await ws.next_payload())["extensions"]["eventId"]
-        admin = Redis.from_url(REDIS_URL)
+        admin = Redis.from_url(url)  # every pub/sub client of this private Redis: the hub's
         await admin.execute_command("CLIENT", "KILL", "TYPE", "pubsub")
         error = (await ws.next_payload(timeout=10))["errors"][0]
         assert error["extensions"]["code"] == "EVENTS_INTERRUPTED"
