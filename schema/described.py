@@ -143,3 +143,11 @@ LastEventId = Annotated[
         "before a restart: EVENTS_EXPIRED (refetch, then subscribe without it)."
     ),
 ]
+
+
+def input_of(what: str) -> object:
+    """The description of a mutation's `input` argument (`Annotated[XInput, input_of(...)]`)."""
+    return _argument(
+        f"The {what}. A refused input lists every problem at once in `extensions.fieldErrors` "
+        "(BAD_USER_INPUT), and nothing is written."
+    )

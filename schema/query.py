@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import Select, select
@@ -188,7 +188,17 @@ class CatalogueQueries:
         return Connection.from_page(page, Category.from_row, total)
 
     @strawberry.field(description="One participant, by login (case-sensitive).")
-    async def participant(self, info: Info, login: str) -> Participant | None:
+    async def participant(
+        self,
+        info: Info,
+        login: Annotated[
+            str,
+            strawberry.argument(
+                description="The repository host login, e.g. a GitHub username (case-sensitive); "
+                "an unknown one answers null."
+            ),
+        ],
+    ) -> Participant | None:
         row = await info.context.loaders.participant_by_login.load(login)
         return Participant.from_row(row) if row else None
 
@@ -217,7 +227,24 @@ class CatalogueQueries:
         description="Packages and grids matching a text, ranked: exact slug, then title "
         "prefix, then the rest; then by score."
     )
-    async def search(self, info: Info, query: str, first: int | None = None) -> list[SearchResult]:
+    async def search(
+        self,
+        info: Info,
+        query: Annotated[
+            str,
+            strawberry.argument(
+                description="The text to look for, case-insensitive, in titles, slugs and "
+                "descriptions; blank: an empty list."
+            ),
+        ],
+        first: Annotated[
+            int | None,
+            strawberry.argument(
+                description=f"How many results: 1 to {MAX_PAGE_SIZE} (out of range: "
+                "BAD_USER_INPUT); default 10."
+            ),
+        ] = None,
+    ) -> list[SearchResult]:
         return await search(info, query, page_size(first, default=10) or 10)
 
     @strawberry.field(
@@ -226,10 +253,19 @@ class CatalogueQueries:
     async def audit_log(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        object_type: AuditObjectType | None = None,
-        object_id: int | None = None,
+        first: First = None,
+        after: After = None,
+        object_type: Annotated[
+            AuditObjectType | None,
+            strawberry.argument(description="Only changes to objects of this kind; null: all."),
+        ] = None,
+        object_id: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Only changes to the object with this database id (with "
+                "`objectType`, one object); null: all."
+            ),
+        ] = None,
     ) -> Connection[AuditEntry]:
         await require(info, Scope.ADMIN)
         window = page_window(
@@ -246,6 +282,9 @@ class CatalogueQueries:
         return Connection.from_page(page, AuditEntry.from_row, total)
 
 
-@strawberry.type
+@strawberry.type(
+    description="Reads. The catalogue is public (no token); `auditLog` and the webhooks need "
+    "an admin token. Every query is costed before it runs (see `rateLimit`)."
+)
 class Query(CatalogueQueries, WebhookQueries):
     """The catalogue first, then the administration of webhooks."""
