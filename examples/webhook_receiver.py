@@ -56,10 +56,11 @@ def handler_for(key: bytes) -> type[BaseHTTPRequestHandler]:
                 self.send_response(401)
                 self.end_headers()
                 return
-            self.send_response(204)
-            self.end_headers()
+            # Recorded (printed) before it is acknowledged: a 2xx tells the server it is done.
             delivery = {"webhookId": headers["webhook-id"], **json.loads(body)}
             print(json.dumps(delivery), flush=True)
+            self.send_response(204)
+            self.end_headers()
 
         def log_message(self, format: str, *args: object) -> None:
             """Quiet: the deliveries are the output."""
