@@ -266,6 +266,13 @@ async def _post(url: str, document: str, token: str) -> dict[str, Any]:
     return answer["data"]
 
 
+async def _until_subscribed(hub: Any) -> None:
+    """The server has set the subscription up (its place in the event stream is fixed)."""
+    async with asyncio.timeout(10):
+        while hub.subscriptions < 1:
+            await asyncio.sleep(0.01)
+
+
 async def _start_receiver(port: int, secret: str) -> subprocess.Popen[str]:
     receiver = subprocess.Popen(
         [sys.executable, str(RECEIVER), "--port", str(port), "--secret", secret],
@@ -296,6 +303,7 @@ async def test_the_edits_subscription_and_webhook_work_as_the_readme_says(
         async with live_server(db, settings) as live:
             async with await GraphQLSocket.open(live.ws_url) as socket:
                 await socket.subscribe(subscription.document)
+                await _until_subscribed(live.app.state.hub)  # the WebSocket raced the POST
                 edited = await _post(live.http_url, update.document, write)
                 pushed = await socket.next_payload(timeout=10)
             assert "errors" not in pushed, pushed
