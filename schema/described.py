@@ -127,7 +127,11 @@ GridGlobalId = Annotated[relay.GlobalID, _global_id("Grid", "grid")]
 CategoryGlobalId = Annotated[relay.GlobalID, _global_id("Category", "category")]
 WebhookGlobalId = Annotated[relay.GlobalID, _global_id("Webhook", "webhook")]
 DeliveryGlobalId = Annotated[
-    relay.GlobalID, _global_id("WebhookDelivery", "delivery (from `Webhook.deliveries`)")
+    relay.GlobalID,
+    _argument(
+        "The delivery's global `id`, from `Webhook.deliveries` (a WebhookDelivery id; "
+        "another type's, or a malformed one: BAD_USER_INPUT). No such delivery: NOT_FOUND."
+    ),
 ]
 FeatureKey = Annotated[
     int,
