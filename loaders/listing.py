@@ -2,7 +2,7 @@
 
 An import that meets a package before its grid or category (the seeds name their grids by
 URL only) stores the grid as an id with `is_fetched` false: no title, no slug. The row is
-true (the package is in that grid) but tells a reader of a list nothing, so the GraphQL
+a fact (the package is in that grid) but tells a reader of a list nothing, so the GraphQL
 and REST lists leave such rows out unless asked; a look-up by id and a package's own
 `grids` and `category` still give them.
 """
