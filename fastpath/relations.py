@@ -32,6 +32,7 @@ from fastpath.writers import (
 )
 from loaders import filters
 from loaders.cursors import encode_cursor
+from loaders.listing import listed
 from loaders.orderings import (
     CATEGORY_ORDERINGS,
     GRID_ORDERINGS,
@@ -139,22 +140,21 @@ async def _top_page(
     env: Env,
     cache: StatementCache,
     table: Any,
-    conditions: Conditions | None,
+    conditions: Conditions,
+    cacheable: bool,
     ordering: Ordering,
     window: Window,
     columns: Columns,
     needs: Needs,
 ) -> dict[Any, Any]:
-    """A top-level connection; `conditions` (a filter's, with request values) or None."""
-    where = conditions or list
+    """A top-level connection; `cacheable` when `conditions` hold no request value."""
 
     def base() -> Select[Any]:
-        return select().select_from(table).where(*where())
+        return select().select_from(table).where(*conditions())
 
     def count_base() -> Select[Any]:
-        return select(table.c.id).where(*where())
+        return select(table.c.id).where(*conditions())
 
-    cacheable = conditions is None
     pages = await sql.pages(
         env,
         cache,
@@ -173,9 +173,12 @@ def _top_connection(
     table: Any,
     paging: Callable[[dict[str, Any]], tuple[Ordering, Window]],
     filtered: Callable[[Any, Env], Conditions] | None = None,
+    *,
+    listed_only: bool = False,
 ) -> Fetch:
     """A root connection: its ordering and window from the arguments, then its filter's
-    conditions (built per request, as they hold the request's values)."""
+    conditions (built per request, as they hold the request's values). `listed_only`:
+    rows known only by id are left out unless `includeUnfetched` (`loaders.listing`)."""
 
     async def fetch(
         env: Env,
@@ -187,10 +190,23 @@ def _top_connection(
     ) -> dict[Any, Any]:
         ordering, window = paging(kwargs)
         given = kwargs.get("filter")
-        conditions = None
+        filtering: Conditions | None = None
         if filtered is not None and given is not None:
-            conditions = filtered(given.to_spec(), env)
-        return await _top_page(env, cache, table, conditions, ordering, window, columns, needs)
+            filtering = filtered(given.to_spec(), env)
+        include_unfetched = bool(kwargs.get("include_unfetched"))
+        shown = (
+            listed(table.c.is_fetched, include_unfetched=include_unfetched) if listed_only else []
+        )
+
+        def conditions() -> list[ColumnElement[bool]]:
+            return [*shown, *(filtering() if filtering is not None else [])]
+
+        # Kept by shape only when the statement is the field's usual one: no filter's
+        # values, and the default listing (a variable may ask for the other).
+        cacheable = filtering is None and not include_unfetched
+        return await _top_page(
+            env, cache, table, conditions, cacheable, ordering, window, columns, needs
+        )
 
     return fetch
 
@@ -223,8 +239,9 @@ _grids = _top_connection(
     GRID,
     _ordered_by(GRID_ORDERINGS, "ID_ASC"),
     lambda spec, env: lambda: filters.grid_conditions(spec, dialect=env.dialect),
+    listed_only=True,
 )
-_categories = _top_connection(CATEGORY, _ordered_by(CATEGORY_ORDERINGS, "ID_ASC"))
+_categories = _top_connection(CATEGORY, _ordered_by(CATEGORY_ORDERINGS, "ID_ASC"), listed_only=True)
 _participants = _top_connection(
     PARTICIPANT,
     _ordered_by(PARTICIPANT_ORDERINGS, "LOGIN_ASC"),

@@ -1,4 +1,5 @@
-"""What an import did, per type: created, updated, unchanged, failed; and what it skipped."""
+"""What an import did, per type: created, updated, unchanged, failed, and placeholders
+(rows a package named that no source delivered); and what it skipped."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from writes import Outcome
 # strongest outcome.
 _STRENGTH = {Outcome.UNCHANGED: 0, Outcome.UPDATED: 1, Outcome.CREATED: 2}
 SHOWN_PROBLEMS = 20
+PLACEHOLDERS = "placeholders"
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,9 @@ class Failure:
 @dataclass
 class Summary:
     outcomes: dict[tuple[Kind, int], Outcome] = field(default_factory=dict)
+    placeholders: set[tuple[Kind, int]] = field(default_factory=set)
+    """Grids and categories created from a package's reference alone (an id, no title):
+    counted apart from `created`, and promoted to created when their record follows."""
     failures: list[Failure] = field(default_factory=list)
     source_errors: list[str] = field(default_factory=list)
     requests: int = 0
@@ -40,13 +45,20 @@ class Summary:
 
     def record(self, kind: Kind, record_id: int, outcome: Outcome) -> None:
         key = (kind, record_id)
+        if key in self.placeholders:  # made from a reference in this run, now fetched
+            self.placeholders.discard(key)
+            outcome = Outcome.CREATED
         previous = self.outcomes.get(key)
         if previous is None or _STRENGTH[outcome] > _STRENGTH[previous]:
             self.outcomes[key] = outcome
 
+    def record_placeholder(self, kind: Kind, record_id: int) -> None:
+        self.placeholders.add((kind, record_id))
+
     def counts(self, kind: Kind) -> Counter[str]:
         counts = Counter(outcome.value for (k, _), outcome in self.outcomes.items() if k is kind)
         counts["failed"] = sum(1 for failure in self.failures if failure.kind is kind)
+        counts[PLACEHOLDERS] = sum(1 for k, _ in self.placeholders if k is kind)
         return counts
 
     @property
@@ -59,7 +71,7 @@ class Summary:
 
 
 def table(summary: Summary) -> Table:
-    columns = ("created", "updated", "unchanged", "failed")
+    columns = ("created", "updated", "unchanged", "failed", PLACEHOLDERS)
     grid = Table(box=box.SIMPLE_HEAD, title="dpgraph import", title_justify="left")
     grid.add_column("type")
     for column in columns:
@@ -68,7 +80,7 @@ def table(summary: Summary) -> Table:
         counts = summary.counts(kind)
         grid.add_row(kind.value, *(str(counts[column]) for column in columns))
     if summary.unrecognised:
-        grid.add_row("unrecognised", "-", "-", "-", str(summary.unrecognised))
+        grid.add_row("unrecognised", "-", "-", "-", str(summary.unrecognised), "-")
     return grid
 
 
@@ -78,6 +90,13 @@ def report(summary: Summary, console: Console) -> None:
     unchanged = sum(1 for outcome in summary.outcomes.values() if outcome is Outcome.UNCHANGED)
     if unchanged:
         console.print(f"{unchanged} records were already up to date: nothing written for them.")
+    if summary.placeholders:
+        console.print(
+            f"{len(summary.placeholders)} grids or categories are known only by the id a "
+            "package gives (isFetched: false, no title): lists leave them out until an "
+            "import fetches them.",
+            highlight=False,
+        )
     _lines(console, "skipped records", [str(failure) for failure in summary.failures])
     _lines(console, "unread sources", summary.source_errors)
     fetched = f", {summary.requests} HTTP requests" if summary.requests else ""

@@ -55,6 +55,8 @@ _TABLES: dict[Kind, Any] = {
     Kind.GRID: models.Grid,
     Kind.PACKAGE: models.Package,
 }
+_KINDS = {"Category": Kind.CATEGORY, "Grid": Kind.GRID}
+"""Placeholder rows by table name (`writes.unit.WriteUnit.placeholders`)."""
 MEMBERSHIPS = "memberships"
 
 
@@ -170,6 +172,7 @@ class Writer:
         outcomes: list[tuple[int, Outcome]] = []
         refused: list[tuple[Item, str]] = []
         async with open_unit(self.db, actor=IMPORTER, publish=self.publish) as unit:
+            placeholders = unit.placeholders
             for parsed in chunk:
                 try:
                     async with unit.savepoint():
@@ -187,6 +190,8 @@ class Writer:
                         self._grid_lists.pop(parsed.record.id, None)
                 else:
                     outcomes.append((parsed.record.id, outcome))
+        for ref in placeholders:
+            self.summary.record_placeholder(_KINDS[ref.type], ref.id)
         for record_id, outcome in outcomes:
             self.summary.record(kind, record_id, outcome)
         for item, message in refused:

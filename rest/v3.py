@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 
 import models
 from loaders import batch
+from loaders.listing import listed
 from rest import related, v3_resources
 from rest.context import RestContext
 from rest.errors import NotFound
@@ -119,7 +120,8 @@ async def _grids_json(session: AsyncSession, rows: list[models.Grid]) -> list[di
 
 async def grid_list(api: RestContext, request: Request) -> dict[str, Any]:
     page = _page_request(api, request)
-    statement = select(models.Grid).order_by(col(models.Grid.id))
+    grid = models.Grid  # not the grids known only by id: `loaders.listing`
+    statement = select(grid).where(*listed(col(grid.is_fetched))).order_by(col(grid.id))
     async with api.db.session() as session:
         count = await count_rows(session, statement)
         objects = await _grids_json(session, await fetch_page(session, statement, page, count))
@@ -153,7 +155,7 @@ async def grid_packages(api: RestContext, request: Request) -> dict[str, Any]:
 async def category_list(api: RestContext, request: Request) -> dict[str, Any]:
     page = _page_request(api, request)
     table = models.Category
-    statement = select(table).order_by(col(table.id))
+    statement = select(table).where(*listed(col(table.is_fetched))).order_by(col(table.id))
     async with api.db.session() as session:
         count = await count_rows(session, statement)
         rows = await fetch_page(session, statement, page, count)

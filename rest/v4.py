@@ -7,11 +7,11 @@ the page, then one batch statement per relation.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.requests import Request
@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute, Route
 
 import models
 from loaders import batch
+from loaders.listing import listed
 from rest import related, serializers
 from rest.context import RestContext
 from rest.pagination import page_request, v4_page
@@ -39,10 +40,12 @@ async def _newest_first(
     request: Request,
     table: type[Any],
     to_json: Callable[[AsyncSession, list[Any]], Awaitable[list[dict[str, Any]]]],
+    *,
+    where: Sequence[ColumnElement[bool]] = (),
 ) -> dict[str, Any]:
     """A v4 list page: newest id first, the count, the page, then its relations."""
     page = page_request(request.query_params, max_limit=api.settings.max_page_size)
-    statement = select(table).order_by(col(table.id).desc())
+    statement = select(table).where(*where).order_by(col(table.id).desc())
     async with api.db.session() as session:
         count = await count_rows(session, statement)
         rows = await fetch_page(session, statement, page, count)
@@ -102,7 +105,11 @@ async def _grids_json(
 async def grid_list(api: RestContext, request: Request) -> dict[str, Any]:
     urls = api.urls(request)
     return await _newest_first(
-        api, request, models.Grid, lambda session, rows: _grids_json(urls, session, rows)
+        api,
+        request,
+        models.Grid,
+        lambda session, rows: _grids_json(urls, session, rows),
+        where=listed(col(models.Grid.is_fetched)),  # not the grids known only by id
     )
 
 
@@ -124,7 +131,13 @@ async def _categories_json(
 
 
 async def category_list(api: RestContext, request: Request) -> dict[str, Any]:
-    return await _newest_first(api, request, models.Category, _categories_json)
+    return await _newest_first(
+        api,
+        request,
+        models.Category,
+        _categories_json,
+        where=listed(col(models.Category.is_fetched)),  # not the categories known only by id
+    )
 
 
 async def category_detail(api: RestContext, request: Request) -> dict[str, Any]:

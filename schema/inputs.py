@@ -11,10 +11,19 @@ from loaders import filters
 from schema.errors import BadUserInput
 
 
-@strawberry.input(description="An inclusive integer range; either end may be left open.")
+@strawberry.input(
+    description="An inclusive integer range; either end may be left open. A row whose value "
+    "is null (unknown) is outside every range."
+)
 class IntRange:
-    min: int | None = None
-    max: int | None = None
+    min: int | None = strawberry.field(
+        default=None, description="Lowest value kept (inclusive); null: no lower bound."
+    )
+    max: int | None = strawberry.field(
+        default=None,
+        description="Highest value kept (inclusive); null: no upper bound. Below `min`: "
+        "BAD_USER_INPUT.",
+    )
 
     def to_spec(self, argument: str) -> filters.IntRange:
         if self.min is not None and self.max is not None and self.min > self.max:
@@ -25,10 +34,20 @@ class IntRange:
         return filters.IntRange(self.min, self.max)
 
 
-@strawberry.input(description="An inclusive time range; either end may be left open.")
+@strawberry.input(
+    description="An inclusive time range; either end may be left open. Times need a UTC "
+    "offset (2024-01-01T00:00:00Z); without one: BAD_USER_INPUT. A null time is outside "
+    "every range."
+)
 class DateTimeRange:
-    since: datetime | None = None
-    until: datetime | None = None
+    since: datetime | None = strawberry.field(
+        default=None, description="Earliest time kept (inclusive); null: no lower bound."
+    )
+    until: datetime | None = strawberry.field(
+        default=None,
+        description="Latest time kept (inclusive); null: no upper bound. Before `since`: "
+        "BAD_USER_INPUT.",
+    )
 
     def to_spec(self, argument: str) -> filters.TimeRange:
         for name, value in (("since", self.since), ("until", self.until)):
@@ -57,29 +76,64 @@ def _tuple(values: list[str] | list[int] | None, argument: str) -> tuple[object,
     return tuple(dict.fromkeys(values or []))
 
 
-@strawberry.input(description="Package filters; all given conditions must hold.")
+_LIST = f"At most {MAX_LIST_ITEMS} values (more: BAD_USER_INPUT)"
+
+
+@strawberry.input(
+    description="Package filters; all given conditions must hold (AND), a list matches any "
+    "of its values (OR). A condition left null does not filter."
+)
 class PackageFilter:
-    category_ids: list[int] | None = strawberry.field(default=None, description="Any of.")
-    category_slugs: list[str] | None = strawberry.field(default=None, description="Any of.")
-    grid_ids: list[int] | None = strawberry.field(default=None, description="In any of.")
-    grid_slugs: list[str] | None = strawberry.field(default=None, description="In any of.")
+    category_ids: list[int] | None = strawberry.field(
+        default=None, description=f"In any of these categories, by Django Packages id. {_LIST}."
+    )
+    category_slugs: list[str] | None = strawberry.field(
+        default=None, description=f"In any of these categories, by slug. {_LIST}."
+    )
+    grid_ids: list[int] | None = strawberry.field(
+        default=None, description=f"Compared in any of these grids, by Django Packages id. {_LIST}."
+    )
+    grid_slugs: list[str] | None = strawberry.field(
+        default=None, description=f"Compared in any of these grids, by slug. {_LIST}."
+    )
     participant_logins: list[str] | None = strawberry.field(
-        default=None, description="With any of these contributors."
+        default=None,
+        description=f"With any of these contributors, by login (case-sensitive). {_LIST}.",
     )
     search: str | None = strawberry.field(
-        default=None, description="Case-insensitive text in title, slug or description."
+        default=None,
+        description="Case-insensitive text in the title, slug or repository description "
+        "(full-text and trigram indexes on PostgreSQL); blank: no condition.",
     )
-    repo_watchers: IntRange | None = None
-    repo_forks: IntRange | None = None
-    score: IntRange | None = None
-    last_updated: DateTimeRange | None = None
-    created: DateTimeRange | None = None
-    has_pypi: bool | None = None
+    repo_watchers: IntRange | None = strawberry.field(
+        default=None, description="Stars (watchers) of the repository, in this range."
+    )
+    repo_forks: IntRange | None = strawberry.field(
+        default=None, description="Forks of the repository, in this range."
+    )
+    score: IntRange | None = strawberry.field(
+        default=None, description="Django Packages' score, in this range (null scores never match)."
+    )
+    last_updated: DateTimeRange | None = strawberry.field(
+        default=None, description="Last commit in this time range (never: no match)."
+    )
+    created: DateTimeRange | None = strawberry.field(
+        default=None, description="Listed on Django Packages in this time range."
+    )
+    has_pypi: bool | None = strawberry.field(
+        default=None, description="True: with a PyPI URL or name; false: without one."
+    )
     is_active: bool | None = strawberry.field(
-        default=None, description="A commit in the last year, not archived, not deprecated."
+        default=None,
+        description="True: a commit in the last year, not archived, not deprecated; false: "
+        "any other.",
     )
-    is_archived: bool | None = None
-    is_deprecated: bool | None = None
+    is_archived: bool | None = strawberry.field(
+        default=None, description="True: the repository is archived; false: it is not."
+    )
+    is_deprecated: bool | None = strawberry.field(
+        default=None, description="True: marked deprecated; false: not marked."
+    )
 
     def to_spec(self) -> filters.PackageFilter:
         return filters.PackageFilter(
@@ -103,14 +157,25 @@ class PackageFilter:
         )
 
 
-@strawberry.input(description="Grid filters; all given conditions must hold.")
+@strawberry.input(
+    description="Grid filters; all given conditions must hold (AND), a list matches any of "
+    "its values (OR). A condition left null does not filter."
+)
 class GridFilter:
-    search: str | None = None
-    has_package_ids: list[int] | None = strawberry.field(
-        default=None, description="Grids comparing any of these packages."
+    search: str | None = strawberry.field(
+        default=None,
+        description="Case-insensitive text in the title, slug or description; blank: no condition.",
     )
-    has_package_slugs: list[str] | None = None
-    min_package_count: int | None = None
+    has_package_ids: list[int] | None = strawberry.field(
+        default=None,
+        description=f"Grids comparing any of these packages, by Django Packages id. {_LIST}.",
+    )
+    has_package_slugs: list[str] | None = strawberry.field(
+        default=None, description=f"Grids comparing any of these packages, by slug. {_LIST}."
+    )
+    min_package_count: int | None = strawberry.field(
+        default=None, description="Grids comparing at least this many packages."
+    )
 
     def to_spec(self) -> filters.GridFilter:
         return filters.GridFilter(
@@ -121,70 +186,97 @@ class GridFilter:
         )
 
 
-@strawberry.input(description="Participant filters; all given conditions must hold.")
+@strawberry.input(
+    description="Participant filters; all given conditions must hold. A condition left null "
+    "does not filter."
+)
 class ParticipantFilter:
-    login_prefix: str | None = strawberry.field(default=None, description="Case-sensitive.")
-    min_package_count: int | None = None
+    login_prefix: str | None = strawberry.field(
+        default=None, description="Logins starting with this text (case-sensitive)."
+    )
+    min_package_count: int | None = strawberry.field(
+        default=None, description="Participants listed by at least this many packages."
+    )
 
     def to_spec(self) -> filters.ParticipantFilter:
         return filters.ParticipantFilter(self.login_prefix, self.min_package_count)
 
 
-@strawberry.enum
+@strawberry.enum(description="Which way a list is sorted.")
 class OrderDirection(Enum):
-    ASC = "ASC"
-    DESC = "DESC"
+    ASC = strawberry.enum_value("ASC", description="Smallest first: A to Z, oldest first.")
+    DESC = strawberry.enum_value("DESC", description="Largest first: Z to A, newest first.")
 
 
-@strawberry.enum
+def _by(text: str) -> str:
+    return f"By {text}; unknown (null) values sort last in either direction."
+
+
+@strawberry.enum(description="What packages are sorted by.")
 class PackageOrderField(Enum):
-    ID = "ID"
-    WATCHERS = "WATCHERS"
-    FORKS = "FORKS"
-    SCORE = "SCORE"
-    LAST_UPDATED = "LAST_UPDATED"
-    CREATED = "CREATED"
-    MODIFIED = "MODIFIED"
-    TITLE = "TITLE"
-    PYPI_DOWNLOADS = "PYPI_DOWNLOADS"
+    ID = strawberry.enum_value("ID", description="By Django Packages id.")
+    WATCHERS = strawberry.enum_value("WATCHERS", description="By stars (`repoWatchers`).")
+    FORKS = strawberry.enum_value("FORKS", description="By forks (`repoForks`).")
+    SCORE = strawberry.enum_value("SCORE", description=_by("Django Packages' score"))
+    LAST_UPDATED = strawberry.enum_value(
+        "LAST_UPDATED", description=_by("the last commit (`lastUpdated`)")
+    )
+    CREATED = strawberry.enum_value("CREATED", description=_by("when the package was listed"))
+    MODIFIED = strawberry.enum_value(
+        "MODIFIED", description=_by("when the record last changed (`modified`)")
+    )
+    TITLE = strawberry.enum_value("TITLE", description="By title, case-insensitive.")
+    PYPI_DOWNLOADS = strawberry.enum_value(
+        "PYPI_DOWNLOADS", description=_by("PyPI downloads (`pypiDownloads`)")
+    )
 
 
 @strawberry.input(description="Sort order; ties are broken by id in the same direction.")
 class PackageOrder:
-    field: PackageOrderField
-    direction: OrderDirection = OrderDirection.DESC
+    field: PackageOrderField = strawberry.field(description="What to sort by.")
+    direction: OrderDirection = strawberry.field(
+        default=OrderDirection.DESC, description="Which way; default DESC (largest first)."
+    )
 
     @property
     def key(self) -> str:
         return f"{self.field.value}_{self.direction.value}"
 
 
-@strawberry.enum
+@strawberry.enum(description="What grids are sorted by.")
 class GridOrderField(Enum):
-    ID = "ID"
-    TITLE = "TITLE"
+    ID = strawberry.enum_value("ID", description="By Django Packages id.")
+    TITLE = strawberry.enum_value(
+        "TITLE", description="By title, case-insensitive; grids without one sort last."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Sort order of grids; ties are broken by id in the same direction.")
 class GridOrder:
-    field: GridOrderField
-    direction: OrderDirection = OrderDirection.ASC
+    field: GridOrderField = strawberry.field(description="What to sort by.")
+    direction: OrderDirection = strawberry.field(
+        default=OrderDirection.ASC, description="Which way; default ASC (smallest first)."
+    )
 
     @property
     def key(self) -> str:
         return f"{self.field.value}_{self.direction.value}"
 
 
-@strawberry.enum
+@strawberry.enum(description="What participants are sorted by.")
 class ParticipantOrderField(Enum):
-    ID = "ID"
-    LOGIN = "LOGIN"
+    ID = strawberry.enum_value("ID", description="By id.")
+    LOGIN = strawberry.enum_value("LOGIN", description="By login.")
 
 
-@strawberry.input
+@strawberry.input(
+    description="Sort order of participants; ties are broken by id in the same direction."
+)
 class ParticipantOrder:
-    field: ParticipantOrderField
-    direction: OrderDirection = OrderDirection.ASC
+    field: ParticipantOrderField = strawberry.field(description="What to sort by.")
+    direction: OrderDirection = strawberry.field(
+        default=OrderDirection.ASC, description="Which way; default ASC (smallest first)."
+    )
 
     @property
     def key(self) -> str:

@@ -14,6 +14,14 @@ from loaders.orderings import PACKAGE_ORDERINGS
 from loaders.paging import Ordering, Page, Window
 from schema.arguments import page_window
 from schema.context import Info
+from schema.described import (
+    After,
+    Before,
+    First,
+    Last,
+    PackageFilterArgument,
+    PackageOrderArgument,
+)
 from schema.inputs import PackageFilter, PackageOrder
 from schema.types.connection import Connection
 from schema.types.package import Package
@@ -68,12 +76,12 @@ def nested_packages_field(
     async def resolve(
         root: Any,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: PackageFilter | None = None,
-        order_by: PackageOrder | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: PackageFilterArgument = None,
+        order_by: PackageOrderArgument = None,
     ) -> Connection[Package]:
         return await nested_packages(
             loader(info.context.loaders),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import Select, select
@@ -12,17 +12,29 @@ from strawberry import relay
 import models
 from auth import Scope
 from loaders import filters
+from loaders.listing import listed
 from loaders.orderings import CATEGORY_ORDERINGS, GRID_ORDERINGS, PARTICIPANT_ORDERINGS
 from loaders.paging import Ordering, SortColumn, Window, count_rows, fetch_pages
 from schema.arguments import MAX_PAGE_SIZE, one_of_id_or_slug, page_size, page_window
 from schema.context import Info
-from schema.inputs import (
-    GridFilter,
-    GridOrder,
-    PackageFilter,
-    PackageOrder,
-    ParticipantFilter,
-    ParticipantOrder,
+from schema.described import (
+    After,
+    Before,
+    CategoryKeyId,
+    CategoryKeySlug,
+    First,
+    GridFilterArgument,
+    GridKeyId,
+    GridKeySlug,
+    GridOrderArgument,
+    IncludeUnfetched,
+    Last,
+    PackageFilterArgument,
+    PackageKeyId,
+    PackageKeySlug,
+    PackageOrderArgument,
+    ParticipantFilterArgument,
+    ParticipantOrderArgument,
 )
 from schema.list_caps import MaxItems
 from schema.package_lists import package_window
@@ -81,7 +93,7 @@ class CatalogueQueries:
 
     @strawberry.field(description="One package, by its Django Packages id or by slug.")
     async def package(
-        self, info: Info, id: int | None = None, slug: str | None = None
+        self, info: Info, id: PackageKeyId = None, slug: PackageKeySlug = None
     ) -> Package | None:
         loaders = info.context.loaders
         row = await _by_id_or_slug(loaders.package_by_id, loaders.package_by_slug, id, slug)
@@ -91,12 +103,12 @@ class CatalogueQueries:
     async def packages(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: PackageFilter | None = None,
-        order_by: PackageOrder | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: PackageFilterArgument = None,
+        order_by: PackageOrderArgument = None,
     ) -> Connection[Package]:
         _, ordering, window = package_window(order_by, first, after, last, before)
         base = select(models.Package)
@@ -112,7 +124,7 @@ class CatalogueQueries:
         return Connection.from_page(page, Package.from_row, total)
 
     @strawberry.field(description="One grid, by id or by slug.")
-    async def grid(self, info: Info, id: int | None = None, slug: str | None = None) -> Grid | None:
+    async def grid(self, info: Info, id: GridKeyId = None, slug: GridKeySlug = None) -> Grid | None:
         loaders = info.context.loaders
         row = await _by_id_or_slug(loaders.grid_by_id, loaders.grid_by_slug, id, slug)
         return Grid.from_row(row) if row else None
@@ -121,16 +133,20 @@ class CatalogueQueries:
     async def grids(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: GridFilter | None = None,
-        order_by: GridOrder | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: GridFilterArgument = None,
+        order_by: GridOrderArgument = None,
+        include_unfetched: IncludeUnfetched = False,
     ) -> Connection[Grid]:
         ordering = GRID_ORDERINGS[order_by.key if order_by else "ID_ASC"]
         window = page_window(first=first, after=after, last=last, before=before, ordering=ordering)
-        base = select(models.Grid)
+        grid: Any = models.Grid
+        base = select(models.Grid).where(
+            *listed(grid.is_fetched, include_unfetched=include_unfetched)
+        )
         if filter is not None:
             base = base.where(
                 *filters.grid_conditions(filter.to_spec(), dialect=info.context.db.dialect)
@@ -142,34 +158,47 @@ class CatalogueQueries:
 
     @strawberry.field(description="One category, by id or by slug.")
     async def category(
-        self, info: Info, id: int | None = None, slug: str | None = None
+        self, info: Info, id: CategoryKeyId = None, slug: CategoryKeySlug = None
     ) -> Category | None:
         loaders = info.context.loaders
         row = await _by_id_or_slug(loaders.category_by_id, loaders.category_by_slug, id, slug)
         return Category.from_row(row) if row else None
 
-    @strawberry.field(description="Categories by id.")
+    @strawberry.field(description="Categories, by id.")
     async def categories(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        include_unfetched: IncludeUnfetched = False,
     ) -> Connection[Category]:
         ordering = CATEGORY_ORDERINGS["ID_ASC"]
         window = page_window(first=first, after=after, last=last, before=before, ordering=ordering)
+        category: Any = models.Category
+        shown = listed(category.is_fetched, include_unfetched=include_unfetched)
         page, total = await _connection(
             info,
             entity=models.Category,
-            base=select(models.Category),
+            base=select(models.Category).where(*shown),
             ordering=ordering,
             window=window,
         )
         return Connection.from_page(page, Category.from_row, total)
 
     @strawberry.field(description="One participant, by login (case-sensitive).")
-    async def participant(self, info: Info, login: str) -> Participant | None:
+    async def participant(
+        self,
+        info: Info,
+        login: Annotated[
+            str,
+            strawberry.argument(
+                description="The repository host login, e.g. a GitHub username (case-sensitive); "
+                "an unknown one answers null."
+            ),
+        ],
+    ) -> Participant | None:
         row = await info.context.loaders.participant_by_login.load(login)
         return Participant.from_row(row) if row else None
 
@@ -177,12 +206,12 @@ class CatalogueQueries:
     async def participants(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: ParticipantFilter | None = None,
-        order_by: ParticipantOrder | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: ParticipantFilterArgument = None,
+        order_by: ParticipantOrderArgument = None,
     ) -> Connection[Participant]:
         ordering = PARTICIPANT_ORDERINGS[order_by.key if order_by else "LOGIN_ASC"]
         window = page_window(first=first, after=after, last=last, before=before, ordering=ordering)
@@ -198,7 +227,24 @@ class CatalogueQueries:
         description="Packages and grids matching a text, ranked: exact slug, then title "
         "prefix, then the rest; then by score."
     )
-    async def search(self, info: Info, query: str, first: int | None = None) -> list[SearchResult]:
+    async def search(
+        self,
+        info: Info,
+        query: Annotated[
+            str,
+            strawberry.argument(
+                description="The text to look for, case-insensitive, in titles, slugs and "
+                "descriptions; blank: an empty list."
+            ),
+        ],
+        first: Annotated[
+            int | None,
+            strawberry.argument(
+                description=f"How many results: 1 to {MAX_PAGE_SIZE} (out of range: "
+                "BAD_USER_INPUT); default 10."
+            ),
+        ] = None,
+    ) -> list[SearchResult]:
         return await search(info, query, page_size(first, default=10) or 10)
 
     @strawberry.field(
@@ -207,10 +253,19 @@ class CatalogueQueries:
     async def audit_log(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        object_type: AuditObjectType | None = None,
-        object_id: int | None = None,
+        first: First = None,
+        after: After = None,
+        object_type: Annotated[
+            AuditObjectType | None,
+            strawberry.argument(description="Only changes to objects of this kind; null: all."),
+        ] = None,
+        object_id: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Only changes to the object with this database id (with "
+                "`objectType`, one object); null: all."
+            ),
+        ] = None,
     ) -> Connection[AuditEntry]:
         await require(info, Scope.ADMIN)
         window = page_window(
@@ -227,6 +282,9 @@ class CatalogueQueries:
         return Connection.from_page(page, AuditEntry.from_row, total)
 
 
-@strawberry.type
+@strawberry.type(
+    description="Reads. The catalogue is public (no token); `auditLog` and the webhooks need "
+    "an admin token. Every query is costed before it runs (see `rateLimit`)."
+)
 class Query(CatalogueQueries, WebhookQueries):
     """The catalogue first, then the administration of webhooks."""

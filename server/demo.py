@@ -1,11 +1,13 @@
 """The bundled demo catalogue: five real v4 package responses and what they reference,
 plus (on first start) a labelled synthetic catalogue beside them.
 
-The real records are the seeds and the two categories they belong to (data/SOURCES.md
-says where each fact comes from). Grids the seeds only point at are stored as ids marked
-not fetched: no public source gives their titles. The synthetic rows (ids from
-1,000,000, names starting with `synthetic-`) give filters, search, paging and the
-comparison grid something to show; `DEMO_SYNTHETIC_PACKAGES=0` leaves them out.
+The real records are the seeds and the two categories they belong to, all in
+data/seeds/ so that `import data/seeds` writes the same (data/SOURCES.md says where each
+fact comes from). Grids the seeds only point at are stored as ids marked not fetched: no
+public source gives their titles, so lists leave them out (`loaders.listing`). The
+synthetic rows (ids from 1,000,000, names starting with `synthetic-`) give filters,
+search, paging and the comparison grid something to show; `DEMO_SYNTHETIC_PACKAGES=0`
+leaves them out.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ async def load_demo_data(db: Database, *, synthetic_packages: int = 0) -> int:
         ).scalar()
         if existing:
             return 0
-        for category in json.loads((DATA_DIR / "demo_categories.json").read_text()):
+        for category in json.loads((SEEDS_DIR / "categories.json").read_text()):
             await upsert_category(unit, parse_category(category))
         seeds = sorted(SEEDS_DIR.glob("*.txt"))
         for seed in seeds:

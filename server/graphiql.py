@@ -1,90 +1,18 @@
-"""The GraphiQL page: self-hosted assets, and the README's example queries as saved tabs."""
+"""The GraphiQL page: self-hosted assets, and the README's GraphQL examples as saved tabs."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+from server.examples import readme_examples
+
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 ASSETS_URL = "/static/graphiql"
 
-# Each becomes a tab the first time someone opens GraphiQL (GraphiQL names a tab after
-# the operation). Kept in step with the README's examples.
-EXAMPLE_QUERIES: tuple[str, ...] = (
-    """query PackageWithRelations {
-  package(slug: "django-shop") {
-    id
-    databaseId
-    title
-    repoWatchers
-    isActive
-    pypiName
-    commitsLastYear
-    category { title isFetched }
-    grids { databaseId title }
-    participants(first: 3) {
-      totalCount
-      nodes { login avatarUrl packageCount }
-    }
-  }
-}""",
-    """query FilteredSortedPackages($after: String) {
-  packages(
-    first: 10
-    after: $after
-    filter: { search: "django", repoWatchers: { min: 100 }, hasPypi: true }
-    orderBy: { field: WATCHERS, direction: DESC }
-  ) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    edges { cursor node { slug title repoWatchers lastUpdated } }
-  }
-}""",
-    """query Search {
-  search(query: "django", first: 10) {
-    __typename
-    ... on Package { slug title score }
-    ... on Grid { gridSlug: slug gridTitle: title }
-  }
-}""",
-    """query NodesById {
-  nodes(ids: ["UGFja2FnZTo2MzE=", "R3JpZDo0MQ=="]) {
-    id
-    ... on Package { title }
-    ... on Grid { databaseId isFetched }
-  }
-}""",
-    """query GridComparison {
-  grids(first: 5, filter: { minPackageCount: 1 }) {
-    nodes {
-      slug
-      title
-      packages(first: 10, orderBy: { field: WATCHERS }) { totalCount nodes { title } }
-      comparison(first: 10) {
-        features { title }
-        rows {
-          package { title }
-          cells { text rating { sign intensity note } }
-        }
-      }
-    }
-  }
-}""",
-    """query CategoryAndParticipant {
-  category(slug: "apps") {
-    titlePlural
-    packages(first: 5, orderBy: { field: WATCHERS, direction: DESC }) {
-      totalCount
-      nodes { title repoWatchers }
-    }
-  }
-  participant(login: "nemesifier") {
-    profileUrl
-    packageCount
-    packages { nodes { slug } }
-  }
-}""",
-)
+EXAMPLE_QUERIES: tuple[str, ...] = tuple(example.document for example in readme_examples())
+"""The README's GraphQL examples, in its order: each becomes a tab the first time someone
+opens GraphiQL (GraphiQL names a tab after the operation)."""
 
 _PAGE = """<!doctype html>
 <html lang="en">

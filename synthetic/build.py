@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from synthetic import shape, stamps
-from synthetic.labels import BASE_ID, GENERATOR, LABEL, PREFIX
+from synthetic.labels import BASE_ID, GENERATOR, LABEL, PREFIX, SHOWCASE_TOPIC
 from synthetic.vocabulary import (
     CATEGORIES,
     CELL_TEXTS,
@@ -41,6 +41,8 @@ _HOST_URLS = {"github": "github.com", "gitlab": "gitlab.com", "bitbucket": "bitb
 _PYTHON3 = shape.Weighted([(True, 85), (None, 10), (False, 5)])
 _DOCS = shape.Weighted([("rtd", 50), ("", 25), (None, 25)])
 _CELLS = {kind: shape.Weighted(texts) for kind, texts in CELL_TEXTS.items()}
+SHOWCASE_NUMBER = 0
+"""The grid whose slug never changes (`labels.SHOWCASE_GRID_SLUG`): the first."""
 
 
 @dataclass(frozen=True)
@@ -258,7 +260,9 @@ class _GridBuilder:
 
     def _grid(self, number: int) -> Row:
         rng = self.rng
-        topic = rng.choice(GRID_TOPICS)
+        topic = rng.choice(GRID_TOPICS)  # drawn for the showcase too: later rows stay the same
+        if number == SHOWCASE_NUMBER:
+            topic = SHOWCASE_TOPIC
         slug_words = "".join(c if c.isalnum() else "-" for c in topic.lower())
         created = stamps.between(rng, FIRST_DAY, NOW - timedelta(days=30))
         return {
@@ -294,7 +298,13 @@ class _GridBuilder:
 
     def _features(self, number: int, rows: list[Row]) -> list[tuple[int, CellKind]]:
         columns = []
-        for title, kind in self.rng.sample(FEATURES, shape.feature_count(self.rng)):
+        picked = self.rng.sample(FEATURES, shape.feature_count(self.rng))
+        if (
+            number == SHOWCASE_NUMBER
+        ):  # the showcase leads with a rated column, as many columns: same draws
+            rest = [feature for feature in picked if feature != FEATURES[0]]
+            picked = [FEATURES[0], *rest][: len(picked)]
+        for title, kind in picked:
             columns.append((self.next_feature, kind))
             rows.append(
                 {

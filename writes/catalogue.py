@@ -73,6 +73,7 @@ async def _ensure_stubs(unit: WriteUnit, table: type[Table], ids: Iterable[int])
     existing = set((await unit.session.execute(statement)).scalars())
     for missing in sorted(wanted - existing):
         unit.session.add(table(id=missing, is_fetched=False))
+        unit.placeholders.append(ObjectRef(table.__name__, missing))
     await unit.session.flush()
 
 

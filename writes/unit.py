@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import models
 from core.db import Database
-from writes.changes import Change
+from writes.changes import Change, ObjectRef
 
 logger = logging.getLogger("dpgraph.writes")
 
@@ -42,6 +42,9 @@ class WriteUnit:
     actor: Actor
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     changes: list[Change] = field(default_factory=list)
+    placeholders: list[ObjectRef] = field(default_factory=list)
+    """Rows made from a reference alone (an id, `is_fetched` false): no change to
+    publish or audit, but an import's summary counts them."""
 
     def record(self, change: Change) -> None:
         self.changes.append(change)
@@ -49,12 +52,13 @@ class WriteUnit:
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
         """Work that may fail alone: on error its rows and its changes are both undone."""
-        mark = len(self.changes)
+        mark, placeholders = len(self.changes), len(self.placeholders)
         try:
             async with self.session.begin_nested():
                 yield
         except BaseException:
             del self.changes[mark:]
+            del self.placeholders[placeholders:]
             raise
 
     def _audit_rows(self) -> list[models.AuditEntry]:

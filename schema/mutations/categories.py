@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
-from strawberry import relay
 
 from auth import Scope
 from schema.context import Info
+from schema.described import CategoryGlobalId, input_of
 from schema.mutations.inputs import CreateCategoryInput, UpdateCategoryInput
 from schema.mutations.payloads import Deleted
 from schema.mutations.run import ExpectedVersion, database_id, given, run_write
@@ -17,7 +19,9 @@ from writes import categories
 @strawberry.type
 class CategoryMutations:
     @strawberry.mutation(description="Add a category (admin scope).")
-    async def create_category(self, info: Info, input: CreateCategoryInput) -> Category:
+    async def create_category(
+        self, info: Info, input: Annotated[CreateCategoryInput, input_of("new category's fields")]
+    ) -> Category:
         values = given(input)
         row = await run_write(
             info, Scope.ADMIN, lambda unit: categories.create_category(unit, values=values)
@@ -28,8 +32,8 @@ class CategoryMutations:
     async def update_category(
         self,
         info: Info,
-        id: relay.GlobalID,
-        input: UpdateCategoryInput,
+        id: CategoryGlobalId,
+        input: Annotated[UpdateCategoryInput, input_of("fields to change")],
         expected_version: ExpectedVersion,
     ) -> Category:
         category_id = database_id(id, "Category", "id")
@@ -49,7 +53,7 @@ class CategoryMutations:
     async def delete_category(
         self,
         info: Info,
-        id: relay.GlobalID,
+        id: CategoryGlobalId,
         expected_version: ExpectedVersion,
     ) -> Deleted:
         category_id = database_id(id, "Category", "id")

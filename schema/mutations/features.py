@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry import relay
 
 from auth import Scope
 from schema.context import Info
+from schema.described import FeatureKey, GridGlobalId, input_of
 from schema.mutations.inputs import CreateFeatureInput, UpdateFeatureInput
 from schema.mutations.payloads import Deleted
 from schema.mutations.run import ExpectedVersion, database_id, given, run_write
@@ -18,7 +21,10 @@ from writes import features
 class FeatureMutations:
     @strawberry.mutation(description="Add a feature (column) to a grid.")
     async def create_feature(
-        self, info: Info, grid_id: relay.GlobalID, input: CreateFeatureInput
+        self,
+        info: Info,
+        grid_id: GridGlobalId,
+        input: Annotated[CreateFeatureInput, input_of("new feature's fields")],
     ) -> Feature:
         grid = database_id(grid_id, "Grid", "gridId")
         values = given(input)
@@ -33,8 +39,8 @@ class FeatureMutations:
     async def update_feature(
         self,
         info: Info,
-        id: int,
-        input: UpdateFeatureInput,
+        id: FeatureKey,
+        input: Annotated[UpdateFeatureInput, input_of("fields to change")],
         expected_version: ExpectedVersion,
     ) -> Feature:
         values = given(input)
@@ -51,7 +57,7 @@ class FeatureMutations:
     async def delete_feature(
         self,
         info: Info,
-        id: int,
+        id: FeatureKey,
         expected_version: ExpectedVersion,
     ) -> Deleted:
         await run_write(
@@ -70,10 +76,28 @@ class FeatureMutations:
     async def set_element(
         self,
         info: Info,
-        grid_id: relay.GlobalID,
-        package_id: relay.GlobalID,
-        feature_id: int,
-        text: str,
+        grid_id: GridGlobalId,
+        package_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description="The package's global `id`; it must be in the grid (else "
+                "BAD_USER_INPUT, with `extensions.fieldErrors`)."
+            ),
+        ],
+        feature_id: Annotated[
+            int,
+            strawberry.argument(
+                description="The feature's `id` (Feature.id); it must belong to the grid "
+                "(else BAD_USER_INPUT, with `extensions.fieldErrors`)."
+            ),
+        ],
+        text: Annotated[
+            str,
+            strawberry.argument(
+                description="The cell's text, up to 1,000 characters (a rating such as yes or "
+                "+1, or any text); empty clears the cell."
+            ),
+        ],
     ) -> Element | None:
         grid = database_id(grid_id, "Grid", "gridId")
         package = database_id(package_id, "Package", "packageId")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
-from strawberry import relay
 
 from auth import Scope
 from schema.context import Info
+from schema.described import GridGlobalId, PackageGlobalId, input_of
 from schema.mutations.inputs import CreateGridInput, UpdateGridInput
 from schema.mutations.payloads import Deleted
 from schema.mutations.run import ExpectedVersion, database_id, given, run_write
@@ -17,7 +19,9 @@ from writes import grids
 @strawberry.type
 class GridMutations:
     @strawberry.mutation(description="Add a comparison grid (write scope).")
-    async def create_grid(self, info: Info, input: CreateGridInput) -> Grid:
+    async def create_grid(
+        self, info: Info, input: Annotated[CreateGridInput, input_of("new grid's fields")]
+    ) -> Grid:
         values = given(input)
         row = await run_write(
             info, Scope.WRITE, lambda unit: grids.create_grid(unit, values=values)
@@ -28,8 +32,8 @@ class GridMutations:
     async def update_grid(
         self,
         info: Info,
-        id: relay.GlobalID,
-        input: UpdateGridInput,
+        id: GridGlobalId,
+        input: Annotated[UpdateGridInput, input_of("fields to change")],
         expected_version: ExpectedVersion,
     ) -> Grid:
         grid_id = database_id(id, "Grid", "id")
@@ -47,7 +51,7 @@ class GridMutations:
     async def delete_grid(
         self,
         info: Info,
-        id: relay.GlobalID,
+        id: GridGlobalId,
         expected_version: ExpectedVersion,
     ) -> Deleted:
         grid_id = database_id(id, "Grid", "id")
@@ -62,7 +66,7 @@ class GridMutations:
 
     @strawberry.mutation(description="Put a package in a grid; no-op if it is there.")
     async def add_package_to_grid(
-        self, info: Info, grid_id: relay.GlobalID, package_id: relay.GlobalID
+        self, info: Info, grid_id: GridGlobalId, package_id: PackageGlobalId
     ) -> Grid:
         grid = database_id(grid_id, "Grid", "gridId")
         package = database_id(package_id, "Package", "packageId")
@@ -76,7 +80,7 @@ class GridMutations:
 
     @strawberry.mutation(description="Take a package (and its cells) out of a grid.")
     async def remove_package_from_grid(
-        self, info: Info, grid_id: relay.GlobalID, package_id: relay.GlobalID
+        self, info: Info, grid_id: GridGlobalId, package_id: PackageGlobalId
     ) -> Grid:
         grid = database_id(grid_id, "Grid", "gridId")
         package = database_id(package_id, "Package", "packageId")
@@ -89,7 +93,7 @@ class GridMutations:
         return Grid.from_row(row)
 
     @strawberry.mutation(description="Lock a grid: only admins may edit it (admin scope).")
-    async def lock_grid(self, info: Info, id: relay.GlobalID) -> Grid:
+    async def lock_grid(self, info: Info, id: GridGlobalId) -> Grid:
         grid_id = database_id(id, "Grid", "id")
         row = await run_write(
             info, Scope.ADMIN, lambda unit: grids.set_locked(unit, grid_id=grid_id, locked=True)
@@ -97,7 +101,7 @@ class GridMutations:
         return Grid.from_row(row)
 
     @strawberry.mutation(description="Unlock a grid (admin scope).")
-    async def unlock_grid(self, info: Info, id: relay.GlobalID) -> Grid:
+    async def unlock_grid(self, info: Info, id: GridGlobalId) -> Grid:
         grid_id = database_id(id, "Grid", "id")
         row = await run_write(
             info, Scope.ADMIN, lambda unit: grids.set_locked(unit, grid_id=grid_id, locked=False)

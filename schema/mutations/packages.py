@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from strawberry import relay
 
 from auth import Scope
 from schema.context import Info
+from schema.described import PackageGlobalId, input_of
 from schema.mutations.inputs import CreatePackageInput, UpdatePackageInput
 from schema.mutations.payloads import Deleted
 from schema.mutations.run import ExpectedVersion, database_id, given, run_write
@@ -19,7 +19,9 @@ from writes import packages
 @strawberry.type
 class PackageMutations:
     @strawberry.mutation(description="Add a package (write scope).")
-    async def create_package(self, info: Info, input: CreatePackageInput) -> Package:
+    async def create_package(
+        self, info: Info, input: Annotated[CreatePackageInput, input_of("new package's fields")]
+    ) -> Package:
         values = given(input)
         row = await run_write(
             info, Scope.WRITE, lambda unit: packages.create_package(unit, values=values)
@@ -30,8 +32,8 @@ class PackageMutations:
     async def update_package(
         self,
         info: Info,
-        id: relay.GlobalID,
-        input: UpdatePackageInput,
+        id: PackageGlobalId,
+        input: Annotated[UpdatePackageInput, input_of("fields to change")],
         expected_version: ExpectedVersion,
     ) -> Package:
         package_id = database_id(id, "Package", "id")
@@ -49,7 +51,7 @@ class PackageMutations:
     async def delete_package(
         self,
         info: Info,
-        id: relay.GlobalID,
+        id: PackageGlobalId,
         expected_version: ExpectedVersion,
     ) -> Deleted:
         package_id = database_id(id, "Package", "id")
@@ -68,8 +70,15 @@ class PackageMutations:
     async def set_package_participants(
         self,
         info: Info,
-        id: relay.GlobalID,
-        logins: list[str],
+        id: PackageGlobalId,
+        logins: Annotated[
+            list[str],
+            strawberry.argument(
+                description="The contributors' logins, in order: the list replaces the current "
+                "one ([] removes everyone). Each 1 to 100 characters, no spaces or commas; a "
+                "login not seen before is added as a participant."
+            ),
+        ],
         expected_version: Annotated[
             int | None,
             strawberry.argument(description="Optional: refuse if the package changed since."),

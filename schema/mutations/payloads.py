@@ -9,7 +9,7 @@ from strawberry import relay
 @strawberry.type(description="The object a delete removed.")
 class Deleted:
     id: strawberry.ID = strawberry.field(description="Its global id (for caches to evict).")
-    database_id: int
+    database_id: int = strawberry.field(description="Its database id.")
 
     @classmethod
     def of(cls, type_name: str, database_id: int) -> Deleted:

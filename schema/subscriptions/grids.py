@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Sequence
+from typing import Annotated
 
 import strawberry
 
 from events import Event
 from loaders import Loaders
 from schema.context import Info
+from schema.described import LastEventId
 from schema.errors import BadUserInput
 from schema.subscriptions.emission import ObjectKey
 from schema.subscriptions.follow import follow, shared
@@ -18,6 +20,14 @@ from schema.types.grid import Grid
 from writes.changes import Action
 
 MAX_NAMED = 100
+
+FollowedGridSlugs = Annotated[
+    list[str] | None,
+    strawberry.argument(
+        description=f"Follow these grids, by slug (at most {MAX_NAMED}; more: BAD_USER_INPUT); "
+        "an unknown slug follows nothing. Null: every grid."
+    ),
+]
 _COMPARISON = frozenset(("Grid", name) for name in GRID_COMPARISON)
 _MEMBERS = frozenset({("Grid", "packages"), *_COMPARISON})
 
@@ -58,7 +68,7 @@ class GridSubscriptions:
         "packages (added, removed, or their selected fields), features and cells."
     )
     async def grid_changed(
-        self, info: Info, slugs: list[str] | None = None, last_event_id: str | None = None
+        self, info: Info, slugs: FollowedGridSlugs = None, last_event_id: LastEventId = None
     ) -> AsyncGenerator[Grid, None]:
         named: frozenset[int] | None = None
         if slugs is not None:

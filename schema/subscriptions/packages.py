@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -11,6 +12,7 @@ from strawberry import relay
 from events import Event
 from loaders import Loaders
 from schema.context import Info
+from schema.described import LastEventId
 from schema.errors import BadUserInput, NotFound
 from schema.subscriptions.emission import ObjectKey
 from schema.subscriptions.follow import follow, shared
@@ -20,6 +22,34 @@ from schema.types.package import Package
 from writes.changes import Action
 
 MAX_NAMED = 100
+
+FollowedIds = Annotated[
+    list[int] | None,
+    strawberry.argument(
+        description="Follow these packages, by Django Packages id (with `slugs`: either's). "
+        f"At most {MAX_NAMED} ids and slugs together (more: BAD_USER_INPUT). Null with "
+        "`slugs` null: every package."
+    ),
+]
+FollowedSlugs = Annotated[
+    list[str] | None,
+    strawberry.argument(
+        description="Follow these packages, by slug; an unknown slug follows nothing. At "
+        f"most {MAX_NAMED} ids and slugs together."
+    ),
+]
+InCategory = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Only packages in this category (by slug); an unknown one: NOT_FOUND."
+    ),
+]
+InGrid = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Only packages compared in this grid (by slug); an unknown one: NOT_FOUND."
+    ),
+]
 
 
 @dataclass(frozen=True)
@@ -115,10 +145,10 @@ async def changed_packages(
 
 @strawberry.type(description="A package that was deleted.")
 class DeletedPackage:
-    id: strawberry.ID
-    database_id: int
-    slug: str | None
-    title: str | None
+    id: strawberry.ID = strawberry.field(description="Its global id (for caches to evict).")
+    database_id: int = strawberry.field(description="Its Django Packages id.")
+    slug: str | None = strawberry.field(description="Its last slug.")
+    title: str | None = strawberry.field(description="Its last title.")
 
 
 @strawberry.type
@@ -131,11 +161,11 @@ class PackageSubscriptions:
     async def package_changed(
         self,
         info: Info,
-        ids: list[int] | None = None,
-        slugs: list[str] | None = None,
-        category_slug: str | None = None,
-        grid_slug: str | None = None,
-        last_event_id: str | None = None,
+        ids: FollowedIds = None,
+        slugs: FollowedSlugs = None,
+        category_slug: InCategory = None,
+        grid_slug: InGrid = None,
+        last_event_id: LastEventId = None,
     ) -> AsyncGenerator[Package, None]:
         target = await package_target(info, ids, slugs, category_slug, grid_slug)
         selection = selected_pairs(info)
@@ -157,9 +187,9 @@ class PackageSubscriptions:
     async def package_created(
         self,
         info: Info,
-        category_slug: str | None = None,
-        grid_slug: str | None = None,
-        last_event_id: str | None = None,
+        category_slug: InCategory = None,
+        grid_slug: InGrid = None,
+        last_event_id: LastEventId = None,
     ) -> AsyncGenerator[Package, None]:
         target = await package_target(info, None, None, category_slug, grid_slug)
 
@@ -180,7 +210,7 @@ class PackageSubscriptions:
 
     @strawberry.subscription(description="Each deleted package: its ids and last slug and title.")
     async def package_deleted(
-        self, info: Info, last_event_id: str | None = None
+        self, info: Info, last_event_id: LastEventId = None
     ) -> AsyncGenerator[DeletedPackage, None]:
         gone: dict[int, Event] = {}
 

@@ -17,15 +17,33 @@ from schema.types.nodes import load_nodes
 @strawberry.type(description="A category of packages: apps, frameworks, projects, ...")
 class Category(relay.Node):
     database_id: int = strawberry.field(description="The Django Packages id.")
-    title: str | None = strawberry.field(description="Null until the category is fetched.")
-    slug: str | None
-    description: str | None
-    title_plural: str | None
-    show_pypi: bool | None
-    created: datetime | None
-    modified: datetime | None
+    title: str | None = strawberry.field(
+        description="The category's name (App, Framework, ...); null until the category is "
+        "fetched (`isFetched: false`)."
+    )
+    slug: str | None = strawberry.field(
+        description="The category's key (apps, frameworks, ...); unique; null until fetched."
+    )
+    description: str | None = strawberry.field(
+        description="What belongs in the category; null until fetched."
+    )
+    title_plural: str | None = strawberry.field(
+        description="The name for many (Apps, Frameworks); null until fetched."
+    )
+    show_pypi: bool | None = strawberry.field(
+        description="Whether Django Packages shows PyPI data for this category's packages; "
+        "null until fetched."
+    )
+    created: datetime | None = strawberry.field(
+        description="When the category was made on Django Packages; null when unknown."
+    )
+    modified: datetime | None = strawberry.field(
+        description="When its record last changed (an edit here sets it to now); null when unknown."
+    )
     is_fetched: bool = strawberry.field(
-        description="False when only a package's reference to this category is known yet."
+        description="False when only a package's reference to this category is known yet: "
+        "no title or slug until an import fetches it. Lists leave such categories out "
+        "unless asked (`includeUnfetched`)."
     )
     version: int = strawberry.field(
         description="Goes up with every change; pass it back as `expectedVersion` to edit."

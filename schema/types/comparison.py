@@ -17,21 +17,31 @@ if TYPE_CHECKING:
 
 @strawberry.enum(description="Whether a cell speaks for or against the package.")
 class RatingSign(Enum):
-    POSITIVE = "positive"
-    NEGATIVE = "negative"
+    POSITIVE = strawberry.enum_value(
+        "positive", description="For: yes, check, good, +, ++, +1, +2 (shown as ticks)."
+    )
+    NEGATIVE = strawberry.enum_value(
+        "negative", description="Against: no, bad, negative, evil, sucks, -, -1 (shown as crosses)."
+    )
 
 
 @strawberry.type(description="A rating written the Django Packages way (yes, +, ++, -1, sucks...).")
 class Rating:
-    sign: RatingSign
-    intensity: int = strawberry.field(description="1 to 3 ticks or crosses.")
-    note: str | None = strawberry.field(description="Text after the rating keyword, if any.")
+    sign: RatingSign = strawberry.field(description="For or against.")
+    intensity: int = strawberry.field(
+        description="1 to 3 ticks or crosses: yes, +, +1 are 1; ++, +2 are 2; +++, +3 and "
+        "more are 3."
+    )
+    note: str | None = strawberry.field(
+        description='Text after the rating keyword ("works with DRF" in "+1 works with DRF"); '
+        "null when there is none."
+    )
 
 
 @strawberry.type(description="One cell: a package's value for a feature (text null if empty).")
 class ComparisonCell:
-    feature: Feature
-    text: str | None
+    feature: Feature = strawberry.field(description="The column this cell is in.")
+    text: str | None = strawberry.field(description="The cell as written; null when empty.")
 
     @strawberry.field(description="The rating the text expresses, or null for plain text.")
     def rating(self) -> Rating | None:
@@ -45,9 +55,11 @@ class ComparisonCell:
 @strawberry.type(description="A package's row: one cell per feature, in the features' order.")
 class ComparisonRow:
     package_id: strawberry.Private[int]
-    cells: list[ComparisonCell]
+    cells: list[ComparisonCell] = strawberry.field(
+        description="One cell per feature, in the features' order (empty cells included)."
+    )
 
-    @strawberry.field
+    @strawberry.field(description="The package this row is about.")
     async def package(
         self, info: Info
     ) -> Annotated[Package, strawberry.lazy("schema.types.package")]:
@@ -60,5 +72,9 @@ class ComparisonRow:
 
 @strawberry.type(description="The comparison matrix of a grid.")
 class GridComparison:
-    features: list[Feature]
-    rows: list[ComparisonRow]
+    features: list[Feature] = strawberry.field(
+        description="The columns, by id: the order of every row's cells."
+    )
+    rows: list[ComparisonRow] = strawberry.field(
+        description="One row per package of the grid (the first N by id, with `first`)."
+    )

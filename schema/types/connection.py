@@ -14,26 +14,40 @@ NodeT = TypeVar("NodeT")
 
 @strawberry.type(description="Where a page sits in its list (Relay cursor connections).")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool = strawberry.field(
-        description="When paging forward, true when the page was asked `after` a cursor."
+    has_next_page: bool = strawberry.field(
+        description="Paging forward (`first`): true when rows follow this page. Paging back "
+        "(`last`): true when the page was asked `before` a cursor."
     )
-    start_cursor: str | None
-    end_cursor: str | None
+    has_previous_page: bool = strawberry.field(
+        description="Paging back (`last`): true when rows come before this page. Paging "
+        "forward: true when the page was asked `after` a cursor."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="The first edge's cursor, to page back with `before`; null on an empty page."
+    )
+    end_cursor: str | None = strawberry.field(
+        description="The last edge's cursor, to page on with `after`; null on an empty page."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="One item of a page, with its cursor.")
 class Edge(Generic[NodeT]):
     cursor: str = strawberry.field(
-        description="Opaque; stays valid while rows are inserted before it."
+        description="Opaque; stays valid while rows are inserted before it. Pass it as "
+        "`after` or `before` to page from this item."
     )
-    node: NodeT
+    node: NodeT = strawberry.field(description="The item.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="A page of a list (a Relay cursor connection): `nodes` for the items alone, "
+    "`edges` for each with its cursor, `pageInfo` to page on, `totalCount` for the whole list."
+)
 class Connection(Generic[NodeT]):
-    edges: list[Edge[NodeT]]
-    page_info: PageInfo
+    edges: list[Edge[NodeT]] = strawberry.field(
+        description="The page's items with their cursors; empty past the end."
+    )
+    page_info: PageInfo = strawberry.field(description="Where this page sits in its list.")
     count_total: strawberry.Private[Callable[[], Awaitable[int]]]
 
     @strawberry.field(description="The nodes of the edges, for clients that need no cursors.")

@@ -10,9 +10,12 @@ from schema.context import Info
 
 @strawberry.type(description="A feature a grid compares packages on (a column).")
 class Feature:
-    id: int
-    title: str
-    description: str
+    id: int = strawberry.field(
+        description="The feature's id (features have no global id): pass it as `featureId` "
+        "to setElement, or as `id` to updateFeature and deleteFeature."
+    )
+    title: str = strawberry.field(description='The column\'s heading, e.g. "Python 3 support".')
+    description: str = strawberry.field(description='What the column means; "" when not said.')
     version: int = strawberry.field(description="Pass it back as `expectedVersion` to edit.")
 
     @classmethod
@@ -23,7 +26,10 @@ class Feature:
 
 @strawberry.type(description="One cell of a comparison grid: a package's value for a feature.")
 class Element:
-    text: str
+    text: str = strawberry.field(
+        description="The cell as written, never empty (Django Packages' rating words such as "
+        "yes, +1, -, or any text)."
+    )
     feature_id: strawberry.Private[int]
 
     @classmethod

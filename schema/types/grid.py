@@ -14,6 +14,7 @@ import models
 from loaders import ChildKey
 from schema.arguments import page_size
 from schema.context import Info
+from schema.described import RowLimit
 from schema.package_lists import nested_packages_field
 from schema.types.comparison import ComparisonCell, ComparisonRow, GridComparison
 from schema.types.feature import Element, Feature
@@ -28,7 +29,7 @@ class GridRow:
     package_id: strawberry.Private[int]
     elements: list[Element] = strawberry.field(description="The row's cells, by feature id.")
 
-    @strawberry.field
+    @strawberry.field(description="The package this row is about.")
     async def package(
         self, info: Info
     ) -> Annotated[Package, strawberry.lazy("schema.types.package")]:
@@ -42,15 +43,33 @@ class GridRow:
 @strawberry.type(description="A comparison grid: packages side by side on a set of features.")
 class Grid(relay.Node):
     database_id: int = strawberry.field(description="The Django Packages id.")
-    title: str | None = strawberry.field(description="Null until the grid is fetched.")
-    slug: str | None
-    description: str | None
-    is_locked: bool | None
-    header: bool | None
-    created: datetime | None
-    modified: datetime | None
+    title: str | None = strawberry.field(
+        description="The grid's title; null until the grid is fetched (`isFetched: false`)."
+    )
+    slug: str | None = strawberry.field(
+        description="The grid's key in Django Packages URLs (`/grids/g/<slug>/`); unique; null "
+        "until the grid is fetched."
+    )
+    description: str | None = strawberry.field(
+        description="What the grid compares; null until the grid is fetched."
+    )
+    is_locked: bool | None = strawberry.field(
+        description="Locked grids are edited by admin tokens only; null until fetched."
+    )
+    header: bool | None = strawberry.field(
+        description="Whether Django Packages shows the grid in its home page's header; null "
+        "until fetched."
+    )
+    created: datetime | None = strawberry.field(
+        description="When the grid was made on Django Packages; null when unknown."
+    )
+    modified: datetime | None = strawberry.field(
+        description="When its record last changed (an edit here sets it to now); null when unknown."
+    )
     is_fetched: bool = strawberry.field(
-        description="False when only a package's reference to this grid is known yet."
+        description="False when only a package's reference to this grid is known yet: no "
+        "title, slug or features until an import fetches it. Lists leave such grids out "
+        "unless asked (`includeUnfetched`)."
     )
     version: int = strawberry.field(
         description="Goes up with every change; pass it back as `expectedVersion` to edit."
@@ -88,15 +107,17 @@ class Grid(relay.Node):
         "Packages compared by this grid (default order: by id).",
     )
 
-    @strawberry.field(description="The features (columns) of the grid, by id.")
+    @strawberry.field(description="The features (columns) of the grid, by id; may be empty.")
     async def features(self, info: Info) -> list[Feature]:
         rows = await info.context.loaders.features_of_grid.load(self.database_id)
         return [Feature.from_row(row) for row in rows]
 
     @strawberry.field(
-        description="The comparison cells: for each package (by id) its elements, by feature."
+        description="The raw comparison cells: for each package (by id) its elements, by "
+        "feature; a package without cells has an empty list. `comparison` gives them as a "
+        "matrix with ratings."
     )
-    async def rows(self, info: Info, first: int | None = None) -> list[GridRow]:
+    async def rows(self, info: Info, first: RowLimit = None) -> list[GridRow]:
         key = ChildKey(self.database_id, page_size(first, default=None))
         rows = await info.context.loaders.rows_of_grid.load(key)
         return [
@@ -108,9 +129,10 @@ class Grid(relay.Node):
         ]
 
     @strawberry.field(
-        description="The matrix: features x packages (first N by id), every cell rated."
+        description="The matrix: features x packages (the first N by id), one cell per "
+        "feature in every row, each with its rating."
     )
-    async def comparison(self, info: Info, first: int | None = None) -> GridComparison:
+    async def comparison(self, info: Info, first: RowLimit = None) -> GridComparison:
         loaders = info.context.loaders
         key = ChildKey(self.database_id, page_size(first, default=None))
         feature_rows, grid_rows = await asyncio.gather(

@@ -15,6 +15,7 @@ from loaders.connections import PageKey
 from loaders.orderings import SOURCE_ORDER
 from schema.arguments import page_window
 from schema.context import Info
+from schema.described import After, Before, First, Last
 from schema.types.connection import Connection
 from schema.types.nodes import load_nodes
 
@@ -29,42 +30,79 @@ class Package(relay.Node):
     database_id: int = strawberry.field(
         description="The Django Packages id (stable; use it to sync with the v4 REST API)."
     )
-    title: str
-    slug: str
-    repo_url: str = strawberry.field(description="Repository URL (GitHub, GitLab, ...).")
-    repo_description: str
+    title: str = strawberry.field(description="The name shown on Django Packages.")
+    slug: str = strawberry.field(
+        description="The package's key in Django Packages URLs (`/packages/p/<slug>/`); unique."
+    )
+    repo_url: str = strawberry.field(
+        description='Repository URL (GitHub, GitLab, ...); "" when none is known.'
+    )
+    repo_description: str = strawberry.field(
+        description='The repository\'s own description; "" when it has none.'
+    )
     repo_watchers: int = strawberry.field(description="Stars/watchers of the repository.")
-    repo_forks: int
-    pypi_url: str | None
-    pypi_version: str | None = strawberry.field(description="Latest release on PyPI.")
+    repo_forks: int = strawberry.field(description="Forks of the repository.")
+    pypi_url: str | None = strawberry.field(
+        description="The PyPI page, or a bare project name as Django Packages stores some; "
+        '"" and null both mean not on PyPI. `pypiName` gives the name either way.'
+    )
+    pypi_version: str | None = strawberry.field(
+        description="Latest release on PyPI; null when unknown."
+    )
     documentation_url: str | None = strawberry.field(
         description='Documentation URL; "" and null both mean none is known.'
     )
-    last_updated: datetime | None = strawberry.field(description="Date of the last commit.")
+    last_updated: datetime | None = strawberry.field(
+        description="Date of the last commit, with the UTC offset it was imported with; null "
+        "when unknown."
+    )
     last_fetched: datetime | None = strawberry.field(
         description="When Django Packages last refreshed the repository and PyPI data."
     )
-    created: datetime | None
-    modified: datetime | None
+    created: datetime | None = strawberry.field(
+        description="When the package was listed on Django Packages; null when unknown."
+    )
+    modified: datetime | None = strawberry.field(
+        description="When its record last changed (an edit here sets it to now); null when unknown."
+    )
     commits_over_52: list[int] = strawberry.field(
         description="Commits per week over the last 52 weeks, oldest week first; may be empty."
     )
     repo_host: str | None = strawberry.field(
-        description="github, gitlab, bitbucket, ...: as stored, else read from repoUrl."
+        description="The repository host (github, gitlab, bitbucket, ...): as stored, else "
+        "read from repoUrl; null when neither says."
     )
-    score: int | None
-    pypi_downloads: int | None
-    supports_python3: bool | None
-    commit_count: int | None
-    favorite_count: int | None
-    date_deprecated: datetime | None
-    date_repo_archived: datetime | None
+    score: int | None = strawberry.field(
+        description="Django Packages' ranking score, as imported; null when the source gave "
+        "none (the bundled seeds)."
+    )
+    pypi_downloads: int | None = strawberry.field(
+        description="Downloads from PyPI, as Django Packages counted them; null when unknown."
+    )
+    supports_python3: bool | None = strawberry.field(
+        description="Whether the package supports Python 3, per Django Packages; null: unknown."
+    )
+    commit_count: int | None = strawberry.field(
+        description="Commits in the repository, as Django Packages counted them; null: unknown."
+    )
+    favorite_count: int | None = strawberry.field(
+        description="How many Django Packages users marked it a favourite; null: unknown."
+    )
+    date_deprecated: datetime | None = strawberry.field(
+        description="When it was marked deprecated; null: it is not (see `isDeprecated`)."
+    )
+    date_repo_archived: datetime | None = strawberry.field(
+        description="When its repository was archived; null: it is not (see `isArchived`)."
+    )
     is_active: bool = strawberry.field(
         description="A commit in the last year, and neither archived nor deprecated."
     )
     is_archived: bool = strawberry.field(description="The repository is archived.")
     is_deprecated: bool = strawberry.field(description="Marked deprecated on Django Packages.")
-    pypi_name: str | None = strawberry.field(description="The project name on PyPI.")
+    pypi_name: str | None = strawberry.field(
+        description="The project name on PyPI, read from `pypiUrl` (old and new PyPI URLs); "
+        "null when not on PyPI."
+    )
     commits_last_year: int = strawberry.field(description="The sum of commitsOver52.")
     category_id: strawberry.Private[int | None]
     version: int = strawberry.field(
@@ -127,7 +165,10 @@ class Package(relay.Node):
         rows = await load_nodes(info.context.loaders.package_by_id, node_ids, "Package", required)
         return [cls.from_row(row) if row else None for row in rows]
 
-    @strawberry.field(description="The category the package is listed in.")
+    @strawberry.field(
+        description="The category the package is listed in; null when it has none. A category "
+        "known only by id (not imported yet) has `isFetched: false` and a null title."
+    )
     async def category(
         self, info: Info
     ) -> Annotated[Category, strawberry.lazy("schema.types.category")] | None:
@@ -138,7 +179,11 @@ class Package(relay.Node):
         row = await info.context.loaders.category_by_id.load(self.category_id)
         return Category.from_row(row) if row else None
 
-    @strawberry.field(description="The comparison grids the package appears in.")
+    @strawberry.field(
+        description="The comparison grids the package appears in, in Django Packages' order. "
+        "Grids known only by id (not imported yet) are included, with `isFetched: false` "
+        "and null title and slug."
+    )
     async def grids(
         self, info: Info
     ) -> list[Annotated[Grid, strawberry.lazy("schema.types.grid")]]:
@@ -151,10 +196,10 @@ class Package(relay.Node):
     async def participants(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Annotated[Participant, strawberry.lazy("schema.types.participant")]]:
         from schema.types.participant import Participant
 

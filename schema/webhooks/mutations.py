@@ -3,13 +3,15 @@ other processes notice within WEBHOOK_POLL_SECONDS."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
-from strawberry import relay
 from strawberry.scalars import JSON
 
 from auth import Scope
 from events import BrokerUnavailable
 from schema.context import Info
+from schema.described import DeliveryGlobalId, WebhookGlobalId, input_of
 from schema.errors import BadUserInput, Conflict, EventsUnavailable, NotFound
 from schema.mutations.payloads import Deleted
 from schema.mutations.run import database_id
@@ -26,12 +28,23 @@ MAX_NAME = 100
 @strawberry.input(description="A new webhook.")
 class CreateWebhookInput:
     name: str = strawberry.field(description="Unique; up to 100 characters.")
-    url: str = strawberry.field(description="Where results are POSTed: http(s), public host.")
+    url: str = strawberry.field(
+        description="Where results are POSTed: http(s), no credentials, a host that resolves "
+        "to public addresses only (unless WEBHOOK_ALLOW_PRIVATE_TARGETS); else "
+        "BAD_USER_INPUT with `extensions.reason: TARGET_REFUSED`."
+    )
     document: str = strawberry.field(
         description="A subscription, e.g. `subscription { packageChanged(slugs: [...]) { ... } }`."
     )
-    variables: JSON | None = None
-    operation_name: str | None = None
+    variables: JSON | None = strawberry.field(
+        default=None,
+        description="The document's variables, a JSON object; null: none. Checked with the "
+        "document (BAD_USER_INPUT when they do not fit).",
+    )
+    operation_name: str | None = strawberry.field(
+        default=None,
+        description="Which operation of the document to run; null when it has only one.",
+    )
     secret: str | None = strawberry.field(
         default=None, description="A `whsec_` secret of your own; left out: one is made."
     )
@@ -69,7 +82,9 @@ class WebhookMutations:
         description="Register a webhook (admin scope): its document is checked as a "
         "subscription would be; the answer shows the signing secret once."
     )
-    async def create_webhook(self, info: Info, input: CreateWebhookInput) -> WebhookWithSecret:
+    async def create_webhook(
+        self, info: Info, input: Annotated[CreateWebhookInput, input_of("webhook to register")]
+    ) -> WebhookWithSecret:
         identity = await require(info, Scope.ADMIN)
         name = input.name.strip()
         if not 0 < len(name) <= MAX_NAME:
@@ -114,14 +129,14 @@ class WebhookMutations:
         return WebhookWithSecret(webhook=Webhook.from_row(row), secret=secret)
 
     @strawberry.mutation(description="Stop following and sending until resumed (admin scope).")
-    async def pause_webhook(self, info: Info, id: relay.GlobalID) -> Webhook:
+    async def pause_webhook(self, info: Info, id: WebhookGlobalId) -> Webhook:
         await require(info, Scope.ADMIN)
         return await _run(info, admin.pause(info.context.db, database_id(id, "Webhook", "id")))
 
     @strawberry.mutation(
         description="Follow and send again (admin scope): pending deliveries are due at once."
     )
-    async def resume_webhook(self, info: Info, id: relay.GlobalID) -> Webhook:
+    async def resume_webhook(self, info: Info, id: WebhookGlobalId) -> Webhook:
         await require(info, Scope.ADMIN)
         return await _run(info, admin.resume(info.context.db, database_id(id, "Webhook", "id")))
 
@@ -129,7 +144,7 @@ class WebhookMutations:
         description="A new signing secret (admin scope); the old one also signs for "
         "WEBHOOK_PREVIOUS_SECRET_HOURS, so receivers can switch without a gap."
     )
-    async def rotate_webhook_secret(self, info: Info, id: relay.GlobalID) -> WebhookWithSecret:
+    async def rotate_webhook_secret(self, info: Info, id: WebhookGlobalId) -> WebhookWithSecret:
         await require(info, Scope.ADMIN)
         secret = new_secret()
         hours = info.context.settings.webhook_previous_secret_hours
@@ -140,7 +155,7 @@ class WebhookMutations:
         return WebhookWithSecret(webhook=webhook, secret=secret)
 
     @strawberry.mutation(description="Delete a webhook and its delivery log (admin scope).")
-    async def delete_webhook(self, info: Info, id: relay.GlobalID) -> Deleted:
+    async def delete_webhook(self, info: Info, id: WebhookGlobalId) -> Deleted:
         await require(info, Scope.ADMIN)
         webhook_id = database_id(id, "Webhook", "id")
         try:
@@ -154,7 +169,7 @@ class WebhookMutations:
         description="Send a delivery's message again, after those pending (admin scope); "
         "same `webhook-id`, same body."
     )
-    async def redeliver_webhook_delivery(self, info: Info, id: relay.GlobalID) -> WebhookDelivery:
+    async def redeliver_webhook_delivery(self, info: Info, id: DeliveryGlobalId) -> WebhookDelivery:
         await require(info, Scope.ADMIN)
         delivery_id = database_id(id, "WebhookDelivery", "id")
         try:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry import relay
 
 from auth import Scope
 from schema.context import Info
+from schema.described import WebhookGlobalId
 from schema.errors import NotFound
 from schema.mutations.run import database_id
 from schema.permissions import require
@@ -22,7 +22,7 @@ class WebhookQueries:
         return [Webhook.from_row(row) for row in await admin.list_all(info.context.db)]
 
     @strawberry.field(description="One webhook (admin scope).")
-    async def webhook(self, info: Info, id: relay.GlobalID) -> Webhook:
+    async def webhook(self, info: Info, id: WebhookGlobalId) -> Webhook:
         await require(info, Scope.ADMIN)
         try:
             row = await admin.get(info.context.db, database_id(id, "Webhook", "id"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry import relay
@@ -26,37 +26,56 @@ from webhooks import admin
 MAX_DELIVERIES = 100
 
 
-@strawberry.enum
+@strawberry.enum(description="Whether a webhook follows its subscription and sends.")
 class WebhookStatus(Enum):
-    ACTIVE = "active"
-    PAUSED = "paused"
+    ACTIVE = strawberry.enum_value("active", description="Following and sending.")
+    PAUSED = strawberry.enum_value(
+        "paused",
+        description="Sending nothing until resumed (`pausedReason` says why); results are "
+        "still recorded as pending deliveries.",
+    )
 
 
-@strawberry.enum
+@strawberry.enum(description="Where a delivery stands.")
 class DeliveryStatus(Enum):
-    PENDING = "pending"
-    DELIVERED = "delivered"
+    PENDING = strawberry.enum_value(
+        "pending", description="Not accepted yet: waiting its turn, or retried after a failure."
+    )
+    DELIVERED = strawberry.enum_value(
+        "delivered", description="The receiver answered 2xx (`deliveredAt`)."
+    )
 
 
 @strawberry.type(description="One message to a webhook's URL and how its attempts went.")
 class WebhookDelivery:
-    id: strawberry.ID
-    database_id: int
+    id: strawberry.ID = strawberry.field(
+        description="Its global id: pass it to redeliverWebhookDelivery."
+    )
+    database_id: int = strawberry.field(description="Its database id.")
     message_id: str = strawberry.field(
         description="The `webhook-id` header: the same on every attempt and redelivery."
     )
     sequence: int = strawberry.field(description="Order of sending within the webhook.")
-    event_id: str | None
-    status: DeliveryStatus
-    attempts: int
+    event_id: str | None = strawberry.field(
+        description="The change event it carries (the body's `eventId`); null for none."
+    )
+    status: DeliveryStatus = strawberry.field(description="Pending or delivered.")
+    attempts: int = strawberry.field(description="POSTs made so far (0: not tried yet).")
     last_status_code: int | None = strawberry.field(
         description="The receiver's HTTP status at the last attempt (null: no answer)."
     )
-    last_error: str | None
-    last_attempt_at: datetime | None
+    last_error: str | None = strawberry.field(
+        description="What went wrong at the last attempt (a status, a timeout, a refused "
+        "address...); null when it succeeded or none was made."
+    )
+    last_attempt_at: datetime | None = strawberry.field(
+        description="When the last attempt was made; null before the first."
+    )
     next_attempt_at: datetime | None = strawberry.field(description="While pending.")
-    created_at: datetime
-    delivered_at: datetime | None
+    created_at: datetime = strawberry.field(description="When the result was recorded.")
+    delivered_at: datetime | None = strawberry.field(
+        description="When the receiver accepted it; null while pending."
+    )
     payload: JSON = strawberry.field(description="The JSON body sent.")
 
     @classmethod
@@ -108,14 +127,18 @@ def loaders_of(info: Info) -> tuple[DataLoader[tuple[int, int], Any], DataLoader
     "Webhooks), to a URL. Delivery is at least once, in order; see the README."
 )
 class Webhook:
-    id: strawberry.ID
-    database_id: int
-    name: str
-    url: str
-    document: str
-    variables: JSON
-    operation_name: str | None
-    status: WebhookStatus
+    id: strawberry.ID = strawberry.field(
+        description="Its global id: pass it to webhook(id:) and the webhook mutations."
+    )
+    database_id: int = strawberry.field(description="Its database id.")
+    name: str = strawberry.field(description="The unique name given at creation.")
+    url: str = strawberry.field(description="Where results are POSTed.")
+    document: str = strawberry.field(description="The subscription it follows.")
+    variables: JSON = strawberry.field(description="The document's variables (a JSON object).")
+    operation_name: str | None = strawberry.field(
+        description="Which operation of the document runs; null: its only one."
+    )
+    status: WebhookStatus = strawberry.field(description="Active or paused.")
     paused_reason: str | None = strawberry.field(
         description="Why it is paused: an admin, or the failures that paused it."
     )
@@ -123,8 +146,8 @@ class Webhook:
     previous_secret_valid_until: datetime | None = strawberry.field(
         description="After a rotation, the old secret also signs until then."
     )
-    created_at: datetime
-    created_by: str
+    created_at: datetime = strawberry.field(description="When it was registered.")
+    created_by: str = strawberry.field(description="The name of the admin token that made it.")
 
     @strawberry.field(description="Deliveries not yet accepted by the receiver.")
     async def pending_deliveries(self, info: Info) -> int:
@@ -136,7 +159,17 @@ class Webhook:
         return WebhookDelivery.from_row(rows[0]) if rows else None
 
     @strawberry.field(description=f"The delivery log, newest first (at most {MAX_DELIVERIES}).")
-    async def deliveries(self, info: Info, first: int = 20) -> list[WebhookDelivery]:
+    async def deliveries(
+        self,
+        info: Info,
+        first: Annotated[
+            int,
+            strawberry.argument(
+                description=f"How many, newest first: 0 to {MAX_DELIVERIES} (out of range: "
+                "BAD_USER_INPUT)."
+            ),
+        ] = 20,
+    ) -> list[WebhookDelivery]:
         if not 0 <= first <= MAX_DELIVERIES:
             raise BadUserInput(f"'first' must be from 0 to {MAX_DELIVERIES}.", argument="first")
         rows = await loaders_of(info)[0].load((self.database_id, first))
@@ -166,7 +199,7 @@ class Webhook:
 
 @strawberry.type(description="A webhook with its signing secret, shown only this once.")
 class WebhookWithSecret:
-    webhook: Webhook
+    webhook: Webhook = strawberry.field(description="The webhook made or changed.")
     secret: str = strawberry.field(
         description="`whsec_...`: give it to the receiver to verify signatures."
     )

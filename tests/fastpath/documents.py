@@ -4,12 +4,11 @@ README's and GraphiQL's examples, and every query document written in the test s
 from __future__ import annotations
 
 import ast
-import re
 
 from graphql import GraphQLSyntaxError, OperationDefinitionNode, OperationType, parse
 
 from core.settings import PROJECT_ROOT
-from server.graphiql import EXAMPLE_QUERIES
+from server.examples import readme_examples
 
 TESTS = PROJECT_ROOT / "tests"
 
@@ -40,11 +39,8 @@ def suite_documents() -> list[str]:
     return list(found)
 
 
-def readme_documents() -> list[str]:
-    text = (PROJECT_ROOT / "README.md").read_text()
-    blocks = re.findall(r"```graphql\n(.*?)```", text, flags=re.S)
-    return [block for block in blocks if _is_query_document(block)]
-
-
 def example_documents() -> list[str]:
-    return [*EXAMPLE_QUERIES, *readme_documents()]
+    """The README's query examples (GraphiQL's tabs are the same documents)."""
+    return [
+        example.document for example in readme_examples() if _is_query_document(example.document)
+    ]

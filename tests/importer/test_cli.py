@@ -33,19 +33,26 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
 
 
 def row(output: str, name: str) -> list[str]:
-    """A line of the summary table, as its cells: ["packages", "5", "0", "0", "0"]."""
+    """A line of the summary table, as its cells: ["packages", "5", "0", "0", "0", "0"]."""
     return next(line.split() for line in output.splitlines() if line.split()[:1] == [name])
 
 
 def test_importing_the_seeds_twice(cli):
     code, out, _ = cli(str(SEEDS_DIR))
     assert code == 0
-    assert row(out, "packages") == ["packages", "5", "0", "0", "0"]
-    assert row(out, "grids") == ["grids", "0", "0", "0", "0"]
+    assert out.split("\n", 3)[2].split() == [
+        *("type", "created", "updated", "unchanged", "failed", "placeholders"),
+    ]
+    assert row(out, "categories") == ["categories", "2", "0", "0", "0", "0"]
+    # The seeds name eight grids by URL only: made as ids, counted, and said so.
+    assert row(out, "grids") == ["grids", "0", "0", "0", "0", "8"]
+    assert row(out, "packages") == ["packages", "5", "0", "0", "0", "0"]
+    assert "8 grids or categories are known only by the id a package gives" in out
     code, out, _ = cli(str(SEEDS_DIR))
     assert code == 0
-    assert row(out, "packages") == ["packages", "0", "0", "5", "0"]
-    assert "5 records were already up to date: nothing written for them." in out
+    assert row(out, "grids") == ["grids", "0", "0", "0", "0", "0"]
+    assert row(out, "packages") == ["packages", "0", "0", "5", "0", "0"]
+    assert "7 records were already up to date: nothing written for them." in out
 
 
 def test_a_missing_file_is_one_line_and_exit_2(cli):
@@ -62,7 +69,7 @@ def test_a_malformed_record_is_listed_and_exit_1(cli, tmp_path):
     path.write_text(json.dumps([good, bad]), encoding="utf-8")
     code, out, _ = cli(str(path))
     assert code == 1
-    assert row(out, "packages") == ["packages", "1", "0", "0", "1"]
+    assert row(out, "packages") == ["packages", "1", "0", "0", "1", "0"]
     assert (
         f"{path}[1]: package 1327: repo_watchers: expected an integer, got 'many'"
         in out.replace("\n", "")
@@ -99,9 +106,9 @@ def test_the_live_api_through_the_cli(cli, monkeypatch):
     monkeypatch.setattr(importer.run, "build_http", fake_http)
     code, out, _ = cli(BASE, "--rate", "0", "--page-size", "2")
     assert code == 0
-    assert row(out, "categories") == ["categories", "2", "0", "0", "0"]
-    assert row(out, "grids") == ["grids", "8", "0", "0", "0"]
-    assert row(out, "packages") == ["packages", "5", "0", "0", "0"]
+    assert row(out, "categories") == ["categories", "2", "0", "0", "0", "0"]
+    assert row(out, "grids") == ["grids", "8", "0", "0", "0", "0"]
+    assert row(out, "packages") == ["packages", "5", "0", "0", "0", "0"]
     assert "HTTP requests" in out
 
 

@@ -82,8 +82,11 @@ async def test_the_seed_directory_imports(db, run_import):
     summary = await run_import(str(SEEDS_DIR))
     assert summary.ok
     assert counts(summary, Kind.PACKAGE) == (5, 0, 0, 0)
-    # Files are not followed: the categories and grids the seeds name stay stubs.
-    assert len(await stubs(db)) == 10
+    # The two categories ship beside the seeds (data/SOURCES.md); files are not followed,
+    # so the grids the seeds name stay stubs, and the summary counts them.
+    assert counts(summary, Kind.CATEGORY) == (2, 0, 0, 0)
+    assert len(await stubs(db)) == 8
+    assert summary.counts(Kind.GRID)["placeholders"] == 8
 
 
 async def test_objects_lists_and_pages_together(db, run_import, tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,26 @@ async def test_a_refused_package_leaves_no_participants_or_links_behind(db, run_
         assert await session.get(models.Package, 9999) is None
     logins = (await row_count(db, models.Participant), await row_count(db, models.GridPackage))
     assert logins == (len(set(packages[0]["participants"]) | set(packages[1]["participants"])), 4)
+
+
+async def test_placeholders_are_counted_once_and_not_for_a_refused_record(db, run_import, tmp_path):
+    """The summary counts the grids made from references, without those of a record whose
+    savepoint rolled back (its grid 999 was made, then undone with it)."""
+    packages = seed_packages()
+    clash = {
+        **copy.deepcopy(packages[0]),
+        "id": 9999,
+        "grids": ["https://djangopackages.org/api/v4/grids/999/"],
+    }
+    path = write(tmp_path / "packages.json", [packages[0], clash, packages[0], packages[1]])
+    summary = await run_import(path, batch_size=10)
+    assert counts(summary, Kind.PACKAGE) == (2, 0, 0, 1)
+    named = {int(re.findall(r"/grids/(\d+)/", url)[0]) for p in packages[:2] for url in p["grids"]}
+    grids = {(Kind.GRID, grid_id) for grid_id in named}
+    assert summary.placeholders == {(Kind.CATEGORY, 1), *grids}  # no source gave category 1
+    assert summary.counts(Kind.GRID)["placeholders"] == len(named) > 0
+    async with db.session() as session:
+        assert await session.get(models.Grid, 999) is None
 
 
 async def test_an_interrupted_import_keeps_whole_batches_and_a_rerun_resumes(

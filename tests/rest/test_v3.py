@@ -121,15 +121,26 @@ async def test_grid_packages_pages_the_members_beside_the_grid(db, api):
 
 
 async def test_v3_lists_the_grids_v4_lists(demo, api):
-    """Grids known by id only are listed too, with a string slug (their id), never null."""
+    """Both leave out the grids known by id only (the demo's eight), as GraphQL's `grids`
+    does, and list the fetched ones; a package still links to the others."""
+    await build_catalogue(demo, packages=1, grids=2)
     v4 = (await api.get("/api/v4/grids/?limit=100")).json()
     v3 = (await api.get("/api/v3/grids/?limit=100")).json()
-    assert v3["meta"]["total_count"] == v4["count"] == 8
-    assert sorted(g["slug"] for g in v3["objects"]) == sorted(str(g["id"]) for g in v4["results"])
-    for grid in v3["objects"]:
-        assert all(isinstance(grid[key], str) for key in ("slug", "title", "description"))
+    assert v3["meta"]["total_count"] == v4["count"] == 2
+    assert sorted(g["slug"] for g in v3["objects"]) == ["grid-1", "grid-2"]
+    assert sorted(g["id"] for g in v4["results"]) == [1, 2]
+    shop = (await api.get("/api/v3/packages/django-shop/")).json()
+    assert shop["grids"] == ["/api/v3/grids/41/", "/api/v3/grids/287/"]
     categories = (await api.get("/api/v3/categories/")).json()
-    assert [c["slug"] for c in categories["objects"]] == ["apps", "frameworks"]
+    assert len(categories["objects"]) == (await api.get("/api/v4/categories/")).json()["count"] == 2
+
+
+async def test_rest_lists_leave_out_categories_known_by_id_only(db, api):
+    async with open_unit(db, actor=IMPORTER) as unit:
+        await upsert_package(unit, package_record(1, category_id=9))  # category 9: an id only
+    assert (await api.get("/api/v4/categories/")).json()["count"] == 0
+    assert (await api.get("/api/v3/categories/")).json()["meta"]["total_count"] == 0
+    assert (await api.get("/api/v4/categories/9/")).json()["title"] is None
 
 
 async def test_a_grid_known_by_id_is_served_at_its_v3_key(demo, api):

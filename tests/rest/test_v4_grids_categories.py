@@ -81,7 +81,7 @@ async def test_category_detail_by_id(demo, api):
 
 
 async def test_the_demo_ships_category_2(demo, api):
-    """The seeds' other category: its record ships in data/demo_categories.json."""
+    """The seeds' other category: its record ships in data/seeds/categories.json."""
     body = (await api.get("/api/v4/categories/2/")).json()
     assert (body["title"], body["slug"], body["title_plural"]) == (
         "Framework",

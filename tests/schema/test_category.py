@@ -43,14 +43,20 @@ async def test_the_demo_ships_both_categories_of_its_seeds(demo, execute):
     }
 
 
-async def test_categories_list_shows_stub_honestly(db, execute):
+async def test_categories_list_leaves_out_stubs_unless_asked(db, execute):
     async with open_unit(db, actor=IMPORTER) as unit:
         await upsert_package(unit, package_record(1, category_id=9))  # category 9: an id only
-    result = await execute("{ categories { totalCount nodes { databaseId title isFetched } } }")
+    listed = "{ categories { totalCount nodes { databaseId } } }"
+    assert (await execute(listed)).data["categories"] == {"totalCount": 0, "nodes": []}
+    result = await execute(
+        "{ categories(includeUnfetched: true) { totalCount nodes { databaseId title isFetched } } }"
+    )
     assert result.data["categories"] == {
         "totalCount": 1,
         "nodes": [{"databaseId": 9, "title": None, "isFetched": False}],
     }
+    stub = await execute("{ category(id: 9) { isFetched } package(id: 1) { category { title } } }")
+    assert stub.data == {"category": {"isFetched": False}, "package": {"category": {"title": None}}}
 
 
 async def test_category_lookup_needs_exactly_one_key(demo, execute):

@@ -68,10 +68,38 @@ async def test_grid_lookup_errors_and_misses(demo, execute):
 
 
 async def test_grids_list_is_ordered_by_id_and_paged(demo, execute):
-    first = await execute("{ grids(first: 1) { pageInfo { endCursor } } }")
+    """The demo's grids are known by id only: listed when asked for, by id, page by page."""
+    first = await execute("{ grids(first: 1, includeUnfetched: true) { pageInfo { endCursor } } }")
     cursor = first.data["grids"]["pageInfo"]["endCursor"]
     result = await execute(
-        "query ($after: String) { grids(first: 3, after: $after) { nodes { databaseId } } }",
+        """query ($after: String) {
+            grids(first: 3, after: $after, includeUnfetched: true) { nodes { databaseId } }
+        }""",
         {"after": cursor},
     )
     assert [g["databaseId"] for g in result.data["grids"]["nodes"]] == [71, 114, 160]
+
+
+async def test_grids_list_leaves_out_grids_known_by_id_only(demo, execute):
+    await build_catalogue(demo, packages=1, grids=1)
+    listed = await execute(
+        """query ($all: Boolean!) {
+            grids(includeUnfetched: $all, filter: { minPackageCount: 1 }) {
+                totalCount nodes { databaseId slug }
+            }
+        }""",
+        {"all": False},
+    )
+    assert listed.data["grids"] == {
+        "totalCount": 1,
+        "nodes": [{"databaseId": 1, "slug": "grid-1"}],
+    }
+    everything = await execute(
+        "query ($all: Boolean!) { grids(includeUnfetched: $all) { totalCount } }", {"all": True}
+    )
+    assert everything.data["grids"]["totalCount"] == 9  # the demo's eight stubs and grid-1
+    shop = await execute('{ package(slug: "django-shop") { grids { databaseId isFetched } } }')
+    assert shop.data["package"]["grids"] == [
+        {"databaseId": 41, "isFetched": False},
+        {"databaseId": 287, "isFetched": False},
+    ]

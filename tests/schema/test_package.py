@@ -30,7 +30,7 @@ async def test_the_readme_query_returns_the_seed_values(demo, execute):
     package = result.data["package"]
     assert package["title"] == seed["title"] == "django SHOP"
     assert package["repoWatchers"] == seed["repo_watchers"] == 3310
-    # Category 2's record ships with the demo (data/demo_categories.json).
+    # Category 2's record ships with the demo (data/seeds/categories.json).
     assert package["category"] == {"databaseId": 2, "title": "Framework", "isFetched": True}
     assert [grid["databaseId"] for grid in package["grids"]] == [41, 287]
     assert [p["login"] for p in package["participants"]["nodes"]] == seed["participants"][:3]

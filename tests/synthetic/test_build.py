@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from typing import Any
 
 import pytest
 
+import synthetic.build
+from domain.ratings import parse_rating
 from synthetic import BASE_ID, LABEL, PREFIX, plan_for
 from synthetic.build import build_catalogue
+from synthetic.labels import SHOWCASE_GRID_SLUG
 from tests.synthetic.conftest import SHAPE_PACKAGES, built
 
 SEED_PACKAGE_IDS = {631, 1326, 1327, 1412, 2235}
@@ -163,3 +167,39 @@ def test_slugs_fit_the_import_rules():
             problems = check.Problems()
             check.slug(problems, ("slug",), slug)
             assert not problems.errors, slug
+
+
+@pytest.mark.parametrize(("packages", "seed"), [(1, 0), (20, 0), (300, 0), (300, 7), (5000, 0)])
+def test_the_first_grid_is_the_showcase_whatever_the_size_and_seed(packages: int, seed: int):
+    """The README's comparison example names it: same slug, a rated first column."""
+    tables = built(packages, seed=seed)
+    grid = tables["grid"][0]
+    assert (grid["id"], grid["slug"]) == (BASE_ID, SHOWCASE_GRID_SLUG)
+    features = [row for row in tables["feature"] if row["grid_id"] == BASE_ID]
+    assert features[0]["title"] == "Python 3 support"
+    members = {row["id"] for row in tables["grid_package"] if row["grid_id"] == BASE_ID}
+    assert members
+    cells = [row["text"] for row in tables["element"] if row["grid_package_id"] in members]
+    if packages >= 300:  # the demo's catalogue and the README's generate: ratings to show
+        assert any(parse_rating(text) for text in cells)
+
+
+def test_the_showcase_changes_no_other_row(monkeypatch: pytest.MonkeyPatch):
+    """Its topic and column order are chosen after the same draws, so every other row is
+    what the generator wrote before there was a showcase."""
+    with_showcase = built(300, seed=0)
+    monkeypatch.setattr(synthetic.build, "SHOWCASE_NUMBER", -1)
+    without = built(300, seed=0)
+    assert with_showcase["grid"][0]["slug"] == SHOWCASE_GRID_SLUG
+    assert without["grid"][0]["slug"] != SHOWCASE_GRID_SLUG
+
+    def others(tables: dict[str, list[Any]]) -> dict[str, list[Any]]:
+        members = {row["id"] for row in tables["grid_package"] if row["grid_id"] == BASE_ID}
+        return {
+            **tables,
+            "grid": tables["grid"][1:],
+            "feature": [row for row in tables["feature"] if row["grid_id"] != BASE_ID],
+            "element": [row for row in tables["element"] if row["grid_package_id"] not in members],
+        }
+
+    assert others(with_showcase) == others(without)
