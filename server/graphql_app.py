@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from types import MappingProxyType
 from typing import Any
 
 import orjson
@@ -18,6 +19,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.streaming import HTTPStreamTransport
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import (
     GRAPHQL_SSE_PROTOCOL,
@@ -54,6 +56,7 @@ from server.http_protocol import (
     request_error_response,
     response_media_type,
 )
+from server.http_streams import LineFeedSSETransport
 from server.in_flight import InFlight
 from server.limits import ConnectionLimiter, MemoryLimiter
 from server.persisted import (
@@ -112,6 +115,14 @@ class GraphQLApp(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = PingingTransportWSHandler
     graphql_ws_handler_class = PlacedLegacyWSHandler
     websocket_adapter_class = TextFrameWebSocketAdapter
+    stream_transport_classes_by_protocol: Mapping[str, type[HTTPStreamTransport]] = (
+        MappingProxyType(
+            {
+                **GraphQL.stream_transport_classes_by_protocol,
+                GRAPHQL_SSE_PROTOCOL: LineFeedSSETransport,  # LF framing (`server.http_streams`)
+            }
+        )
+    )
 
     def __init__(
         self,

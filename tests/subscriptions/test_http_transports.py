@@ -47,25 +47,29 @@ class _Body:
 
 
 class SSEReader:
-    """`event: <name>\\r\\ndata: <json>\\r\\n\\r\\n`; heartbeats are `: ping` comments."""
+    """`event: <name>\\ndata: <json>\\n\\n` (LF only, as the graphql-sse protocol's server
+    writes it; a CR anywhere fails); heartbeats are `: ping` comments."""
 
     def __init__(self, response: httpx.Response) -> None:
         self.body = _Body(response)
         self.heartbeats = 0
+        self.block = ""  # the last event as sent
 
     async def event(self) -> tuple[str, str]:
         while True:
-            end = await self.body.find(b"\r\n\r\n")
+            end = await self.body.find(b"\n\n")
+            assert b"\r" not in self.body.buffer[: end + 2], self.body.buffer
             block = self.body.buffer[:end].decode()
-            self.body.buffer = self.body.buffer[end + 4 :]
-            lines = block.split("\r\n")
+            self.body.buffer = self.body.buffer[end + 2 :]
+            lines = block.split("\n")
             if all(line.startswith(":") for line in lines):
                 assert lines == [": ping"], lines
                 self.heartbeats += 1
                 continue
-            fields = dict(line.partition(": ")[::2] for line in lines)
+            fields = dict(line.partition(":")[::2] for line in lines)
             assert set(fields) == {"event", "data"}, block
-            return fields["event"], fields["data"]
+            self.block = block
+            return fields["event"].removeprefix(" "), fields["data"].removeprefix(" ")
 
     async def next_payload(self) -> dict[str, Any]:
         name, data = await self.event()
@@ -75,6 +79,8 @@ class SSEReader:
 
     async def expect_end(self) -> None:
         assert await self.event() == ("complete", "")
+        # As graphql-sse writes it: an empty `data:` line, so EventSource dispatches it.
+        assert self.block == "event: complete\ndata:", self.block
 
 
 class MultipartReader:
