@@ -21,6 +21,7 @@ several ranges name the same type the first listed counts. Preference is the hig
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -62,15 +63,18 @@ class MediaRange:
 def media_ranges(accept: str | None) -> list[MediaRange]:
     """The header's media ranges in the order sent; a malformed one (no `/`, a weight
     that is not a number from 0 to 1) is left out."""
-    elements = _ELEMENTS.findall(accept or "")
-    parsed = (_media_range(element, position) for position, element in enumerate(elements))
+    quoted = '"' in (accept or "")  # quotes may hide separators: the slower split
+    elements = _ELEMENTS.findall(accept or "") if quoted else (accept or "").split(",")
+    parsed = (_media_range(element, position, quoted) for position, element in enumerate(elements))
     return [media_range for media_range in parsed if media_range is not None]
 
 
-def _media_range(element: str, position: int) -> MediaRange | None:
-    media_type, *raw_parameters = (part.strip() for part in _PARAMETERS.findall(element))
-    if media_type.count("/") != 1:
+def _media_range(element: str, position: int, quoted: bool) -> MediaRange | None:
+    parts = _PARAMETERS.findall(element) if quoted else element.split(";")
+    stripped = [part.strip() for part in parts if part.strip()]
+    if not stripped or stripped[0].count("/") != 1:
         return None
+    media_type, *raw_parameters = stripped
     parameters: list[tuple[str, str]] = []
     quality = 1.0
     for raw in raw_parameters:
@@ -143,6 +147,12 @@ def answers(accept: str | None) -> Answers:
     lowered = accept.lower()
     if EVENT_STREAM not in lowered and MULTIPART_MIXED not in lowered:
         return NO_STREAM
+    return _answers(accept)
+
+
+@functools.lru_cache(maxsize=256)
+def _answers(accept: str) -> Answers:
+    """Parsed once per distinct header: a client sends the same one with every request."""
     ranges = media_ranges(accept)
     sse = _first(ranges, _is_event_stream)
     multipart = _first(ranges, _is_multipart_subscription)

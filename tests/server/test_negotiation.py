@@ -148,3 +148,17 @@ def test_weights_the_rfc_allows(quality):
 def test_weights_the_rfc_does_not_allow_leave_the_range_out(quality):
     assert media_ranges(f"text/event-stream;q={quality}") == []
     assert answers(f"text/event-stream;q={quality}").subscription is None
+
+
+@pytest.mark.parametrize("accept", [URQL, APOLLO, "a/b;, ;x, c/d;;q=0.5, text/event-stream;q=0"])
+def test_headers_with_and_without_quotes_read_alike(accept):
+    """Only a header with a quote takes the quote-aware split; both read the same."""
+    quoted = media_ranges(f'{accept}, x/y;p="1"')
+    assert quoted[:-1] == media_ranges(accept)
+    assert quoted[-1].parameters == (("p", "1"),)
+
+
+def test_each_distinct_header_is_parsed_once():
+    """urql sends the same header with every query: parsed once, not per request."""
+    first = answers(URQL)
+    assert answers(URQL) is first
