@@ -528,6 +528,8 @@ class GraphQLApp(GraphQL[Context, None]):
         self, request: Request, request_data: GraphQLRequestData, context: Context
     ) -> Answer:
         offered = answers(request.headers.get("accept"))
+        if not offered.may_stream:
+            return JSON_ANSWER
         if offered.operation == offered.subscription:
             return offered.operation  # the same either way: no need to read the document
         subscription = await names_a_subscription(
