@@ -3,11 +3,13 @@
 The compiled path charges first; when it hands the request to the reference executor
 (a plan that aborts, a shape it does not cover) the reference must not charge again. A
 `Spending` slot, open for the whole HTTP request (or one `Schema.execute`), remembers the
-charge; the `rateLimit` field and the X-RateLimit headers read it.
+charge; the `rateLimit` field and the X-RateLimit headers read it. A stream over HTTP
+waits for the charge (`until_charged`) before it sends its head, which carries them.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -16,11 +18,25 @@ from ratelimit.budget import Budget
 
 
 class Spending:
-    __slots__ = ("budget", "charged")
+    __slots__ = ("_charged_now", "budget", "charged")
 
     def __init__(self) -> None:
         self.charged = False
         self.budget: Budget | None = None  # None: not limited (off, or the store is down)
+        self._charged_now: asyncio.Event | None = None  # made only when someone waits
+
+    def record(self, budget: Budget | None) -> None:
+        """The operation was charged (`budget` None: not limited)."""
+        self.charged, self.budget = True, budget
+        if self._charged_now is not None:
+            self._charged_now.set()
+
+    async def until_charged(self) -> None:
+        if self.charged:
+            return
+        if self._charged_now is None:
+            self._charged_now = asyncio.Event()
+        await self._charged_now.wait()
 
 
 _CURRENT: ContextVar[Spending | None] = ContextVar("dpgraph_spending", default=None)

@@ -41,7 +41,7 @@ async def charge(context: Context, cost: int | None) -> Budget | None:
     if budget is not None and not budget.allowed:
         REFUSALS.labels("rate_limit").inc()
     if slot is not None:
-        slot.charged, slot.budget = True, budget
+        slot.record(budget)
     return budget
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import timedelta
+from types import MappingProxyType
 from typing import Any
 
 import orjson
@@ -17,7 +20,8 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, GraphQLRequestProtocol
+from strawberry.http.streaming import HTTPStreamTransport, MultipartSubscriptionTransport
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import (
     GRAPHQL_SSE_PROTOCOL,
@@ -25,6 +29,7 @@ from strawberry.subscriptions import (
     GRAPHQL_WS_PROTOCOL,
     MULTIPART_SUBSCRIPTION_PROTOCOL,
 )
+from strawberry.types import SubscriptionExecutionResult
 from strawberry.types.graphql import OperationType
 
 import fastpath
@@ -34,8 +39,10 @@ from core.settings import Settings
 from events import EventHub
 from metrics import REFUSALS, STREAMING_CONNECTIONS
 from ratelimit import RateLimits, spending
+from ratelimit.spending import current as current_spending
 from schema import Schema
 from schema.context import Context
+from schema.operation_type import names_a_subscription
 from schema.permissions import AUTH_HINT
 from schema.subscriptions.place import subscribed_now
 from schema.variable_lists import BAD_USER_INPUT, long_list_refusal
@@ -54,8 +61,11 @@ from server.http_protocol import (
     request_error_response,
     response_media_type,
 )
+from server.http_streams import LineFeedSSETransport, StartedStream
 from server.in_flight import InFlight
 from server.limits import ConnectionLimiter, MemoryLimiter
+from server.negotiation import JSON as JSON_ANSWER
+from server.negotiation import Answer, answers
 from server.persisted import (
     MemoryPersistedQueries,
     PersistedQueries,
@@ -84,13 +94,27 @@ def _client(scope: Scope) -> str:
     return str((scope.get("client") or ("unknown", 0))[0])
 
 
-def _stream_kind(request: Request) -> str | None:
-    """sse or multipart: streams that count with WebSockets in the per-client cap (None:
-    a plain request)."""
-    accept = request.headers.get("accept", "")
-    if "text/event-stream" in accept:
-        return "sse"
-    return "multipart" if "multipart/mixed" in accept else None
+_PROTOCOLS: dict[Answer, GraphQLRequestProtocol] = {
+    "json": "http",
+    "sse": LineFeedSSETransport.protocol,
+    "multipart": MultipartSubscriptionTransport.protocol,
+}
+"""The view's name for each answer (`GraphQLRequestData.protocol`)."""
+
+
+@dataclass
+class _Hold:
+    """What one HTTP request holds while it is answered: a place among its client's
+    requests in flight, traded for one of its streaming places (MAX_CONNECTIONS_PER_CLIENT)
+    when it turns out to stream, and then its stream."""
+
+    client: str
+    kind: str | None = None  # sse or multipart once it streams
+    ticket: str | None = None
+    stream: StartedStream | None = None
+
+
+_HOLD: ContextVar[_Hold | None] = ContextVar("dpgraph_http_hold", default=None)
 
 
 TOO_MANY_CONNECTIONS = 4429
@@ -112,6 +136,14 @@ class GraphQLApp(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = PingingTransportWSHandler
     graphql_ws_handler_class = PlacedLegacyWSHandler
     websocket_adapter_class = TextFrameWebSocketAdapter
+    stream_transport_classes_by_protocol: Mapping[str, type[HTTPStreamTransport]] = (
+        MappingProxyType(
+            {
+                **GraphQL.stream_transport_classes_by_protocol,
+                GRAPHQL_SSE_PROTOCOL: LineFeedSSETransport,  # LF framing (`server.http_streams`)
+            }
+        )
+    )
 
     def __init__(
         self,
@@ -158,14 +190,11 @@ class GraphQLApp(GraphQL[Context, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             request = Request(scope, receive)
-            kind = _stream_kind(request)
-            if kind is None:
+            if not answers(request.headers.get("accept")).may_stream:
                 await self._respond_in_flight(request, scope, receive, send)
                 return
-            async with self._place(scope, kind) as placed:  # SSE and multipart hold a place
-                refusal = None if placed else self._too_many_connections()
-                with subscribed_now(self.hub):  # changes from now on reach the stream
-                    await self._respond(request, scope, receive, send, refusal)
+            with subscribed_now(self.hub):  # if it streams, changes from now on reach it
+                await self._respond_in_flight(request, scope, receive, send)
             return
         async with self._place(scope, "websocket") as placed:
             if not placed:
@@ -178,23 +207,30 @@ class GraphQLApp(GraphQL[Context, None]):
         """One of the client's MAX_CONNECTIONS_PER_CLIENT places for the connection's
         lifetime (False: all taken), given back when it ends."""
         client = _client(scope)
+        ticket = await self._take_place(client, kind)
+        try:
+            yield ticket is not None
+        finally:
+            if ticket is not None:
+                await self._give_back_place(client, kind, ticket)
+
+    async def _take_place(self, client: str, kind: str) -> str | None:
         ticket = await self.limiter.acquire(client)
         if ticket is None:
             REFUSALS.labels("connections").inc()
-            yield False
-            return
-        connections = STREAMING_CONNECTIONS.labels(kind)
-        connections.inc()
-        try:
-            yield True
-        finally:
-            connections.dec()
-            await self.limiter.release(client, ticket)
+            return None
+        STREAMING_CONNECTIONS.labels(kind).inc()
+        return ticket
+
+    async def _give_back_place(self, client: str, kind: str, ticket: str) -> None:
+        STREAMING_CONNECTIONS.labels(kind).dec()
+        await self.limiter.release(client, ticket)
 
     async def _respond_in_flight(
         self, request: Request, scope: Scope, receive: Receive, send: Send
     ) -> None:
-        """A plain request, counted in its client's MAX_REQUESTS_IN_FLIGHT_PER_CLIENT."""
+        """A request, counted in its client's MAX_REQUESTS_IN_FLIGHT_PER_CLIENT until it
+        answers, or until it starts to stream (`_stream_instead`)."""
         client = _client(scope)
         if not self.in_flight.enter(client):
             REFUSALS.labels("in_flight").inc()
@@ -208,10 +244,34 @@ class GraphQLApp(GraphQL[Context, None]):
             )
             await self._respond(request, scope, receive, send, refusal)
             return
+        hold = _Hold(client)
+        reset = _HOLD.set(hold)
         try:
             await self._respond(request, scope, receive, send)
         finally:
-            self.in_flight.leave(client)
+            _HOLD.reset(reset)
+            await self._let_go(hold)
+
+    async def _let_go(self, hold: _Hold) -> None:
+        """The request is answered (or gone): its stream stops, its place comes back."""
+        if hold.stream is not None:
+            await hold.stream.aclose()
+        if hold.kind is None:
+            self.in_flight.leave(hold.client)
+        elif hold.ticket is not None:
+            await self._give_back_place(hold.client, hold.kind, hold.ticket)
+
+    async def _stream_instead(self, kind: str) -> None:
+        """The request streams: it trades its place among the requests in flight for one
+        of its client's streaming places (429 TOO_MANY_CONNECTIONS when all are taken)."""
+        hold = _HOLD.get()
+        if hold is None or hold.kind is not None:
+            return
+        hold.kind = kind
+        self.in_flight.leave(hold.client)
+        hold.ticket = await self._take_place(hold.client, kind)
+        if hold.ticket is None:
+            raise self._too_many_connections()
 
     def _too_many_connections(self) -> RequestError:
         return RequestError(
@@ -257,12 +317,16 @@ class GraphQLApp(GraphQL[Context, None]):
                 raise RequestError(
                     504, f"The request took over {limit:g} s and was stopped.", TIMEOUT
                 ) from None
+        streaming = isinstance(response, StreamingResponse)
         if spent.budget is not None:
             response.raw_headers.extend(spent.budget.headers())
             if not spent.budget.allowed:
-                response.status_code = RATE_LIMITED_STATUS
+                # A stream reports the refusal as an event: the graphql-sse protocol asks
+                # for it, and an EventSource drops a non-200 answer unread.
+                if not streaming:
+                    response.status_code = RATE_LIMITED_STATUS
                 response.headers["Retry-After"] = str(spent.budget.retry_after())
-        if request.method == "GET" and not isinstance(response, StreamingResponse):
+        if request.method == "GET" and not streaming:
             if "text/html" not in response.headers.get("content-type", ""):  # not GraphiQL
                 return with_cache_headers(request, response, self.settings.cache_max_age_seconds)
         return response
@@ -279,6 +343,7 @@ class GraphQLApp(GraphQL[Context, None]):
             or headers.get("content-type") != JSON
             or "authorization" in headers
             or not self.settings.compiled_execution
+            or answers(headers.get("accept")).operation != JSON_ANSWER  # it prefers a stream
         ):
             return None
         try:
@@ -425,6 +490,52 @@ class GraphQLApp(GraphQL[Context, None]):
         if known is None:  # Apollo clients resend with the text on this answer
             raise RequestError(200, "PersistedQueryNotFound", PERSISTED_QUERY_NOT_FOUND)
         return known
+
+    async def execute_operation(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: Context,
+        root_value: None,
+        sub_response: Response,
+    ) -> Any:
+        """One JSON answer, or a stream, as the request's `Accept` and operation ask
+        (`server.negotiation`). A stream holds one of the client's streaming places and is
+        started, so the answer's head carries what the operation was charged."""
+        if isinstance(request_data, GraphQLRequestData):
+            answer = await self._negotiated(request, request_data, context)
+            request_data.protocol = _PROTOCOLS[answer]
+            if answer != JSON_ANSWER:
+                await self._stream_instead(answer)
+                results = await super().execute_operation(
+                    request, request_adapter, request_data, context, root_value, sub_response
+                )
+                assert isinstance(results, SubscriptionExecutionResult)
+                stream = StartedStream(results)
+                hold = _HOLD.get()
+                if hold is not None:
+                    hold.stream = stream  # stopped when the request ends, however it ends
+                slot = current_spending()
+                if slot is not None:
+                    await stream.started(slot.until_charged())
+                return stream
+        return await super().execute_operation(
+            request, request_adapter, request_data, context, root_value, sub_response
+        )
+
+    async def _negotiated(
+        self, request: Request, request_data: GraphQLRequestData, context: Context
+    ) -> Answer:
+        offered = answers(request.headers.get("accept"))
+        if not offered.may_stream:
+            return JSON_ANSWER
+        if offered.operation == offered.subscription:
+            return offered.operation  # the same either way: no need to read the document
+        subscription = await names_a_subscription(
+            self.schema, request_data.query, request_data.operation_name, context
+        )
+        return offered.for_operation(subscription) or JSON_ANSWER
 
     async def execute_single(
         self,

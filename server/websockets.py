@@ -26,7 +26,12 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     SubscribeMessage,
 )
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
-from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
+from strawberry.subscriptions.protocols.graphql_ws.types import (
+    CompleteMessage,
+    ErrorMessage,
+    StartMessage,
+)
+from strawberry.types.execution import ExecutionResult, PreExecutionError
 
 from ratelimit import spending
 from schema.subscriptions.place import subscribed_now, subscription_place
@@ -74,7 +79,8 @@ class PingingTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
     async def run_operation(self, operation: Operation[Any, Any]) -> None:
         groups: SubscriptionGroups | None = getattr(self.view, "subscription_groups", None)
         if groups is None:
-            await super().run_operation(operation)
+            with spending():  # the `rateLimit` field reads the operation's charge
+                await super().run_operation(operation)
             return
         # The same call strawberry makes; a group's stream repeats it (server.fanout).
         starter = StreamStarter(
@@ -155,12 +161,57 @@ class PingingTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
 
 
 class PlacedLegacyWSHandler(BaseGraphQLWSHandler[Any, Any]):
-    """The legacy graphql-ws protocol: a `start` fixes the operation's place in the event
-    stream when it arrives, as a graphql-transport-ws `subscribe` does."""
+    """The legacy graphql-ws protocol (subscriptions-transport-ws): a `start` fixes the
+    operation's place in the event stream when it arrives, as a graphql-transport-ws
+    `subscribe` does.
+
+    A `start` may carry a query or a mutation too (Python gql's default transport offers
+    this protocol first): it is answered with one `data` message, then `complete`.
+    Strawberry ran every `start` as a subscription, and a query came back as an
+    INTERNAL_SERVER_ERROR."""
 
     async def handle_start(self, message: StartMessage) -> None:
         with subscribed_now(getattr(self.view, "hub", None)):
             await super().handle_start(message)
+
+    async def handle_async_results(
+        self,
+        operation_id: str,
+        query: str,
+        operation_name: str | None,
+        variables: dict[str, object] | None,
+    ) -> None:
+        """Strawberry's loop, over `Schema.stream`, which runs any operation with the same
+        checks as every transport (limits, cost, rate limit, the token of
+        `connection_init`), charged once in a spending slot of its own."""
+        try:
+            with spending():
+                results = await self.schema.stream(
+                    query=query,
+                    variable_values=variables,
+                    operation_name=operation_name,
+                    context_value=self.context,
+                    root_value=self.root_value,
+                )
+                self.subscriptions[operation_id] = results
+                first = True
+                async for result in results:
+                    assert isinstance(result, ExecutionResult)  # no incremental delivery here
+                    if first and isinstance(result, PreExecutionError):
+                        assert result.errors
+                        payload = result.errors[0].formatted
+                        await self.send_message(
+                            ErrorMessage(type="error", id=operation_id, payload=payload)
+                        )
+                        return
+                    first = False
+                    await self.send_data_message(result, operation_id)
+            await self.send_message(CompleteMessage(type="complete", id=operation_id))
+        except asyncio.CancelledError:  # `stop`, or the connection ended
+            await self.send_message(CompleteMessage(type="complete", id=operation_id))
+        finally:
+            self.subscriptions.pop(operation_id, None)
+            self.tasks.pop(operation_id, None)
 
 
 async def _chain(first: Any, rest: AsyncGenerator[Any, None]) -> AsyncGenerator[Any, None]:

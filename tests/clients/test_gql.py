@@ -1,8 +1,10 @@
 """The `gql` library, a client people really use, against a live server: it forgives less
 than our hand-made protocol clients (binary frames, unknown messages, its own validation).
 
-HTTP through `HTTPXAsyncTransport`, local validation with the schema it fetches, and
-subscriptions and mutations over both WebSocket subprotocols through `WebsocketsTransport`.
+HTTP through `HTTPXAsyncTransport`, local validation with the schema it fetches,
+subscriptions and mutations over both WebSocket subprotocols through `WebsocketsTransport`,
+and that transport on its defaults (it offers the legacy graphql-ws first): a query, a
+mutation and a subscription.
 """
 
 from __future__ import annotations
@@ -235,3 +237,55 @@ async def test_the_legacy_subprotocol_subscribes_and_receives(catalogue, live, t
             await _update(live, tokens, 1, repoWatchers=12)
             result = await events.next()
             assert result.data == {"packageChanged": {"title": "package 1", "repoWatchers": 12}}
+
+
+# WebSocket: gql's default transport
+
+
+PAGE = """
+query PackagePage($slug: String!) {
+  package(slug: $slug) { __typename ...PackageCard grids { ...GridLink } }
+}
+fragment PackageCard on Package { id databaseId title repoWatchers }
+fragment GridLink on Grid { id slug }
+"""
+
+
+async def test_the_default_websockets_transport_runs_queries_mutations_and_subscriptions(
+    catalogue, live, tokens, opened
+):
+    """gql's `WebsocketsTransport` offers the legacy graphql-ws first and the server takes
+    it: a query or mutation over it came back INTERNAL_SERVER_ERROR (issue 23)."""
+    init = {"authorization": f"Bearer {tokens.write}"}
+    transport = WebsocketsTransport(url=live.ws_url, init_payload=init)  # nothing else set
+    async with Client(transport=transport) as session:
+        assert transport.subprotocol == LEGACY_WS
+
+        page = await session.execute(GraphQLRequest(PAGE, variable_values={"slug": "package-1"}))
+        package = page["package"]
+        assert package["__typename"] == "Package"
+        assert (package["id"], package["databaseId"]) == (gid("Package", 1), 1)
+        assert (package["title"], package["repoWatchers"]) == ("package 1", 10)
+        assert [grid["slug"] for grid in package["grids"]] == ["grid-1", "grid-2"]
+
+        async with subscription(session, WATCH, opened) as events:
+            variables = {"id": gid("Package", 1), "v": 1, "input": {"title": "over gql's default"}}
+            renamed = await session.execute(GraphQLRequest(RENAME, variable_values=variables))
+            assert renamed == {"updatePackage": {"version": 2, "title": "over gql's default"}}
+            changed = await events.next()
+            assert changed.data == {
+                "packageChanged": {"title": "over gql's default", "repoWatchers": 10}
+            }
+
+    anonymous = WebsocketsTransport(url=live.ws_url)
+    async with Client(transport=anonymous) as session:
+        assert anonymous.subprotocol == LEGACY_WS
+        variables = {"id": gid("Package", 1), "v": 2, "input": {"title": "anonymous"}}
+        with pytest.raises(TransportQueryError) as refused:
+            await session.execute(GraphQLRequest(RENAME, variable_values=variables))
+        assert refused.value.errors is not None
+        assert refused.value.errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
+        with pytest.raises(TransportQueryError) as invalid:
+            await session.execute(GraphQLRequest("{ package(slug: 1) { nope } }"))
+        assert invalid.value.errors is not None
+        assert invalid.value.errors[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"

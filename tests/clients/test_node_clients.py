@@ -1,5 +1,7 @@
-"""The JavaScript clients people use, run by Node against a live server: graphql-ws,
-Apollo Client, graphql-sse and graphql-http's compliance audit.
+"""The JavaScript clients people use, run by Node against a live server: urql (with
+Graphcache), the Relay runtime, Apollo Client, graphql-ws, graphql-sse and graphql-http's
+compliance audit. The mainstream ones run on their defaults: a query, a mutation with a
+token and a subscription each.
 
 Hand-made protocol clients agree with the server they were written next to; these libraries
 are what integrators run, and they fail on details the hand-made ones tolerate (binary
@@ -14,6 +16,7 @@ import asyncio
 import json
 import os
 import shutil
+import subprocess
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -247,7 +250,7 @@ def _codes(errors: list[dict[str, Any]]) -> list[str]:
     return [error.get("extensions", {}).get("code") for error in errors]
 
 
-async def test_apollo_client_queries_errors_and_mutations(
+async def test_apollo_client_queries_errors_mutations_and_a_subscription(
     node_server: LiveServer, write_token: str
 ) -> None:
     steps = await run_script("apollo.mjs", node_server, write_token)
@@ -289,6 +292,15 @@ async def test_apollo_client_queries_errors_and_mutations(
         "id": gid("Package", 3),
         "version": 2,
         "title": "via Apollo",
+    }
+    # HttpLink's multipart subscription saw the change.
+    changed = steps["changed"]
+    assert "error" not in changed, changed
+    assert changed["next"]["data"]["packageChanged"] == {
+        "__typename": "Package",
+        "id": gid("Package", 3),
+        "title": "via Apollo",
+        "version": 2,
     }
 
 
@@ -395,3 +407,87 @@ async def test_apollo_persisted_queries_send_the_hash_then_the_text_once(
     assert [(s["withText"], s["withHash"]) for s in first["sent"]] == [(False, True), (True, True)]
     # A new client: the hash alone is enough, over GET.
     assert second["sent"] == [{"method": "GET", "withText": False, "withHash": True}]
+
+
+def test_the_relay_artifacts_are_what_relay_compiler_writes():
+    """relay.mjs runs the documents relay-compiler wrote from relay/PackagePage.js against
+    the committed schema.graphql: `--validate` fails if a document, the schema or the
+    compiler's version changed and the artifacts were not written again (run
+    `node node_modules/relay-compiler/cli.js` in tests/clients/node)."""
+    compiler = CLIENTS / "node_modules" / "relay-compiler" / "cli.js"
+    assert NODE is not None
+    checked = subprocess.run(
+        [NODE, str(compiler), "--validate"], cwd=CLIENTS, capture_output=True, text=True, timeout=60
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+async def test_relay_runtime_query_mutation_and_subscription(
+    node_server: LiveServer, write_token: str
+) -> None:
+    steps = await run_script("relay.mjs", node_server, write_token)
+
+    query = steps["query"]
+    text = query["operationText"]
+    # What relay-compiler sends: named fragments, the ids it adds, __typename on a union.
+    assert "fragment PackagePage_package on Package" in text
+    assert "__typename" in text and "__isNode: __typename" in text
+    assert query["package"] == {
+        "databaseId": 2,
+        "title": "package 2",
+        "repoWatchers": 20,
+        "category": {"title": "Category 1"},
+    }
+    assert query["grids"]
+    assert all(grid["slug"] and grid["title"] for grid in query["grids"])
+    assert [node["slug"] for node in query["packages"]] == ["package-1", "package-2"]
+    assert {result.get("slug") for result in query["search"]} >= {"package-1"}
+
+    mutation = steps["mutation"]
+    assert mutation["errors"] is None, mutation
+    assert mutation["version"] == 2
+    assert mutation["package"]["title"] == "via Relay"
+    changed = steps["changed"]["next"]
+    assert changed["title"] == "via Relay"
+    assert changed["databaseId"] == 1
+
+
+URQL_ACCEPT = (
+    "application/graphql-response+json, application/graphql+json, application/json, "
+    "text/event-stream, multipart/mixed"
+)
+
+
+async def test_urql_with_its_document_cache_and_with_graphcache(
+    node_server: LiveServer, write_token: str
+) -> None:
+    """urql on its defaults failed every query with `[Network] No Content`: its GET queries
+    list text/event-stream and were answered as a CRLF-framed stream it cannot split."""
+    steps = await run_script("urql.mjs", node_server, write_token)
+    for name, database_id in (("document-cache", 1), ("graphcache", 2)):
+        query = steps[f"{name}:query"]
+        assert "error" not in query, query
+        package = query["data"]["package"]
+        assert package["__typename"] == "Package"
+        assert (package["databaseId"], package["title"]) == (database_id, f"package {database_id}")
+        assert package["grids"] and all(grid["slug"] for grid in package["grids"])
+        assert len(query["data"]["packages"]["nodes"]) == 2
+
+        mutation = steps[f"{name}:mutation"]
+        assert "error" not in mutation, mutation
+        assert mutation["data"]["updatePackage"]["version"] == 2
+        changed = steps[f"{name}:changed"]
+        assert "error" not in changed, changed
+        title = f"via urql {name}"
+        assert changed["data"]["packageChanged"]["title"] == title
+        # The cache saw the change: the document cache refetched, Graphcache updated the record.
+        assert steps[f"{name}:query-again"]["data"]["package"]["title"] == title
+
+        sent = steps[f"{name}:requests"]["sent"]
+        by_operation = {(s["operation"], s["method"], s["answer"]) for s in sent}
+        assert ("PackagePage", "GET", "application/graphql-response+json") in by_operation, sent
+        assert ("Rename", "POST", "application/graphql-response+json") in by_operation, sent
+        assert ("Watch", "POST", "text/event-stream") in by_operation, sent
+        assert all(s["status"] == 200 for s in sent), sent
+        queries = [s for s in sent if s["operation"] == "PackagePage"]
+        assert all(s["accept"] == URQL_ACCEPT for s in queries), queries

@@ -94,6 +94,62 @@ async def test_the_legacy_graphql_ws_protocol(catalogue, live, tokens):
         await ws.expect_silence()
 
 
+async def _legacy_answer(ws: GraphQLSocket, operation: str, query: str, **variables: Any) -> Any:
+    """Start a query or mutation on the legacy protocol; its messages up to `complete`
+    (or an `error`, which ends it)."""
+    await ws.send(
+        {"id": operation, "type": "start", "payload": {"query": query, "variables": variables}}
+    )
+    messages: list[dict[str, Any]] = []
+    while not messages or messages[-1]["type"] not in ("complete", "error"):
+        message = await ws.receive()
+        assert message["id"] == operation, message
+        messages.append(message)
+    return messages
+
+
+async def test_the_legacy_protocol_answers_queries_and_mutations(catalogue, live, tokens):
+    """Issue 23: a query or mutation in a legacy `start` (Python gql's default transport
+    offers graphql-ws first) ran as a subscription and came back INTERNAL_SERVER_ERROR. It
+    gets one `data` message, then `complete`, with the checks of every other transport."""
+    payload = {"authorization": f"Bearer {tokens.write}"}
+    async with await GraphQLSocket.open(live.ws_url, protocol=LEGACY_WS, payload=payload) as ws:
+        query = "query ($slug: String!) { package(slug: $slug) { title } rateLimit { cost used } }"
+        data, complete = await _legacy_answer(ws, "q", query, slug="package-1")
+        assert data["type"] == "data" and complete["type"] == "complete"
+        answer = data["payload"]["data"]
+        assert answer["package"] == {"title": "package 1"}
+        assert answer["rateLimit"]["cost"] == 1  # charged to the token, and said so
+        used = answer["rateLimit"]["used"]
+
+        data, complete = await _legacy_answer(ws, "m", RENAME, id=gid("Package", 1), v=1, t="x")
+        assert data["payload"] == {"data": {"updatePackage": {"version": 2}}}
+        assert complete == {"id": "m", "type": "complete"}
+
+        again, _ = await _legacy_answer(ws, "q2", query, slug="package-1")
+        assert again["payload"]["data"]["package"] == {"title": "x"}
+        assert again["payload"]["data"]["rateLimit"]["used"] == used + 2  # the mutation's too
+
+        # Refused before it runs: the protocol's `error` message, with the code.
+        [error] = await _legacy_answer(ws, "bad", "{ package(slug: 1) { nope } }")
+        assert error["type"] == "error"
+        assert error["payload"]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+        # Too costly: refused, never run, as over HTTP.
+        costly = (
+            "{ packages(first: 100) { nodes { participants(first: 100) {"
+            " nodes { packages(first: 100) { nodes { title } } } } } } }"
+        )
+        data, _ = await _legacy_answer(ws, "big", costly)
+        [refused] = data["payload"]["errors"]
+        assert refused["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+
+    async with await GraphQLSocket.open(live.ws_url, protocol=LEGACY_WS) as anonymous:
+        data, _ = await _legacy_answer(anonymous, "m", RENAME, id=gid("Package", 1), v=2, t="y")
+        [refused] = data["payload"]["errors"]
+        assert refused["extensions"]["code"] == "UNAUTHENTICATED"
+
+
 async def test_subscriptions_per_connection_are_capped(catalogue, live, tokens):
     async with await GraphQLSocket.open(live.ws_url) as ws:
         for _ in range(3):

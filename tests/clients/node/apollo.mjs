@@ -1,6 +1,8 @@
-// Apollo Client over HTTP: a query with variables, errors with their `extensions.code`
-// (a field error, and a request error the server refuses before executing), and mutations
-// with and without a Bearer token.
+// Apollo Client over HTTP on its defaults (HttpLink, InMemoryCache): a query with
+// variables and a named fragment, errors with their `extensions.code` (a field error, and
+// a request error the server refuses before executing), mutations with and without a
+// Bearer token, and a subscription, which HttpLink sends as a multipart subscription
+// (`Accept: multipart/mixed;boundary=graphql;subscriptionSpec=1.0,...`).
 import {
   ApolloClient,
   CombinedGraphQLErrors,
@@ -8,7 +10,7 @@ import {
   InMemoryCache,
   gql,
 } from '@apollo/client';
-import { HTTP_URL, TOKEN, describe, main, report } from './lib.mjs';
+import { HTTP_URL, Inbox, TOKEN, describe, main, report, serverFollows } from './lib.mjs';
 
 function client(headers = {}, fetchOptions = {}) {
   return new ApolloClient({
@@ -41,9 +43,10 @@ await main(async () => {
       anonymous.query({
         query: gql`
           query Package($slug: String!, $first: Int!) {
-            package(slug: $slug) { id databaseId title repoWatchers }
+            package(slug: $slug) { ...PackageCard }
             packages(first: $first) { edges { node { slug } } }
           }
+          fragment PackageCard on Package { id databaseId title repoWatchers }
         `,
         variables: { slug: 'package-2', first: 2 },
       }),
@@ -76,8 +79,23 @@ await main(async () => {
   `;
   const variables = { id: Buffer.from('Package:3').toString('base64'), v: 1, title: 'via Apollo' };
   report('mutation-without-token', await attempt(() => anonymous.mutate({ mutation: UPDATE, variables })));
+  const inbox = new Inbox();
+  const subscription = anonymous
+    .subscribe({
+      query: gql`
+        subscription Watch($ids: [Int!]) { packageChanged(ids: $ids) { id title version } }
+      `,
+      variables: { ids: [3] },
+    })
+    .subscribe({
+      next: (result) => inbox.push({ next: result }),
+      error: (error) => inbox.push({ error: refusal(error) }),
+    });
+  await serverFollows(1);
   const editor = client({ authorization: `Bearer ${TOKEN}` });
   report('mutation', await attempt(() => editor.mutate({ mutation: UPDATE, variables })));
+  report('changed', await inbox.next('the change the mutation made'));
+  subscription.unsubscribe();
   // A request the server refuses before GraphQL runs (a mutation over GET): Apollo must
   // still be handed a GraphQL error with its code, not a body it cannot parse.
   const overGet = client({ authorization: `Bearer ${TOKEN}` }, { method: 'GET' });
