@@ -95,7 +95,7 @@ def create_app(
         if graphql.rate_limits is not None:
             await graphql.rate_limits.close()
         if tracing is not None:
-            tracing.stop()
+            await tracing.stop()
         if db is None:  # an injected database belongs to the caller
             await database.dispose()
 

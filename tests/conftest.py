@@ -171,7 +171,7 @@ async def app_client(
         if graphql.rate_limits is not None:
             await graphql.rate_limits.close()
         if app.state.tracing is not None:
-            app.state.tracing.stop()
+            await app.state.tracing.stop()
 
 
 @pytest.fixture

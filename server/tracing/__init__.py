@@ -11,7 +11,10 @@ the differential check's reference run make none.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 
@@ -26,22 +29,27 @@ import core.tracing
 from core.tracing import Attributes, Expected
 from server.tracing.http import RequestSpans
 from server.tracing.operations import OperationSpans, name_operation
-from server.tracing.provider import provider_from_environment
+from server.tracing.provider import configured_provider, provider_from_environment
 from server.tracing.statements import StatementSpans
 
 logger = logging.getLogger("dpgraph.tracing")
 
 INSTRUMENTATION = "dpgraph"
 _NOTHING: AbstractContextManager[None] = nullcontext()
-FLUSH_ON_STOP_MILLIS = 2000
-"""How long stopping waits for the spans still queued to be exported."""
+EXPORT_ON_STOP_SECONDS = 2.0
+"""How long stopping waits for the spans still queued to be exported: a collector that
+does not answer must not hold a shutting-down process for the exporter's 10 s."""
 
 
 class Tracing:
-    """The hooks of `core.tracing`, backed by a tracer of `provider`."""
+    """The hooks of `core.tracing`, backed by a tracer of `provider` (`owned`: made here
+    from the OTEL_* variables, so shut down here)."""
 
-    def __init__(self, provider: trace.TracerProvider, engine: AsyncEngine) -> None:
+    def __init__(
+        self, provider: trace.TracerProvider, engine: AsyncEngine, *, owned: bool = False
+    ) -> None:
         self.provider = provider
+        self.owned = owned
         self.tracer = provider.get_tracer(INSTRUMENTATION)
         self.statements = StatementSpans(self.tracer, engine.sync_engine)
 
@@ -54,18 +62,24 @@ class Tracing:
     ) -> Tracing:
         """Trace this app's requests and `engine`'s statements; `provider` (tests: one
         with an in-memory exporter) or the one the OTEL_* variables describe."""
-        tracing = cls(provider or provider_from_environment(environ), engine)
+        owned = False
+        if provider is None:
+            provider = configured_provider()
+        if provider is None:
+            provider, owned = provider_from_environment(environ), True
+        tracing = cls(provider, engine, owned=owned)
         tracing.statements.listen()
         core.tracing.install(tracing)
         return tracing
 
-    def stop(self) -> None:
-        """Back to no-ops; the spans still queued are exported (within a bound)."""
+    async def stop(self) -> None:
+        """Back to no-ops; a provider made here exports what it still holds and shuts
+        down, within EXPORT_ON_STOP_SECONDS."""
         if core.tracing.installed() is self:
             core.tracing.install(None)
         self.statements.remove()  # once: a second stop finds nothing to do
-        if isinstance(self.provider, TracerProvider):
-            self.provider.force_flush(FLUSH_ON_STOP_MILLIS)
+        if self.owned and isinstance(self.provider, TracerProvider):
+            await _shut_down(self.provider, EXPORT_ON_STOP_SECONDS)
 
     def middleware(self) -> list[Middleware]:
         """Inside the request log: the span sees the log's fields, the line its trace id."""
@@ -113,3 +127,27 @@ class Tracing:
 
     def schema_extension(self) -> OperationSpans:
         return OperationSpans(self)
+
+
+async def _shut_down(provider: TracerProvider, seconds: float) -> None:
+    """`provider.shutdown()` blocks until its last export ends, retries included: it runs
+    on a daemon thread, which the process does not wait for past `seconds`."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[None] = loop.create_future()
+
+    def finished() -> None:
+        if not done.done():
+            done.set_result(None)
+
+    def shut_down() -> None:
+        try:
+            provider.shutdown()
+        finally:
+            with contextlib.suppress(RuntimeError):  # the loop may be closed by then
+                loop.call_soon_threadsafe(finished)
+
+    threading.Thread(target=shut_down, name="dpgraph-tracing-stop", daemon=True).start()
+    try:
+        await asyncio.wait_for(done, seconds)
+    except TimeoutError:
+        logger.warning("traces: the last spans were not exported within %g s", seconds)

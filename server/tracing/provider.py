@@ -30,14 +30,16 @@ class ExporterUnavailable(Exception):
     """OTEL_TRACES_EXPORTER names an exporter that is not installed or not known."""
 
 
-def provider_from_environment(environ: Mapping[str, str]) -> TracerProvider:
-    """The process's tracer provider: one already set (by `opentelemetry-instrument` or an
-    application embedding dpgraph) is used as it is; otherwise a new one exporting to
-    the exporters OTEL_TRACES_EXPORTER names (OTLP when only an endpoint is set) becomes
-    the global provider."""
+def configured_provider() -> TracerProvider | None:
+    """The SDK provider already set for the process (by `opentelemetry-instrument`, or an
+    application embedding dpgraph): its owner configured it, dpgraph's spans go to it."""
     current = trace.get_tracer_provider()
-    if isinstance(current, TracerProvider):
-        return current
+    return current if isinstance(current, TracerProvider) else None
+
+
+def provider_from_environment(environ: Mapping[str, str]) -> TracerProvider:
+    """A new provider exporting to the exporters OTEL_TRACES_EXPORTER names (OTLP when only
+    an endpoint is set), made the process's global provider."""
     provider = TracerProvider(resource=service_resource())
     for exporter in span_exporters(environ):
         provider.add_span_processor(BatchSpanProcessor(exporter))

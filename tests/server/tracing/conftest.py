@@ -4,7 +4,7 @@ or live on a port for WebSockets) given that exporter's provider."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +34,16 @@ class Spans:
     def finished(self) -> list[ReadableSpan]:
         """Every span ended so far, in the order they started."""
         return sorted(self.exporter.get_finished_spans(), key=lambda span: span.start_time or 0)
+
+    async def once(self, ended: Callable[[list[ReadableSpan]], bool]) -> list[ReadableSpan]:
+        """The spans once `ended` holds of them: a span that ends after the answer left
+        (a stream closed behind its last message) is waited for, within 5 s."""
+        for _ in range(500):
+            found = self.finished()
+            if ended(found):
+                return found
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"still not there: {[s.name for s in self.finished()]}")
 
 
 @pytest.fixture

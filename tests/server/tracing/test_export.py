@@ -1,10 +1,13 @@
 """The real thing: `python -m server` with only OTEL_EXPORTER_OTLP_ENDPOINT set sends its
 spans by OTLP over HTTP to a collector (here a stand-in on a loopback port that decodes
-what it receives), named after the service and the operation, in the client's trace."""
+what it receives), named after the service and the operation, in the client's trace; a
+collector that never answers slows no request and holds no shutdown."""
 
 from __future__ import annotations
 
+import socket
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -16,6 +19,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceResponse,
 )
 
+from server.tracing import EXPORT_ON_STOP_SECONDS
 from tests.server_process import running_server
 
 TRACE_ID = "5b8efff798038103d269b633813fc60c"
@@ -107,3 +111,33 @@ def test_spans_are_exported_by_otlp_to_the_endpoint(tmp_path, collector):
     assert names[-2:] == ["plan", "query Slugs"] and set(names[:-2]) == {"SELECT"}, names
     assert {resource["service.name"] for resource, _ in received} == {"dpgraph"}
     assert "Traceback" not in server.output, server.output
+
+
+def test_a_collector_that_never_answers_holds_neither_requests_nor_the_shutdown(tmp_path):
+    frozen = socket.socket()  # takes connections, reads nothing, answers nothing
+    frozen.bind(("127.0.0.1", 0))
+    frozen.listen(16)
+    frozen.settimeout(30)
+    env = {
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'dpgraph.db'}",
+        "DEMO_SYNTHETIC_PACKAGES": "0",
+        "WEBHOOKS": "false",
+        "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{frozen.getsockname()[1]}",
+        "OTEL_BSP_SCHEDULE_DELAY": "100",
+    }
+    try:
+        with running_server(tmp_path, env) as server:
+            response = httpx.post(f"{server.url}/graphql", json={"query": "{ __typename }"})
+            assert response.json() == {"data": {"__typename": "Query"}}
+            exporting, _ = frozen.accept()  # an export is now waiting on the collector
+            started = time.monotonic()
+            server.process.terminate()
+            server.process.wait(timeout=30)
+            stopped_in = time.monotonic() - started
+            exporting.close()
+    finally:
+        frozen.close()
+    # The exporter alone would wait 10 s for an answer (OTEL_EXPORTER_OTLP_TIMEOUT), then
+    # retry; stopping gives the last spans EXPORT_ON_STOP_SECONDS.
+    assert stopped_in < EXPORT_ON_STOP_SECONDS + 4, stopped_in
+    assert "were not exported within" in server.output

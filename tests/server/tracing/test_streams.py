@@ -5,8 +5,6 @@ its request's span. The changes pushed later make no spans, over any transport."
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 import pytest
 from opentelemetry.trace import SpanKind
@@ -52,6 +50,10 @@ def _in_trace(found):
     return [s for s in found if format(s.context.trace_id, "032x") == TRACE_ID]
 
 
+def _has_its_server_span(found) -> bool:
+    return any(s.kind is SpanKind.SERVER for s in _in_trace(found))
+
+
 async def test_a_query_over_a_websocket_is_a_span_with_its_executor_and_statements(
     catalogue, traced_live, spans, count_statements
 ):
@@ -72,6 +74,18 @@ async def test_a_query_over_a_websocket_is_a_span_with_its_executor_and_statemen
     sql = statements_of(found)
     assert log.count >= 1 and len(sql) == log.count
     assert all(descends_from(statement, execute, found) for statement in sql)
+
+
+async def test_a_refused_websocket_operation_records_its_code(catalogue, traced_live, spans):
+    async with await _socket(traced_live.ws_url, TRANSPORT_WS) as socket:
+        operation = await socket.subscribe("query Wrong { nope }")
+        refused = await socket.receive()
+        assert (refused["id"], refused["type"]) == (operation, "error")
+    # The error goes out first, then the operation's stream closes and its span ends.
+    found = await spans.once(_has_its_server_span)
+    span = one(_in_trace(found), kind=SpanKind.SERVER)
+    assert span.name == "GraphQL Operation"  # it never ran: its type is not taken as known
+    assert attributes(span)["error.type"] == "GRAPHQL_VALIDATION_FAILED"
 
 
 @pytest.mark.parametrize("protocol", [TRANSPORT_WS, LEGACY_WS])
@@ -120,11 +134,8 @@ async def test_a_subscription_over_sse_is_its_request_span_and_its_pushes_make_n
                 while title.encode() not in seen:  # whatever the framing, the event is there
                     seen += await anext(body)
         assert pushes.count > 0  # the edits, and the pushes resolving their selection
-    for _ in range(500):  # the server sees the client gone, and the request ends
-        found = _in_trace(spans.finished())
-        if any(s.kind is SpanKind.SERVER for s in found):
-            break
-        await asyncio.sleep(0.01)
+    # The server sees the client gone, and the request (its span) ends.
+    found = _in_trace(await spans.once(_has_its_server_span))
     request = one(found, kind=SpanKind.SERVER)
     assert request.name == "subscription Watch"
     execute = one(found, name="execute")
