@@ -49,3 +49,8 @@ def count_statement(*_: Any) -> None:
 def request_id() -> str | None:
     fields = _REQUEST.get()
     return None if fields is None else str(fields["requestId"])
+
+
+def current_fields() -> dict[str, Any] | None:
+    """The running request's log fields (None outside an HTTP request)."""
+    return _REQUEST.get()

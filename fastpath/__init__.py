@@ -17,6 +17,7 @@ from graphql.execution.values import get_variable_values
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from core import tracing
 from core.request_context import note
 from fastpath.cache import PLANS, NotCompiled
 from fastpath.connection import checkout
@@ -34,6 +35,7 @@ from schema.variable_lists import long_list_refusal
 logger = logging.getLogger("dpgraph.fastpath")
 
 Reference = Callable[[], Awaitable[ExecutionResult]]
+_PLAN_SPAN = {"dpgraph.executor": "compiled"}
 
 
 @dataclass(frozen=True)
@@ -91,12 +93,14 @@ async def compiled_answer(
         return Fallback("variables")
     differential = context.settings.compiled_differential
     db = context.db
+    tracing.operation("query", entry.operation_name)
     try:
-        if entry.reads_database:
-            async with checkout(db.engine) as conn:
-                data = await run_plan(entry, new_env(conn, db.dialect, variables, schema))
-        else:  # `{ __typename }`: no connection to check out
-            data = await run_plan(entry, new_env(None, db.dialect, variables, schema))
+        with tracing.span("plan", _PLAN_SPAN, expected=(Abort,)):
+            if entry.reads_database:
+                async with checkout(db.engine) as conn:
+                    data = await run_plan(entry, new_env(conn, db.dialect, variables, schema))
+            else:  # `{ __typename }`: no connection to check out
+                data = await run_plan(entry, new_env(None, db.dialect, variables, schema))
     except Abort as abort:
         return Fallback(f"aborted: {abort}")
     except Exception:

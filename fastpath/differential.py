@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 from strawberry.types import ExecutionResult
 
+from core import tracing
 from core.request_context import outside_request
 
 _SHADOW: ContextVar[bool] = ContextVar("dpgraph_fastpath_shadow", default=False)
@@ -33,7 +34,7 @@ async def compare(
     query: str, data: dict[str, Any], reference: Callable[[], Awaitable[ExecutionResult]]
 ) -> None:
     """AssertionError when the reference answers differently (errors, values or key order)."""
-    with _shadowing(), outside_request():
+    with _shadowing(), outside_request(), tracing.detached():
         expected = await reference()
     if expected.errors:
         messages = [error.formatted for error in expected.errors]

@@ -29,6 +29,8 @@ from sqlalchemy import Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeEngine
 
+from core import tracing
+
 if TYPE_CHECKING:
     from fastpath.plan import Env
 
@@ -141,7 +143,8 @@ async def fetch(env: Env, prepared: Prepared, params: Mapping[str, Any]) -> Sequ
         conn.dispatch.before_cursor_execute(
             None, None, compiled.text, tuple(arguments), None, False
         )
-    records: list[Any] = await conn.driver.fetch(compiled.text, *arguments)
+    with tracing.statement(compiled.text):  # SQLAlchemy's own statements: its engine events
+        records: list[Any] = await conn.driver.fetch(compiled.text, *arguments)
     if not compiled.processors:
         return records
     return converted(records, compiled.processors)

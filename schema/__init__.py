@@ -11,11 +11,13 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 import fastpath
+from core import tracing
 from schema.documents import CachedDocuments
 from schema.extensions import CostLimit, FreshLoaders, SafeErrors
 from schema.limits import Limits
@@ -89,6 +91,15 @@ class Schema(strawberry.Schema):
         results equal to the last one sent for the same object are dropped."""
         results = await super().stream(*args, **kwargs)
         return changed_only(results)
+
+    def get_extensions(self, sync: bool = False) -> list[SchemaExtension]:
+        """Strawberry's, with the tracing extension first while traces are on: its
+        operation span closes last, once SafeErrors has given each error its code."""
+        extensions = super().get_extensions(sync)
+        traced = tracing.schema_extension()
+        if traced is not None:
+            extensions.insert(0, traced)
+        return extensions
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,6 +19,7 @@ from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
+from core import tracing as core_tracing
 from core.db import Database
 from core.settings import PROJECT_ROOT, Settings
 from events import EventHub
@@ -33,15 +36,27 @@ from server.runtime import tune_garbage_collector
 from server.stores import make_limiter, make_persisted_queries, make_rate_limits
 from server.webhook_runner import make_webhook_runner
 
+if TYPE_CHECKING:
+    from opentelemetry.trace import TracerProvider
+
+    from server.tracing import Tracing
+
 EXAMPLES_DIR = PROJECT_ROOT / "examples"
 READY_TIMEOUT_SECONDS = 2.0
 """How long /readyz waits for the database before it says no."""
 
 
-def create_app(settings: Settings | None = None, *, db: Database | None = None) -> Starlette:
-    """Build the app; the database is prepared in the lifespan, not at import time."""
+def create_app(
+    settings: Settings | None = None,
+    *,
+    db: Database | None = None,
+    tracer_provider: TracerProvider | None = None,
+) -> Starlette:
+    """Build the app; the database is prepared in the lifespan, not at import time.
+    Traces are on when the OTEL_* variables ask for them, or a `tracer_provider` is given."""
     settings = settings or Settings()
     database = db or Database.from_settings(settings)
+    tracing = _start_tracing(database, tracer_provider)
     hub = EventHub(
         database,
         make_broker(settings),
@@ -79,6 +94,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         await graphql.persisted.close()
         if graphql.rate_limits is not None:
             await graphql.rate_limits.close()
+        if tracing is not None:
+            await tracing.stop()
         if db is None:  # an injected database belongs to the caller
             await database.dispose()
 
@@ -114,6 +131,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         ],
         middleware=[
             Middleware(RequestLog),  # outermost: every answer has an id and a log line
+            *(tracing.middleware() if tracing is not None else []),
             Middleware(
                 CORSMiddleware,
                 allow_origins=settings.cors_allow_origins,
@@ -131,7 +149,24 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.state.graphql = graphql
     app.state.webhook_runner = webhook_runner
     app.state.settings = settings
+    app.state.tracing = tracing
     return app
+
+
+def _start_tracing(database: Database, provider: TracerProvider | None) -> Tracing | None:
+    """OpenTelemetry is imported only here, and only when traces are asked for."""
+    if provider is None and not core_tracing.requested(os.environ):
+        return None
+    try:
+        from server.tracing import Tracing
+    except ImportError as missing:
+        logging.getLogger("dpgraph").warning(
+            "OTEL_* variables ask for traces, but OpenTelemetry is not installed (%s): "
+            "pip install -e '.[otel]'; serving without traces",
+            missing.name,
+        )
+        return None
+    return Tracing.start(database.engine, os.environ, provider)
 
 
 async def _database_answers(database: Database) -> str:

@@ -188,10 +188,13 @@ def execute(db: Database, settings: Settings, graphql_schema: Any) -> Any:
 
 
 @asynccontextmanager
-async def app_client(db: Database, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client calling, in-process, an app made from `settings`. No lifespan runs:
-    the stores a request may have connected (Redis) are closed here."""
-    app = create_app(settings, db=db)
+async def app_client(
+    db: Database, settings: Settings, **options: Any
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client calling, in-process, an app made from `settings` (and `create_app`'s
+    `options`). No lifespan runs: the stores a request may have connected (Redis) are
+    closed here, and tracing stopped."""
+    app = create_app(settings, db=db, **options)
     transport = httpx.ASGITransport(app=app)
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
@@ -202,6 +205,8 @@ async def app_client(db: Database, settings: Settings) -> AsyncIterator[httpx.As
         await graphql.persisted.close()
         if graphql.rate_limits is not None:
             await graphql.rate_limits.close()
+        if app.state.tracing is not None:
+            await app.state.tracing.stop()
 
 
 @pytest.fixture
