@@ -55,13 +55,20 @@ def recorded_digest(name: str) -> str:
 
 
 def serve_requirements() -> list[Requirement]:
+    """The server's dependencies and the otel extra (a server traces once OTEL_* say so)."""
     project = inputs()
-    return [Requirement(r) for r in [*project["dependencies"], *tool_requirements()]]
+    tracing = project["optional-dependencies"]["otel"]
+    return [Requirement(r) for r in [*project["dependencies"], *tracing, *tool_requirements()]]
 
 
 def dev_requirements() -> list[Requirement]:
+    """The dev extra, with its `dpgraph[...]` references to other extras read through."""
     extras = inputs()["optional-dependencies"]
-    return [*serve_requirements(), *(Requirement(r) for r in extras["dev"])]
+    wanted = [Requirement(r) for r in extras["dev"]]
+    own = [r for r in wanted if canonicalize_name(r.name) == "dpgraph"]
+    others = [Requirement(r) for r in own for extra in r.extras for r in extras[extra]]
+    theirs = [r for r in wanted if canonicalize_name(r.name) != "dpgraph"]
+    return [*serve_requirements(), *others, *theirs]
 
 
 @pytest.mark.parametrize("lock", ["serve.txt", "dev.txt"])
