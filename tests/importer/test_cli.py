@@ -83,7 +83,7 @@ def test_only_bad_records_is_nothing_imported_and_exit_2(cli, tmp_path):
     path.write_text(json.dumps([bad]), encoding="utf-8")
     code, out, _ = cli(str(path))
     assert code == 2
-    assert row(out, "packages") == ["packages", "0", "0", "0", "1"]
+    assert row(out, "packages") == ["packages", "0", "0", "0", "1", "0"]
 
 
 def test_an_unreachable_url_is_reported_without_a_traceback_and_exit_2(cli):
