@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSessionTransaction
 
 import schema.mutations.run
+import writes
 from core import deadline
 from core.db import Database
 from core.settings import Settings
@@ -105,7 +106,7 @@ async def test_the_next_write_past_the_deadline_is_refused_unwritten(
 
 def _stuck_before_commit(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """The write's work runs past the deadline before it reaches its commit."""
-    real_open_unit: Callable[..., Any] = schema.mutations.run.open_unit
+    real_open_unit: Callable[..., Any] = writes.open_unit
     cancelled: list[bool] = []
 
     @asynccontextmanager
@@ -122,9 +123,7 @@ def _stuck_before_commit(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     return cancelled
 
 
-async def test_a_timeout_means_nothing_was_written(
-    catalogue, hasty, tokens: Tokens, monkeypatch
-):
+async def test_a_timeout_means_nothing_was_written(catalogue, hasty, tokens: Tokens, monkeypatch):
     cancelled = _stuck_before_commit(monkeypatch)
     before = await row_counts(catalogue)
     response = await _post(hasty, tokens.write, CREATE, slug="never-written")
