@@ -148,3 +148,10 @@ async def test_a_write_that_loses_the_database_answers_database_unavailable(
         )
     _unavailable(response)
     assert response.json()["errors"][0]["path"] == ["createCategory"]
+
+
+async def test_the_rest_api_answers_database_unavailable(unreachable):
+    response = await unreachable.get("/api/v4/packages/")
+    assert response.status_code == 503, response.text
+    assert response.json()["code"] == "DATABASE_UNAVAILABLE"
+    assert response.headers["retry-after"] == "1"
