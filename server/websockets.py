@@ -34,6 +34,7 @@ from strawberry.subscriptions.protocols.graphql_ws.types import (
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
 from ratelimit import spending
+from schema.errors import TooManySubscriptions
 from schema.subscriptions.place import subscribed_now, subscription_place
 from schema.subscriptions.sharing import admitting
 from server.fanout import Group, StreamStarter, SubscriptionGroups
@@ -72,7 +73,18 @@ class PingingTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
     _joined: dict[str, Group] | None = None
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
-        """The operation's task starts here and carries the stream's place now."""
+        """The operation's task starts here and carries the stream's place now. Past
+        the connection's limit, the refusal has a code (Strawberry's has none)."""
+        limit = self.max_subscriptions_per_connection
+        if (
+            self.connection_acknowledged
+            and message["id"] not in self.operations
+            and limit is not None
+            and len(self.operations) >= limit
+        ):
+            error = too_many_subscriptions(limit)
+            await self.send_message({"id": message["id"], "type": "error", "payload": [error]})
+            return
         with subscribed_now(getattr(self.view, "hub", None)):
             await super().handle_subscribe(message)
 
@@ -171,6 +183,18 @@ class PlacedLegacyWSHandler(BaseGraphQLWSHandler[Any, Any]):
     INTERNAL_SERVER_ERROR."""
 
     async def handle_start(self, message: StartMessage) -> None:
+        limit = self.max_subscriptions_per_connection
+        replaced = 1 if message["id"] in self.tasks else 0  # Strawberry ends it first
+        if (
+            self.connection_acknowledged
+            and limit is not None
+            and len(self.tasks) - replaced >= limit
+        ):
+            if replaced:
+                await self.cleanup_operation(message["id"])
+            error = too_many_subscriptions(limit)
+            await self.send_message(ErrorMessage(type="error", id=message["id"], payload=error))
+            return
         with subscribed_now(getattr(self.view, "hub", None)):
             await super().handle_start(message)
 
@@ -212,6 +236,15 @@ class PlacedLegacyWSHandler(BaseGraphQLWSHandler[Any, Any]):
         finally:
             self.subscriptions.pop(operation_id, None)
             self.tasks.pop(operation_id, None)
+
+
+def too_many_subscriptions(limit: int) -> Any:
+    """The refusal of one operation too many on a WebSocket, on either protocol."""
+    return TooManySubscriptions(
+        f"Subscription limit reached: this connection already runs {limit} operations "
+        "(MAX_SUBSCRIPTIONS_PER_CONNECTION); complete one, or open another connection.",
+        limit=limit,
+    ).formatted
 
 
 async def _chain(first: Any, rest: AsyncGenerator[Any, None]) -> AsyncGenerator[Any, None]:

@@ -159,9 +159,20 @@ async def test_subscriptions_per_connection_are_capped(catalogue, live, tokens):
         refused = await ws.receive()
         assert (refused["type"], refused["id"]) == ("error", fourth)
         assert "limit" in refused["payload"][0]["message"]
+        assert refused["payload"][0]["extensions"] == {"code": "TOO_MANY_SUBSCRIPTIONS", "limit": 3}
         await _rename(live, tokens, 1, "three of them")
         ids = {(await ws.receive())["id"] for _ in range(3)}
         assert ids == {"1", "2", "3"}
+
+
+async def test_legacy_subscriptions_per_connection_are_capped(catalogue, live):
+    async with await GraphQLSocket.open(live.ws_url, protocol=LEGACY_WS) as ws:
+        for number in range(3):
+            await ws.send({"id": f"s{number}", "type": "start", "payload": {"query": WATCH}})
+        await _until_subscribed(live, 3)
+        [refused] = await _legacy_answer(ws, "fourth", WATCH)
+        assert refused["type"] == "error"
+        assert refused["payload"]["extensions"] == {"code": "TOO_MANY_SUBSCRIPTIONS", "limit": 3}
 
 
 async def test_connections_per_client_are_capped(catalogue, live):
