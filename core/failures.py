@@ -32,6 +32,8 @@ def database_unavailable(error: BaseException | None) -> bool:
             error.connection_invalidated or _lost_connection_state(error.orig)
         ):
             return True
+        if _lost_connection_state(error) or _closed_asyncpg_connection(error):
+            return True  # raised by asyncpg itself (the compiled lane's raw connection)
         error = error.__cause__
         seen += 1
     return False
@@ -42,3 +44,13 @@ def _lost_connection_state(orig: BaseException | None) -> bool:
     intervention (57P..: the backend was terminated, the server is shutting down)."""
     state = str(getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or "")
     return state.startswith(("08", "57P"))
+
+
+def _closed_asyncpg_connection(error: BaseException) -> bool:
+    """asyncpg's InterfaceError for a connection it already knows is closed."""
+    kind = type(error)
+    return (
+        kind.__module__.startswith("asyncpg")
+        and kind.__name__ == "InterfaceError"
+        and "closed" in str(error)
+    )

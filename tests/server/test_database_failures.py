@@ -121,6 +121,11 @@ async def test_killed_connections_are_survived(db: Database, killable, settings:
         for _ in range(3):  # the pool holds connections now
             assert (await client.post("/graphql", json={"query": QUERY}, headers=headers)).json()
         await _terminate(db, pids)
+        # The compiled lane answers through the view when its plan fails (`fastpath`).
+        anonymous = await client.post("/graphql", json={"query": QUERY})
+        assert anonymous.status_code == 200, anonymous.text
+        assert anonymous.json() == {"data": {"package": None}}
+        await _terminate(db, pids)
         read = await client.post("/graphql", json={"query": QUERY}, headers=headers)
         assert read.status_code == 200, read.text  # the token look-up was retried
         assert read.json() == {"data": {"package": None}}
