@@ -160,3 +160,25 @@ async def test_the_rest_api_answers_database_unavailable(unreachable):
     assert response.status_code == 503, response.text
     assert response.json()["code"] == "DATABASE_UNAVAILABLE"
     assert response.headers["retry-after"] == "1"
+
+
+def _admin_shutdown() -> Exception:
+    from asyncpg.exceptions import AdminShutdownError
+
+    return AdminShutdownError("terminating connection due to administrator command")
+
+
+@pytest.mark.parametrize(
+    ("error", "unavailable"),
+    [
+        (OperationalError("SELECT", {}, ConnectionRefusedError()), True),
+        (ConnectionResetError(), True),
+        (_admin_shutdown(), True),  # asyncpg's own, on the compiled lane's raw connection
+        (IntegrityError("INSERT", {}, ValueError("duplicate")), False),
+        (ValueError("a bug"), False),
+    ],
+)
+def test_what_counts_as_the_database_unavailable(error: Exception, unavailable: bool) -> None:
+    from core.failures import database_unavailable
+
+    assert database_unavailable(error) is unavailable
