@@ -163,7 +163,7 @@ async def test_the_rest_api_answers_database_unavailable(unreachable):
 
 
 def _admin_shutdown() -> Exception:
-    from asyncpg.exceptions import AdminShutdownError
+    from asyncpg.exceptions import AdminShutdownError  # type: ignore[import-untyped]
 
     return AdminShutdownError("terminating connection due to administrator command")
 
