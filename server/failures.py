@@ -22,9 +22,11 @@ def failure_answer(error: Exception) -> RequestError:
         logger.warning("database unavailable: %s", error)
         return unavailable()
     logger.error("unexpected error outside execution", exc_info=error)
-    rid = request_id()
-    detail = f" (request id {rid})" if rid is not None else ""
-    return RequestError(500, f"Internal server error{detail}.", "INTERNAL_SERVER_ERROR")
+    rid = request_id()  # the log line of this request has it too
+    extensions = {"requestId": rid} if rid is not None else None
+    return RequestError(
+        500, "Internal server error.", "INTERNAL_SERVER_ERROR", extensions=extensions
+    )
 
 
 def unavailable() -> RequestError:

@@ -182,3 +182,21 @@ def test_what_counts_as_the_database_unavailable(error: Exception, unavailable: 
     from core.failures import database_unavailable
 
     assert database_unavailable(error) is unavailable
+
+
+async def test_a_bug_outside_execution_is_still_a_graphql_answer(
+    db: Database, settings: Settings, monkeypatch
+):
+    from server.graphql_app import GraphQLApp
+
+    async def broken(*args: Any) -> Any:
+        raise RuntimeError("a bug in the context")
+
+    monkeypatch.setattr(GraphQLApp, "get_context", broken)
+    async with app_client(db, settings) as client:
+        response = await client.post("/graphql", json={"query": "{ __typename }"})
+    assert response.status_code == 500
+    [error] = response.json()["errors"]
+    assert error["message"] == "Internal server error."
+    assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert error["extensions"]["requestId"] == response.headers["x-request-id"]
