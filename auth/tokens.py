@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 import models
@@ -124,9 +125,12 @@ async def authenticate(db: Database, presented: str | None) -> Identity | None:
     """The identity of a valid token, else None: unknown, revoked and malformed tokens
     take the same path (one look-up, one constant-time comparison) and the same answer."""
     key_id, secret = _split(presented or "")
-    async with db.session() as session:
-        statement = select(models.ApiToken).where(col(models.ApiToken.key_id) == key_id)
-        row = (await session.execute(statement)).scalar_one_or_none()
+    statement = select(models.ApiToken).where(col(models.ApiToken.key_id) == key_id)
+
+    async def look_up(session: AsyncSession) -> models.ApiToken | None:
+        return (await session.execute(statement)).scalar_one_or_none()
+
+    row = await db.read(look_up)  # retried once on a lost connection
     expected = row.secret_hash if row is not None else _DUMMY_HASH
     matches = hmac.compare_digest(_hash(secret), expected)
     if row is None or not matches or row.revoked is not None:

@@ -9,6 +9,7 @@
 2. Attacks on a real server process (`python -m server`, SQLite, demo data, production
    defaults): each attack's answer, its time, and the slowest `/healthz` answer while it
    ran (a liveness probe every 10 ms).
+3. A frozen Redis: what requests and `/readyz` take while it accepts and never answers.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from schema import build_schema  # noqa: E402
 from schema.cost import query_cost  # noqa: E402
 from schema.documents import DOCUMENTS, parsed, validated  # noqa: E402
 from schema.limits import DEFAULTS, refusal  # noqa: E402
-from tests.attacks import ATTACKS  # noqa: E402
+from tests.attacks import ATTACKS, frozen_tcp_server  # noqa: E402
 from tests.fastpath.documents import suite_documents  # noqa: E402
 from tests.server_process import running_server  # noqa: E402
 
@@ -166,6 +167,31 @@ def rate_limit_flood() -> None:
     )
 
 
+def frozen_redis(requests: int = 20) -> None:
+    """A Redis that accepts connections and never answers, behind one server process."""
+    with tempfile.TemporaryDirectory() as workdir, frozen_tcp_server() as port:
+        env = {
+            "DATABASE_URL": f"sqlite+aiosqlite:///{workdir}/frozen.db",
+            "REDIS_URL": f"redis://127.0.0.1:{port}/0",
+        }
+        with running_server(Path(workdir), env) as server, httpx.Client(timeout=60) as client:
+            times = []
+            for _ in range(requests):
+                started = time.perf_counter()
+                client.post(f"{server.url}/graphql", json={"query": "{ __typename }"})
+                times.append(time.perf_counter() - started)
+            ready = client.get(f"{server.url}/readyz")
+    print("## A frozen Redis (accepts, never answers)\n")
+    print("| | before (issue 22) | now |")
+    print("|---|---|--:|")
+    print(f"| slowest of {requests} requests | 2 s more each | {max(times) * 1000:,.0f} ms |")
+    print(f"| median request | 2 s more each | {statistics.median(times) * 1000:,.1f} ms |")
+    print(
+        f"| `/readyz` | 200, redis ok | {ready.status_code}, redis {ready.json()['redis']}, "
+        f"{ready.elapsed.total_seconds() * 1000:,.0f} ms |\n"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=200, help="timings per document (200)")
@@ -174,6 +200,7 @@ def main() -> None:
     validation_cost(args.rounds)
     attacks()
     rate_limit_flood()
+    frozen_redis()
 
 
 if __name__ == "__main__":

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event, text
 from sqlalchemy.engine.url import make_url
@@ -20,11 +20,15 @@ from sqlalchemy.ext.asyncio import (
 )
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
+from core import deadline
+from core.failures import database_unavailable
 from core.ping import ping_after_idle
 from core.request_context import count_statement
 from core.settings import Settings
 
 logger = logging.getLogger("dpgraph.db")
+
+T = TypeVar("T")
 
 # Any fixed number; names the advisory lock that start-up work holds on PostgreSQL.
 STARTUP_LOCK_KEY = 0x647067  # "dpg"
@@ -157,11 +161,27 @@ class Database:
         async with self._sessions() as session:
             yield session
 
+    async def read(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """`work` in a read session, run once more on a fresh connection when its
+        connection was lost (a killed backend, a failover): the first failure invalidates
+        the pool's stale connections, so one retry is enough. Writes are never retried."""
+        try:
+            async with self.session() as session:
+                return await work(session)
+        except Exception as error:
+            if not database_unavailable(error):
+                raise
+            logger.warning("a read lost its database connection; retrying once: %s", error)
+        async with self.session() as session:
+            return await work(session)
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session whose work commits together or not at all."""
+        """A session whose work commits together or not at all; never past the request's
+        deadline, and never cut short by it once the commit starts (`core.deadline`)."""
         async with self._write_sessions() as session, session.begin():
             yield session
+            deadline.before_commit()
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -249,6 +249,14 @@ class Settings(BaseSettings):
         default="dpgraph",
         description="Prefix of every Redis key and channel, so deployments can share a Redis.",
     )
+    redis_timeout_seconds: float = Field(
+        default=0.25,
+        gt=0,
+        le=10,
+        description="How long a Redis call on a request's path (rate limits, connection "
+        "limits, persisted queries) and /readyz's ping wait. Past it, limits fail open, "
+        "Redis is skipped for 5 s (one log line per outage) and /readyz says not ready.",
+    )
     keepalive_seconds: float = Field(default=15.0, gt=0, le=300)
     connection_init_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
     max_subscriptions_per_connection: int = Field(default=100, ge=1)

@@ -45,8 +45,7 @@ def _loader(
     shared: bool,
 ) -> DataLoader[K, V]:
     async def load(keys: list[K]) -> Sequence[V]:
-        async with db.session() as session:
-            return await batch_fn(session, keys)
+        return await db.read(lambda session: batch_fn(session, keys))
 
     return SharedDataLoader(load_fn=load) if shared else DataLoader(load_fn=load)
 

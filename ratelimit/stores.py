@@ -17,14 +17,13 @@ from typing import Protocol
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from core.redis_guard import RedisGuard
 from ratelimit.budget import Budget
 
 logger = logging.getLogger("dpgraph.ratelimit")
 
 SWEEP_AT = 10_000
 """In memory, windows that have ended are dropped once this many clients are known."""
-
-WARN_EVERY_SECONDS = 60.0
 
 
 class BudgetStore(Protocol):
@@ -85,28 +84,28 @@ return {1, redis.call('INCRBY', KEYS[1], cost), left}
 
 
 class RedisBudgets:
-    """If Redis is down, requests are let in (logged at most once a minute): limits
+    """If Redis is down, requests are let in (logged once per outage): limits
     protect the service, they must not take it down with Redis."""
 
-    def __init__(self, url: str, *, prefix: str = "dpgraph") -> None:
+    def __init__(self, url: str, *, prefix: str = "dpgraph", timeout: float = 0.25) -> None:
         self.prefix = prefix
-        self._client: Redis = Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self._client: Redis = Redis.from_url(
+            url, socket_timeout=timeout, socket_connect_timeout=timeout
+        )
         self._spend = self._client.register_script(_SPEND)
-        self._warned_at = 0.0
+        self._guard = RedisGuard("rate limits", timeout, log=logger)  # logs once per outage
 
     def key(self, key: str) -> str:
         return f"{self.prefix}:rate:{key}"
 
     async def spend(self, key: str, cost: int, limit: int, window_seconds: float) -> Budget | None:
         try:
-            allowed, used, left_ms = await self._spend(
-                keys=[self.key(key)], args=[cost, limit, max(1, round(window_seconds * 1000))]
+            allowed, used, left_ms = await self._guard.call(
+                lambda: self._spend(
+                    keys=[self.key(key)], args=[cost, limit, max(1, round(window_seconds * 1000))]
+                )
             )
-        except (RedisError, OSError) as error:
-            now = time.monotonic()
-            if now - self._warned_at >= WARN_EVERY_SECONDS:
-                self._warned_at = now
-                logger.warning("rate limit not checked (Redis: %s)", error)
+        except (RedisError, OSError):
             return None
         return Budget(bool(allowed), cost, limit, int(used), time.time() + int(left_ms) / 1000)
 

@@ -5,6 +5,7 @@ orjson keeps dict insertion order, so each serializer's key order is the wire or
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -12,11 +13,14 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
+from core.failures import DATABASE_UNAVAILABLE, UNAVAILABLE_MESSAGE, database_unavailable
 from rest.context import RestContext
 from rest.errors import ApiError, MethodNotAllowed
 
 Handler = Callable[[RestContext, Request], Awaitable[Any]]
 Endpoint = Callable[[Request], Awaitable[Response]]
+
+logger = logging.getLogger("dpgraph.rest")
 
 READ_METHODS = ("GET", "HEAD")
 # Routes accept every method so that writes get DRF's JSON 405 rather than a plain-text one.
@@ -45,6 +49,15 @@ def endpoint(api: RestContext, handler: Handler) -> Endpoint:
             payload = await handler(api, request)
         except ApiError as error:
             return error_response(error)
+        except Exception as error:
+            if not database_unavailable(error):
+                raise
+            logger.warning("database unavailable: %s", error)
+            return OrjsonResponse(
+                {"detail": UNAVAILABLE_MESSAGE, "code": DATABASE_UNAVAILABLE},
+                status_code=503,
+                headers={"Retry-After": "1"},
+            )
         return OrjsonResponse(payload, headers={"Vary": "Accept"})
 
     return run

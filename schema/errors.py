@@ -12,8 +12,10 @@
         ├── EventsUnavailable   EVENTS_UNAVAILABLE: the event stream is down; subscribe again soon
         ├── EventsInterrupted   EVENTS_INTERRUPTED: a subscription lost its stream; resume with
         │                       `lastEventId` (given in the error)
-        └── EventsExpired       EVENTS_EXPIRED: `lastEventId` is older than the replay window;
-                                refetch with a query, then subscribe afresh
+        ├── EventsExpired       EVENTS_EXPIRED: `lastEventId` is older than the replay window;
+        │                       refetch with a query, then subscribe afresh
+        └── TooManySubscriptions TOO_MANY_SUBSCRIPTIONS: the WebSocket already runs
+                                MAX_SUBSCRIPTIONS_PER_CONNECTION operations
 
 Anything else raised while resolving is a bug: the client sees INTERNAL_SERVER_ERROR
 with a generic message, and the traceback goes to the server log only.
@@ -63,3 +65,7 @@ class EventsInterrupted(DpGraphError):
 
 class EventsExpired(DpGraphError):
     code = "EVENTS_EXPIRED"
+
+
+class TooManySubscriptions(DpGraphError):
+    code = "TOO_MANY_SUBSCRIPTIONS"

@@ -11,6 +11,8 @@ from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.relay.types import GlobalIDValueError
 from strawberry.types.graphql import OperationType
 
+from core.deadline import DeadlinePassed
+from core.failures import DATABASE_UNAVAILABLE, UNAVAILABLE_MESSAGE, database_unavailable
 from core.request_context import note, request_id
 from schema.context import Context
 from schema.cost import query_cost, too_complex
@@ -19,18 +21,46 @@ from schema.subscriptions.sharing import in_group_stream
 
 logger = logging.getLogger("dpgraph.errors")
 
+TIMEOUT = "TIMEOUT"
+
 
 # Exceptions raised by the libraries we use that mean "the client sent bad input".
 CLIENT_ERRORS: tuple[type[Exception], ...] = (GlobalIDValueError,)
 
 
 def _is_unexpected(error: GraphQLError) -> bool:
-    """An exception that is not a GraphQLError escaped a resolver: a bug, not bad input."""
+    """An exception that is not a GraphQLError escaped a resolver: a bug, not bad input
+    (known failures of the service are answered first: `_known_failure`)."""
     original = error.original_error
     return (
         original is not None
         and not isinstance(original, GraphQLError)
         and not isinstance(original, CLIENT_ERRORS)
+    )
+
+
+def _known_failure(error: GraphQLError) -> GraphQLError | None:
+    """The honest answer for a failure that is the service's, not a bug: a transaction
+    the deadline stopped before its commit (TIMEOUT: nothing written), or a database
+    that is unreachable (DATABASE_UNAVAILABLE)."""
+    original = error.original_error
+    if isinstance(original, DeadlinePassed):
+        code, message = (
+            TIMEOUT,
+            "The request ran out of time before this write; nothing was written.",
+        )
+    elif database_unavailable(original):
+        logger.warning("database unavailable at %s: %s", error.path, original)
+        code, message = DATABASE_UNAVAILABLE, UNAVAILABLE_MESSAGE
+    else:
+        return None
+    return GraphQLError(
+        message,
+        error.nodes,
+        error.source,
+        error.positions,
+        error.path,
+        extensions={"code": code},
     )
 
 
@@ -49,7 +79,7 @@ class SafeErrors(MaskErrors):
         return masked
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        processed = super()._process_errors(errors)
+        processed = super()._process_errors([_known_failure(e) or e for e in errors])
         for error in processed:
             if not (error.extensions or {}).get("code"):
                 error.extensions = {**(error.extensions or {}), "code": _code_for(error)}

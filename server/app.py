@@ -31,6 +31,7 @@ from server.demo import load_demo_data
 from server.graphiql import STATIC_DIR
 from server.graphql_app import GraphQLApp
 from server.metrics_route import metrics
+from server.readiness import RedisReadiness
 from server.request_log import RequestLog, configure_logs
 from server.runtime import tune_garbage_collector
 from server.stores import make_limiter, make_persisted_queries, make_rate_limits
@@ -72,6 +73,11 @@ def create_app(
         persisted=make_persisted_queries(settings),
         rate_limits=make_rate_limits(settings),
     )
+    redis_ready = (
+        RedisReadiness(settings.redis_url, settings.redis_timeout_seconds)
+        if settings.redis_url
+        else None
+    )
     webhook_runner = make_webhook_runner(settings, database, hub, graphql.schema)
     if webhook_runner is not None:
         graphql.webhooks_changed = webhook_runner.poke
@@ -94,6 +100,8 @@ def create_app(
         await graphql.persisted.close()
         if graphql.rate_limits is not None:
             await graphql.rate_limits.close()
+        if redis_ready is not None:
+            await redis_ready.close()
         if tracing is not None:
             await tracing.stop()
         if db is None:  # an injected database belongs to the caller
@@ -103,12 +111,13 @@ def create_app(
         return JSONResponse({"status": "ok"})
 
     async def ready(request: Request) -> JSONResponse:
-        """200 when the database answers and, with REDIS_URL, the event stream is up: a
-        load balancer sends traffic to this process only then (`/healthz`: it runs)."""
-        checks = {
-            "database": await _database_answers(database),
-            "redis": "not used" if not settings.redis_url else ("ok" if hub.available else "down"),
-        }
+        """200 when the database answers and, with REDIS_URL, Redis answers a PING within
+        REDIS_TIMEOUT_SECONDS and the event stream is up: a load balancer sends traffic
+        to this process only then (`/healthz`: it runs)."""
+        database_check, redis_check = await asyncio.gather(
+            _database_answers(database), _redis_answers(redis_ready, hub)
+        )
+        checks = {"database": database_check, "redis": redis_check}
         up = all(value in ("ok", "not used") for value in checks.values())
         return JSONResponse(
             {"status": "ready" if up else "unavailable", **checks}, 200 if up else 503
@@ -150,6 +159,7 @@ def create_app(
     app.state.webhook_runner = webhook_runner
     app.state.settings = settings
     app.state.tracing = tracing
+    app.state.redis_ready = redis_ready
     return app
 
 
@@ -176,6 +186,14 @@ async def _database_answers(database: Database) -> str:
     except (TimeoutError, OSError, SQLAlchemyError):
         return "down"
     return "ok"
+
+
+async def _redis_answers(redis: RedisReadiness | None, hub: EventHub) -> str:
+    if redis is None:
+        return "not used"
+    if await redis.check() != "ok":
+        return "down"  # frozen or gone, whatever the event stream has noticed so far
+    return "ok" if hub.available else "down"
 
 
 def _example_routes(settings: Settings) -> list[Mount]:

@@ -34,6 +34,7 @@ from strawberry.types.graphql import OperationType
 
 import fastpath
 from core.db import Database
+from core.deadline import bounded_by
 from core.request_context import note
 from core.settings import Settings
 from events import EventHub
@@ -47,6 +48,7 @@ from schema.permissions import AUTH_HINT
 from schema.subscriptions.place import subscribed_now
 from schema.variable_lists import BAD_USER_INPUT, long_list_refusal
 from server.disconnects import ClientGone, cancelled_on_disconnect
+from server.failures import failure_answer, only_unavailable, unavailable
 from server.fanout import SubscriptionGroups
 from server.graphiql import graphiql_page
 from server.http_cache import with_cache_headers
@@ -299,20 +301,24 @@ class GraphQLApp(GraphQL[Context, None]):
         except ClientGone:
             note(clientGone=True)  # logged with nginx's 499; no answer to send
             return
+        except Exception as error:  # the database out of reach, or a bug: still GraphQL
+            media_type = response_media_type(request.headers.get("accept"))
+            response = request_error_response(failure_answer(error), media_type)
         await response(scope, receive, send)
 
     async def _answer(self, request: Request) -> Response:
         """The answer within REQUEST_TIMEOUT_SECONDS: past it, the work is cancelled (a
         PostgreSQL statement with it: asyncpg cancels the query) and the client gets 504
-        TIMEOUT; cancelled too if the client disconnects first (ClientGone). A stream
+        TIMEOUT, and nothing was written. A transaction checks the deadline before it
+        commits and lifts it (`core.deadline`): a write that committed is answered, late
+        or not. Cancelled too if the client disconnects first (ClientGone). A stream
         (SSE, multipart) is bounded only until it starts."""
         limit = self.settings.request_timeout_seconds or None
         with spending() as spent:
             try:
-                async with asyncio.timeout(limit):
-                    await request.body()  # the body's read time counts in the deadline too
-                    async with cancelled_on_disconnect(request.receive):
-                        response = await self._compiled_response(request) or await self.run(request)
+                async with asyncio.timeout(limit) as timeout:
+                    with bounded_by(timeout):  # a commit checks it first (`core.deadline`)
+                        response = await self._answer_in_time(request)
             except TimeoutError:
                 raise RequestError(
                     504, f"The request took over {limit:g} s and was stopped.", TIMEOUT
@@ -330,6 +336,11 @@ class GraphQLApp(GraphQL[Context, None]):
             if "text/html" not in response.headers.get("content-type", ""):  # not GraphiQL
                 return with_cache_headers(request, response, self.settings.cache_max_age_seconds)
         return response
+
+    async def _answer_in_time(self, request: Request) -> Response:
+        await request.body()  # the body's read time counts in the deadline too
+        async with cancelled_on_disconnect(request.receive):
+            return await self._compiled_response(request) or await self.run(request)
 
     async def _compiled_response(self, request: Request) -> Response | None:
         """The plain case answered without Strawberry's HTTP view: an anonymous POST of one
@@ -438,8 +449,13 @@ class GraphQLApp(GraphQL[Context, None]):
             response_data = {k: v for k, v in response_data.items() if k != "data"}  # type: ignore[assignment]
             if media_type == GRAPHQL_RESPONSE_JSON and not sub_response.status_code:
                 status = 400
+        unreachable = only_unavailable(response_data)
+        if unreachable:
+            status = 503
         response = Response(self.encode_json(response_data), status, media_type=media_type)
         response.headers.raw.extend(sub_response.headers.raw)
+        if unreachable:
+            response.headers.update(unavailable().headers)
         response.background = sub_response.background
         return response
 

@@ -38,11 +38,17 @@ class RequestError(HTTPException):
     """A request refused before execution, with the code clients branch on."""
 
     def __init__(
-        self, status_code: int, reason: str, code: str, headers: Mapping[str, str] | None = None
+        self,
+        status_code: int,
+        reason: str,
+        code: str,
+        headers: Mapping[str, str] | None = None,
+        extensions: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(status_code, reason)
         self.code = code
         self.headers = dict(headers or {})
+        self.extensions = dict(extensions or {})  # beside `code` (`requestId`...)
 
 
 def response_media_type(accept: str | None) -> str:
@@ -94,7 +100,12 @@ def request_error_response(error: HTTPException, media_type: str) -> Response:
     """A refused request as a GraphQL response in the media type the client asked for."""
     code = error.code if isinstance(error, RequestError) else _CODE_BY_STATUS.get(error.status_code)
     note(errorCode=code or BAD_REQUEST)
-    body = {"errors": [{"message": error.reason, "extensions": {"code": code or BAD_REQUEST}}]}
+    extensions = error.extensions if isinstance(error, RequestError) else {}
+    body = {
+        "errors": [
+            {"message": error.reason, "extensions": {"code": code or BAD_REQUEST, **extensions}}
+        ]
+    }
     headers = error.headers if isinstance(error, RequestError) else None
     return Response(
         orjson.dumps(body), status_code=error.status_code, media_type=media_type, headers=headers

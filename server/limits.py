@@ -18,6 +18,8 @@ from typing import Protocol
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from core.redis_guard import RedisGuard
+
 logger = logging.getLogger("dpgraph.limits")
 
 COUNT_TTL_SECONDS = 3600
@@ -78,11 +80,16 @@ class RedisLimiter:
     """If Redis is down, connections are let in (logged): limits protect the service,
     they must not take it down with Redis."""
 
-    def __init__(self, url: str, limit: int, *, prefix: str = "dpgraph") -> None:
+    def __init__(
+        self, url: str, limit: int, *, prefix: str = "dpgraph", timeout: float = 0.25
+    ) -> None:
         self.limit = limit
         self.prefix = prefix
-        self._client: Redis = Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self._client: Redis = Redis.from_url(
+            url, socket_timeout=timeout, socket_connect_timeout=timeout
+        )
         self._acquire = self._client.register_script(_ACQUIRE)
+        self._guard = RedisGuard("connection limits", timeout, log=logger)  # logs the outage
 
     def key(self, client: str) -> str:
         return f"{self.prefix}:connections:{client}"
@@ -91,20 +98,21 @@ class RedisLimiter:
         ticket = _ticket()
         now = time.time()
         try:
-            taken = await self._acquire(
-                keys=[self.key(client)],
-                args=[now - COUNT_TTL_SECONDS, self.limit, now, ticket, COUNT_TTL_SECONDS],
+            taken = await self._guard.call(
+                lambda: self._acquire(
+                    keys=[self.key(client)],
+                    args=[now - COUNT_TTL_SECONDS, self.limit, now, ticket, COUNT_TTL_SECONDS],
+                )
             )
-        except (RedisError, OSError) as error:
-            logger.warning("connection limit not checked (Redis: %s)", error)
+        except (RedisError, OSError):
             return ticket
         return ticket if int(taken) else None
 
     async def release(self, client: str, ticket: str) -> None:
         try:
-            await self._client.zrem(self.key(client), ticket)
-        except (RedisError, OSError) as error:
-            logger.warning("connection ticket not released (Redis: %s)", error)
+            await self._guard.call(lambda: self._client.zrem(self.key(client), ticket))
+        except (RedisError, OSError):
+            pass  # dropped after COUNT_TTL_SECONDS
 
     async def close(self) -> None:
         await self._client.aclose()

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from core.redis_guard import RedisGuard
 from schema.trusted import TrustedManifest
 
 logger = logging.getLogger("dpgraph.persisted")
@@ -60,18 +61,22 @@ class MemoryPersistedQueries:
 class RedisPersistedQueries:
     """Redis down: a hash is not found (the client sends the text), nothing is kept."""
 
-    def __init__(self, url: str, *, prefix: str = "dpgraph") -> None:
+    def __init__(self, url: str, *, prefix: str = "dpgraph", timeout: float = 0.25) -> None:
         self.prefix = prefix
-        self._client: Redis = Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self._client: Redis = Redis.from_url(
+            url, socket_timeout=timeout, socket_connect_timeout=timeout
+        )
+        self._guard = RedisGuard("persisted queries", timeout, log=logger)  # logs the outage
 
     def _key(self, sha256: str) -> str:
         return f"{self.prefix}:apq:{sha256}"
 
     async def get(self, sha256: str) -> str | None:
         try:
-            found = await self._client.getex(self._key(sha256), ex=REDIS_TTL_SECONDS)
-        except (RedisError, OSError) as error:
-            logger.warning("persisted query not read (Redis: %s)", error)
+            found = await self._guard.call(
+                lambda: self._client.getex(self._key(sha256), ex=REDIS_TTL_SECONDS)
+            )
+        except (RedisError, OSError):
             return None
         if found is None:
             return None
@@ -79,9 +84,11 @@ class RedisPersistedQueries:
 
     async def put(self, sha256: str, query: str) -> None:
         try:
-            await self._client.set(self._key(sha256), query, ex=REDIS_TTL_SECONDS)
-        except (RedisError, OSError) as error:
-            logger.warning("persisted query not kept (Redis: %s)", error)
+            await self._guard.call(
+                lambda: self._client.set(self._key(sha256), query, ex=REDIS_TTL_SECONDS)
+            )
+        except (RedisError, OSError):
+            pass
 
     async def close(self) -> None:
         await self._client.aclose()

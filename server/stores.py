@@ -18,7 +18,10 @@ from server.persisted import (
 def make_limiter(settings: Settings) -> ConnectionLimiter:
     if settings.redis_url:
         return RedisLimiter(
-            settings.redis_url, settings.max_connections_per_client, prefix=settings.redis_prefix
+            settings.redis_url,
+            settings.max_connections_per_client,
+            prefix=settings.redis_prefix,
+            timeout=settings.redis_timeout_seconds,
         )
     return MemoryLimiter(settings.max_connections_per_client)
 
@@ -27,13 +30,21 @@ def make_persisted_queries(settings: Settings) -> PersistedQueries:
     if settings.trusted_documents is not None:
         return TrustedPersistedQueries(load_manifest(settings.trusted_documents))
     if settings.redis_url:
-        return RedisPersistedQueries(settings.redis_url, prefix=settings.redis_prefix)
+        return RedisPersistedQueries(
+            settings.redis_url,
+            prefix=settings.redis_prefix,
+            timeout=settings.redis_timeout_seconds,
+        )
     return MemoryPersistedQueries()
 
 
 def make_rate_limits(settings: Settings) -> RateLimits:
     store = (
-        RedisBudgets(settings.redis_url, prefix=settings.redis_prefix)
+        RedisBudgets(
+            settings.redis_url,
+            prefix=settings.redis_prefix,
+            timeout=settings.redis_timeout_seconds,
+        )
         if settings.redis_url
         else MemoryBudgets()
     )

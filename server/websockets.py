@@ -28,16 +28,27 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from strawberry.subscriptions.protocols.graphql_ws.types import (
     CompleteMessage,
+    ConnectionErrorMessage,
     ErrorMessage,
     StartMessage,
 )
+from strawberry.subscriptions.protocols.graphql_ws.types import (
+    ConnectionInitMessage as LegacyInitMessage,
+)
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
+from core.failures import DATABASE_UNAVAILABLE, UNAVAILABLE_MESSAGE, database_unavailable
 from ratelimit import spending
+from schema.errors import TooManySubscriptions
 from schema.subscriptions.place import subscribed_now, subscription_place
 from schema.subscriptions.sharing import admitting
 from server.fanout import Group, StreamStarter, SubscriptionGroups
 from server.outbox import Outbox
+
+TRY_AGAIN_LATER = 1013
+"""The close code (RFC 6455) when the token cannot be checked: the database is out of
+reach; the client reconnects later (4403 would tell it the token is bad)."""
+UNAVAILABLE_REASON = "Database unavailable; try again shortly"
 
 
 class TextFrameWebSocketAdapter(ASGIWebSocketAdapter):
@@ -72,7 +83,18 @@ class PingingTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
     _joined: dict[str, Group] | None = None
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
-        """The operation's task starts here and carries the stream's place now."""
+        """The operation's task starts here and carries the stream's place now. Past
+        the connection's limit, the refusal has a code (Strawberry's has none)."""
+        limit = self.max_subscriptions_per_connection
+        if (
+            self.connection_acknowledged
+            and message["id"] not in self.operations
+            and limit is not None
+            and len(self.operations) >= limit
+        ):
+            error = too_many_subscriptions(limit)
+            await self.send_message({"id": message["id"], "type": "error", "payload": [error]})
+            return
         with subscribed_now(getattr(self.view, "hub", None)):
             await super().handle_subscribe(message)
 
@@ -140,7 +162,13 @@ class PingingTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
         await super().cleanup_operation(operation_id)
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
-        await super().handle_connection_init(message)
+        try:
+            await super().handle_connection_init(message)
+        except Exception as error:  # the token look-up found no database
+            if not database_unavailable(error):
+                raise
+            await self.websocket.close(TRY_AGAIN_LATER, UNAVAILABLE_REASON)
+            return
         if self.connection_acknowledged and self._ping_task is None:
             self._ping_task = asyncio.create_task(self._ping())
 
@@ -170,7 +198,34 @@ class PlacedLegacyWSHandler(BaseGraphQLWSHandler[Any, Any]):
     Strawberry ran every `start` as a subscription, and a query came back as an
     INTERNAL_SERVER_ERROR."""
 
+    async def handle_connection_init(self, message: LegacyInitMessage) -> None:
+        try:
+            await super().handle_connection_init(message)
+        except Exception as error:  # the token look-up found no database
+            if not database_unavailable(error):
+                raise
+            refusal: dict[str, object] = {
+                "message": UNAVAILABLE_MESSAGE,
+                "extensions": {"code": DATABASE_UNAVAILABLE},
+            }
+            await self.send_message(
+                ConnectionErrorMessage(type="connection_error", payload=refusal)
+            )
+            await self.websocket.close(TRY_AGAIN_LATER, UNAVAILABLE_REASON)
+
     async def handle_start(self, message: StartMessage) -> None:
+        limit = self.max_subscriptions_per_connection
+        replaced = 1 if message["id"] in self.tasks else 0  # Strawberry ends it first
+        if (
+            self.connection_acknowledged
+            and limit is not None
+            and len(self.tasks) - replaced >= limit
+        ):
+            if replaced:
+                await self.cleanup_operation(message["id"])
+            error = too_many_subscriptions(limit)
+            await self.send_message(ErrorMessage(type="error", id=message["id"], payload=error))
+            return
         with subscribed_now(getattr(self.view, "hub", None)):
             await super().handle_start(message)
 
@@ -212,6 +267,15 @@ class PlacedLegacyWSHandler(BaseGraphQLWSHandler[Any, Any]):
         finally:
             self.subscriptions.pop(operation_id, None)
             self.tasks.pop(operation_id, None)
+
+
+def too_many_subscriptions(limit: int) -> Any:
+    """The refusal of one operation too many on a WebSocket, on either protocol."""
+    return TooManySubscriptions(
+        f"Subscription limit reached: this connection already runs {limit} operations "
+        "(MAX_SUBSCRIPTIONS_PER_CONNECTION); complete one, or open another connection.",
+        limit=limit,
+    ).formatted
 
 
 async def _chain(first: Any, rest: AsyncGenerator[Any, None]) -> AsyncGenerator[Any, None]:

@@ -9,6 +9,7 @@ clients on the internet would.
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -78,6 +79,37 @@ def bystander(base_url: str, interval: float = 0.01) -> Iterator[Bystander]:
     finally:
         stop.set()
         thread.join(15.0)
+
+
+@contextmanager
+def frozen_tcp_server() -> Iterator[int]:
+    """A port on 127.0.0.1 that accepts connections, reads, and never answers: a frozen
+    Redis (a stalled process, a partition that drops packets)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.1)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            held.append(connection)  # never read from, never written to
+
+    thread = threading.Thread(target=accept, name="frozen-tcp", daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join(5.0)
+        for connection in held:
+            connection.close()
+        listener.close()
 
 
 def encoded(request: dict[str, Any]) -> dict[str, Any]:

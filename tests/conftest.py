@@ -205,6 +205,8 @@ async def app_client(
         await graphql.persisted.close()
         if graphql.rate_limits is not None:
             await graphql.rate_limits.close()
+        if app.state.redis_ready is not None:
+            await app.state.redis_ready.close()
         if app.state.tracing is not None:
             await app.state.tracing.stop()
 

@@ -22,19 +22,40 @@ class Outcome:
     retry_after: float | None = None  # seconds the receiver asked for
 
 
+def pinned(url: str, connect_to: str | None) -> tuple[httpx.URL, dict[str, str], dict[str, str]]:
+    """(URL, extra headers, request extensions) that reach `connect_to`, the address the
+    target check approved, while the receiver sees the URL's host: in the Host header,
+    and for https in TLS SNI and the certificate check (httpx's `sni_hostname`)."""
+    original = httpx.URL(url)
+    if connect_to is None:
+        return original, {}, {}
+    extensions = {"sni_hostname": original.host} if original.scheme == "https" else {}
+    host_header = original.netloc.decode("ascii")
+    return original.copy_with(host=connect_to), {"host": host_header}, extensions
+
+
 async def post(
-    client: httpx.AsyncClient, url: str, body: bytes, headers: dict[str, str], timeout: float
+    client: httpx.AsyncClient,
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    timeout: float,
+    *,
+    connect_to: str | None = None,
 ) -> Outcome:
     """Any 2xx is a delivery; anything else (redirects included: they are not followed)
-    is a failure to retry. The answer's body is never read."""
+    is a failure to retry. The answer's body is never read. `connect_to`: the checked
+    address to connect to (`pinned`)."""
+    target, host, extensions = pinned(url, connect_to)
     try:
         async with client.stream(
             "POST",
-            url,
+            target,
             content=body,
-            headers={**headers, "user-agent": USER_AGENT},
+            headers={**headers, **host, "user-agent": USER_AGENT},
             timeout=timeout,
             follow_redirects=False,
+            extensions=extensions,
         ) as response:
             status = response.status_code
             retry_after = parse_retry_after(response.headers.get("retry-after"), datetime.now(UTC))

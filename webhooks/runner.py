@@ -193,7 +193,7 @@ class WebhookRunner:
 
     async def _attempt(self, webhook: Webhook, message_id: str, payload: str) -> Outcome:
         try:
-            await check_target(
+            target = await check_target(
                 webhook.url, allow_private=self.settings.webhook_allow_private_targets
             )
         except TargetRefused as refusal:
@@ -205,5 +205,10 @@ class WebhookRunner:
         body = payload.encode()
         headers = signed_headers(keys, message_id, int(now.timestamp()), body)
         return await post(
-            self._client, webhook.url, body, headers, self.settings.webhook_timeout_seconds
+            self._client,
+            webhook.url,
+            body,
+            headers,
+            self.settings.webhook_timeout_seconds,
+            connect_to=target.address,  # the address just checked, not a fresh look-up
         )

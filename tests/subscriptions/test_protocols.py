@@ -61,6 +61,30 @@ async def test_protocol_violations_close_with_their_codes(catalogue, live, messa
     assert await _close_code(live.ws_url, *messages) == code
 
 
+@pytest.fixture
+def no_database_for_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    import schema.context
+
+    async def lost(*args: Any) -> None:
+        raise OperationalError("SELECT", {}, ConnectionRefusedError("connection refused"))
+
+    monkeypatch.setattr(schema.context, "authenticate", lost)
+
+
+async def test_a_token_not_checkable_closes_try_again_later(live, no_database_for_tokens):
+    """Issue 22: the database is out of reach, so the token is not known bad: 1013 (try
+    again later), not 4403 (forbidden) nor a crash."""
+    init = {"type": "connection_init", "payload": {"authorization": "Bearer dpg_x_y"}}
+    assert await _close_code(live.ws_url, init) == 1013
+    async with await GraphQLSocket.open(live.ws_url, protocol=LEGACY_WS, init=False) as ws:
+        await ws.send(init)
+        refused = await ws.receive()
+    assert refused["type"] == "connection_error"
+    assert refused["payload"]["extensions"] == {"code": "DATABASE_UNAVAILABLE"}
+
+
 async def test_a_valid_token_in_connection_init_is_acknowledged(catalogue, live, tokens):
     payload = {"authorization": f"Bearer {tokens.write}"}
     async with await GraphQLSocket.open(live.ws_url, payload=payload) as ws:
@@ -159,9 +183,20 @@ async def test_subscriptions_per_connection_are_capped(catalogue, live, tokens):
         refused = await ws.receive()
         assert (refused["type"], refused["id"]) == ("error", fourth)
         assert "limit" in refused["payload"][0]["message"]
+        assert refused["payload"][0]["extensions"] == {"code": "TOO_MANY_SUBSCRIPTIONS", "limit": 3}
         await _rename(live, tokens, 1, "three of them")
         ids = {(await ws.receive())["id"] for _ in range(3)}
         assert ids == {"1", "2", "3"}
+
+
+async def test_legacy_subscriptions_per_connection_are_capped(catalogue, live):
+    async with await GraphQLSocket.open(live.ws_url, protocol=LEGACY_WS) as ws:
+        for number in range(3):
+            await ws.send({"id": f"s{number}", "type": "start", "payload": {"query": WATCH}})
+        await _until_subscribed(live, 3)
+        [refused] = await _legacy_answer(ws, "fourth", WATCH)
+        assert refused["type"] == "error"
+        assert refused["payload"]["extensions"] == {"code": "TOO_MANY_SUBSCRIPTIONS", "limit": 3}
 
 
 async def test_connections_per_client_are_capped(catalogue, live):
