@@ -20,6 +20,7 @@ from typing import Any
 
 from uvicorn.middleware.proxy_headers import _TrustedHosts
 
+from metrics import REFUSALS
 from server.header_limit import HeaderLimitHttpTools, error_body, protocol_settings
 
 TOO_MANY_CONNECTIONS = "TOO_MANY_CONNECTIONS"
@@ -64,6 +65,7 @@ class ConnectionCapHttpTools(HeaderLimitHttpTools):
 
     def _over_cap(self, cap: int) -> None:
         """Answer its first request with 429 (no app runs), or close it if none comes."""
+        REFUSALS.labels("http_connections").inc()
         self.connections.discard(self)  # not one of MAX_CONCURRENCY's
         self.app = _too_many_connections(cap)
         self._disarm()

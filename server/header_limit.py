@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 
 from core.settings import Settings
+from metrics import REFUSALS
 from server.slow_clients import HeadDeadlineHttpTools
 
 HEADERS_TOO_LARGE = "HEADERS_TOO_LARGE"
@@ -117,6 +118,7 @@ class HeaderLimitHttpTools(HeadDeadlineHttpTools):
         if self._lingering or self.transport.is_closing():
             return
         self._lingering = True
+        REFUSALS.labels("header_size").inc()
         self._disarm()
         self.transport.write(_too_large_answer(self.max_header_bytes))
         if self.transport.can_write_eof():

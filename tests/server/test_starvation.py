@@ -153,3 +153,48 @@ def test_a_900_kb_search_is_refused_before_it_runs(target: RunningServer) -> Non
     assert _code(response) == "QUERY_TOO_COMPLEX"
     assert took < ANSWER_WITHIN_SECONDS, f"answered in {took:.2f} s"
     _bystander_served(bystander)
+
+
+def _refusals(server: RunningServer, limit: str) -> float:
+    text = httpx.get(f"{server.url}/metrics").text
+    line = f'dpgraph_limit_refusals_total{{limit="{limit}"}} '
+    return sum(float(row.removeprefix(line)) for row in text.splitlines() if row.startswith(line))
+
+
+def test_refusals_are_counted(target: RunningServer) -> None:
+    heads, connections = _refusals(target, "header_size"), _refusals(target, "http_connections")
+    huge_heads(target.url, attacker_address(), connections=1, size=100_000)
+    greedy = attacker_address()
+    with idle_sockets(target.url, greedy, CONNECTIONS_PER_CLIENT):
+        with client_from(greedy, target.url) as client:
+            assert client.post("/graphql", json={"query": "{ __typename }"}).status_code == 429
+    assert _refusals(target, "header_size") == heads + 1
+    assert _refusals(target, "http_connections") == connections + 1
+
+
+def test_a_large_body_in_one_write_is_no_large_head(target: RunningServer) -> None:
+    """The head's bytes are counted until it ends: a body sent with it does not count."""
+    body = orjson.dumps({"query": "{ __typename }", "variables": {"pad": "x" * 600_000}})
+    with client_from(attacker_address(), target.url) as client:
+        answered = client.post(
+            "/graphql",
+            content=body,
+            headers={"content-type": "application/json", "x-near-limit": "a" * 30_000},
+        )
+        again = client.post("/graphql", content=body, headers={"content-type": "application/json"})
+    assert answered.json() == again.json() == {"data": {"__typename": "Query"}}
+
+
+def test_a_trusted_proxy_is_not_capped(tmp_path: Path) -> None:
+    """The proxy's connections carry many clients: only other addresses are capped."""
+    proxy, client_address = attacker_address(), attacker_address()
+    env = {
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'proxy.db'}",
+        "LOAD_DEMO_DATA": "false",
+        "FORWARDED_ALLOW_IPS": proxy,
+        "MAX_HTTP_CONNECTIONS_PER_CLIENT": "2",
+    }
+    with running_server(tmp_path, env) as server:
+        for address, status in ((proxy, 200), (client_address, 429)):
+            with idle_sockets(server.url, address, 2), client_from(address, server.url) as c:
+                assert c.post("/graphql", json={"query": "{ __typename }"}).status_code == status
