@@ -9,11 +9,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
+from sqlalchemy.exc import DBAPIError
 from starlette.requests import Request
 from starlette.responses import Response
 
+from core.statement_timeout import StatementTimedOut, is_statement_timeout
 from rest.context import RestContext
-from rest.errors import ApiError, MethodNotAllowed
+from rest.errors import ApiError, MethodNotAllowed, StatementTimeout
 
 Handler = Callable[[RestContext, Request], Awaitable[Any]]
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -45,6 +47,12 @@ def endpoint(api: RestContext, handler: Handler) -> Endpoint:
             payload = await handler(api, request)
         except ApiError as error:
             return error_response(error)
+        except DBAPIError as error:
+            if not is_statement_timeout(error):
+                raise
+            return error_response(
+                StatementTimeout(str(StatementTimedOut(api.settings.statement_timeout_seconds)))
+            )
         return OrjsonResponse(payload, headers={"Vary": "Accept"})
 
     return run

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+import rest.v4
 import schema.query
 from core.db import Database
 from core.settings import Settings
@@ -113,3 +114,16 @@ async def test_a_stopped_statement_of_the_compiled_lane_answers_504(client, boun
     monkeypatch.setattr(statements, "fetch", endless_fetch)
     _timed_out(await client.post("/graphql", json={"query": "{ packages { nodes { slug } } }"}))
     assert ran == ["fetch"]  # not run again by the reference executor
+
+
+async def test_a_stopped_statement_of_the_rest_api_answers_504(client, bounded, monkeypatch):
+    async def endless_search(session: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        await session.execute(text(ENDLESS[bounded.dialect]))
+        return []
+
+    monkeypatch.setattr(rest.v4, "search_catalogue", endless_search)
+    response = await client.get("/api/v4/search/", params={"q": "x"})
+    assert response.status_code == 504
+    assert response.json() == {
+        "detail": f"A database statement took over {LIMIT:g} s and was stopped."
+    }
