@@ -25,7 +25,7 @@ HUGE_HEADER_BYTES = 50 * 1024 * 1024
 SEARCH = "query Search($q: String!) { search(query: $q, first: 10) { __typename } }"
 
 
-def _host_port(base_url: str) -> tuple[str, int]:
+def host_port(base_url: str) -> tuple[str, int]:
     parts = urlsplit(base_url)
     assert parts.hostname is not None and parts.port is not None
     return parts.hostname, parts.port
@@ -62,7 +62,7 @@ def _filler(size: int) -> memoryview:
 
 def send_huge_head(base_url: str, address: str, size: int) -> HeadAnswer:
     """One request whose head holds a `size`-byte header, sent from `address`."""
-    host, port = _host_port(base_url)
+    host, port = host_port(base_url)
     filler = _filler(size)
     started = time.perf_counter()
     with socket.create_connection((host, port), timeout=10, source_address=(address, 0)) as sock:
@@ -91,7 +91,7 @@ def huge_heads(
 @contextmanager
 def idle_sockets(base_url: str, address: str, count: int) -> Iterator[list[socket.socket]]:
     """`count` connections from `address` that never send a byte, open for the block."""
-    host, port = _host_port(base_url)
+    host, port = host_port(base_url)
     with ExitStack() as stack:
         opened = [
             stack.enter_context(socket.create_connection((host, port), 10, (address, 0)))

@@ -121,9 +121,7 @@ def test_a_search_from_variables_counts_its_length(graphql_schema):
     assert (cost.points, cost.reads_variables) == (1 + 100 + 800, True)
     by_filter = "query($f: PackageFilter) { packages(first: 1, filter: $f) { nodes { slug } } }"
     assert _points(graphql_schema, by_filter, {"f": {"search": "z" * 70}}) == 1 + 1 + 100 + 70
-    by_entry = (
-        "query($s: String) { packages(first: 1, filter: { search: $s }) { nodes { slug } } }"
-    )
+    by_entry = "query($s: String) { packages(first: 1, filter: { search: $s }) { nodes { slug } } }"
     assert _points(graphql_schema, by_entry, {"s": "abc"}) == 1 + 1 + 100 + 3
 
 

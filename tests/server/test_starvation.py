@@ -7,20 +7,32 @@ no more database time than the address's budget. Meanwhile another client's
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
 import orjson
 import pytest
+from websockets.sync.client import connect
 
 from tests.attacks import Bystander, attacker_address, client_from, during
 from tests.server_process import RunningServer, running_server
-from tests.starvation import huge_heads, idle_sockets, long_searches, rss_bytes, search_clients
+from tests.starvation import (
+    host_port,
+    huge_heads,
+    idle_sockets,
+    long_searches,
+    rss_bytes,
+    search_clients,
+    send_huge_head,
+)
 
 ANSWER_WITHIN_SECONDS = 1.0
 BYSTANDER_WITHIN_SECONDS = 0.1
 CONNECTIONS_PER_CLIENT = 100  # MAX_HTTP_CONNECTIONS_PER_CLIENT's default
+PROTOCOL = "graphql-transport-ws"
 BUDGET = 1000  # RATE_LIMIT_POINTS' default
 SEARCH_POINTS = 201  # (10 results + 100 + 20,000 characters) / 100
 
@@ -198,3 +210,20 @@ def test_a_trusted_proxy_is_not_capped(tmp_path: Path) -> None:
         for address, status in ((proxy, 200), (client_address, 429)):
             with idle_sockets(server.url, address, 2), client_from(address, server.url) as c:
                 assert c.post("/graphql", json={"query": "{ __typename }"}).status_code == status
+        # A WebSocket leaves the count once upgraded (MAX_CONNECTIONS_PER_CLIENT's then).
+        subscriber = attacker_address()
+        with ExitStack() as sockets:
+            for _ in range(3):
+                sock = sockets.enter_context(
+                    socket.create_connection(host_port(server.url), 5, (subscriber, 0))
+                )
+                ws_url = server.url.replace("http", "ws") + "/graphql"
+                sockets.enter_context(connect(ws_url, sock=sock, subprotocols=[PROTOCOL]))
+            with client_from(subscriber, server.url) as c:
+                assert c.post("/graphql", json={"query": "{ __typename }"}).status_code == 200
+
+
+def test_a_head_over_the_limit_in_one_read_is_refused(target: RunningServer) -> None:
+    """A 40 KB head fits in one read: its parsed headers are counted too."""
+    answer = send_huge_head(target.url, attacker_address(), 40_000)
+    assert answer.status == 431
