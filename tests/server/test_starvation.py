@@ -16,6 +16,7 @@ import httpx
 import orjson
 import pytest
 from websockets.sync.client import connect
+from websockets.typing import Subprotocol
 
 from tests.attacks import Bystander, attacker_address, client_from, during
 from tests.server_process import RunningServer, running_server
@@ -218,7 +219,9 @@ def test_a_trusted_proxy_is_not_capped(tmp_path: Path) -> None:
                     socket.create_connection(host_port(server.url), 5, (subscriber, 0))
                 )
                 ws_url = server.url.replace("http", "ws") + "/graphql"
-                sockets.enter_context(connect(ws_url, sock=sock, subprotocols=[PROTOCOL]))
+                sockets.enter_context(
+                    connect(ws_url, sock=sock, subprotocols=[Subprotocol(PROTOCOL)])
+                )
             with client_from(subscriber, server.url) as c:
                 assert c.post("/graphql", json={"query": "{ __typename }"}).status_code == 200
 
