@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+# uvicorn's own parser of FORWARDED_ALLOW_IPS (addresses, networks, `*`), so an address
+# is trusted here exactly when uvicorn takes its X-Forwarded-For.
 from uvicorn.middleware.proxy_headers import _TrustedHosts
 
 from metrics import REFUSALS
