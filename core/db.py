@@ -25,6 +25,7 @@ from core.failures import database_unavailable
 from core.ping import ping_after_idle
 from core.request_context import count_statement
 from core.settings import Settings
+from core.statement_timeout import bound_sqlite, postgresql_connect_args, unbounded
 
 logger = logging.getLogger("dpgraph.db")
 
@@ -70,13 +71,15 @@ def _begin_sqlite_transaction(connection: Any) -> None:
     cursor.close()
 
 
-def create_engine(settings: Settings) -> AsyncEngine:
+def create_engine(settings: Settings, *, statement_timeout: float = 0) -> AsyncEngine:
+    """The engine of `settings`; with `statement_timeout`, each statement stops after that
+    many seconds (`core.statement_timeout`: the server's engine, not the importer's)."""
     url = make_url(settings.database_url)
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     sqlite = url.get_backend_name() == "sqlite"
     # A SQLite writer waits this long for another's lock (an import batch) before failing.
-    connect_args = {"timeout": 30} if sqlite else {}
+    connect_args = {"timeout": 30} if sqlite else postgresql_connect_args(statement_timeout)
     pool: dict[str, Any] = (
         {}
         if sqlite
@@ -87,6 +90,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
     if sqlite:
         event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
         event.listen(engine.sync_engine, "begin", _begin_sqlite_transaction)
+        bound_sqlite(engine.sync_engine, statement_timeout)
     return engine
 
 
@@ -103,8 +107,8 @@ class Database:
         )
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Database:
-        return cls(create_engine(settings))
+    def from_settings(cls, settings: Settings, *, statement_timeout: float = 0) -> Database:
+        return cls(create_engine(settings, statement_timeout=statement_timeout))
 
     @property
     def dialect(self) -> str:
@@ -127,6 +131,7 @@ class Database:
         from core.migrations import check_at_head, upgrade
 
         async with self.engine.begin() as connection:
+            await unbounded(connection)  # a migration may take its time
             await self.lock_for_startup(connection)
             if migrate:
                 await connection.run_sync(upgrade)
@@ -143,6 +148,7 @@ class Database:
         """
         try:
             async with self.engine.begin() as connection:
+                await unbounded(connection)  # an index build may take its time
                 await self.lock_for_startup(connection)
                 await connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
                 for table, column in TRIGRAM_COLUMNS:

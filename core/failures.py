@@ -10,6 +10,8 @@ from __future__ import annotations
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from core.statement_timeout import is_statement_timeout
+
 DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
 UNAVAILABLE_MESSAGE = "The database is unavailable; nothing was done. Try again shortly."
 
@@ -23,7 +25,11 @@ _UNAVAILABLE: tuple[type[BaseException], ...] = (
 
 
 def database_unavailable(error: BaseException | None) -> bool:
-    """True for a lost, refused or exhausted connection, or an error raised from one."""
+    """True for a lost, refused or exhausted connection, or an error raised from one.
+    A statement stopped at STATEMENT_TIMEOUT_SECONDS is not one (SQLite reports it as an
+    OperationalError): retrying it would run the stopped statement again."""
+    if is_statement_timeout(error):
+        return False
     seen = 0
     while error is not None and seen < 10:
         if isinstance(error, _UNAVAILABLE):

@@ -125,6 +125,14 @@ class Settings(BaseSettings):
         description="An HTTP request still running after this long is cancelled and answered "
         "504 TIMEOUT (0: no limit).",
     )
+    statement_timeout_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="A database statement of a server process still running after this long "
+        "is cancelled (PostgreSQL's statement_timeout; SQLite's progress handler) and the "
+        "request answered 504 TIMEOUT, so a budget cannot buy minutes of database time "
+        "(0: no limit). Keep it below REQUEST_TIMEOUT_SECONDS.",
+    )
     cache_max_age_seconds: int = Field(
         default=30,
         ge=0,
@@ -136,6 +144,19 @@ class Settings(BaseSettings):
         ge=0,
         description="A connection must send a whole request head within this long (0: no "
         "limit); a slow or silent one is closed.",
+    )
+    max_header_bytes: int = Field(
+        default=32_768,
+        ge=1024,
+        description="Largest request head (request line and headers); a larger one is "
+        "answered 431 HEADERS_TOO_LARGE and the connection closed, before it is kept.",
+    )
+    max_http_connections_per_client: int = Field(
+        default=100,
+        ge=0,
+        description="Open HTTP connections one client address may hold in one process; one "
+        "more is answered 429 TOO_MANY_CONNECTIONS and closed. Addresses in uvicorn's "
+        "FORWARDED_ALLOW_IPS (a trusted proxy) are not capped (0: no limit).",
     )
     keepalive_timeout_seconds: int = Field(
         default=5, ge=1, description="An idle keep-alive connection is closed after this long."

@@ -19,6 +19,7 @@ from strawberry.types.graphql import OperationType
 
 from core import tracing
 from core.request_context import note
+from core.statement_timeout import StatementTimedOut, is_statement_timeout
 from fastpath.cache import PLANS, NotCompiled
 from fastpath.connection import checkout
 from fastpath.differential import compare
@@ -103,7 +104,9 @@ async def compiled_answer(
                 data = await run_plan(entry, new_env(None, db.dialect, variables, schema))
     except Abort as abort:
         return Fallback(f"aborted: {abort}")
-    except Exception:
+    except Exception as error:
+        if is_statement_timeout(error):  # the reference would only run it again
+            raise StatementTimedOut(context.settings.statement_timeout_seconds) from error
         if differential:
             raise
         logger.exception("compiled plan failed; answering with the reference executor")

@@ -37,7 +37,8 @@ QUERY_COST = Histogram(
 )
 REFUSALS = Counter(
     "dpgraph_limit_refusals_total",
-    "Requests refused by a protection: rate_limit, in_flight, connections.",
+    "Requests refused by a protection: rate_limit, in_flight, connections, "
+    "http_connections, header_size.",
     ["limit"],
 )
 STREAMING_CONNECTIONS = Gauge(

@@ -3,7 +3,8 @@
 ApiError
 ├── BadRequest (400)         a query parameter is not acceptable
 ├── NotFound (404)           no resource at this address
-└── MethodNotAllowed (405)   the API is read-only
+├── MethodNotAllowed (405)   the API is read-only
+└── StatementTimeout (504)   a database statement ran past STATEMENT_TIMEOUT_SECONDS
 """
 
 from __future__ import annotations
@@ -35,3 +36,7 @@ class MethodNotAllowed(ApiError):
 
     def __init__(self, method: str) -> None:
         super().__init__(f'Method "{method}" not allowed.')
+
+
+class StatementTimeout(ApiError):
+    status_code = 504

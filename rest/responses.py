@@ -14,8 +14,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from core.failures import DATABASE_UNAVAILABLE, UNAVAILABLE_MESSAGE, database_unavailable
+from core.statement_timeout import StatementTimedOut, is_statement_timeout
 from rest.context import RestContext
-from rest.errors import ApiError, MethodNotAllowed
+from rest.errors import ApiError, MethodNotAllowed, StatementTimeout
 
 Handler = Callable[[RestContext, Request], Awaitable[Any]]
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -50,6 +51,10 @@ def endpoint(api: RestContext, handler: Handler) -> Endpoint:
         except ApiError as error:
             return error_response(error)
         except Exception as error:
+            if is_statement_timeout(error):
+                return error_response(
+                    StatementTimeout(str(StatementTimedOut(api.settings.statement_timeout_seconds)))
+                )
             if not database_unavailable(error):
                 raise
             logger.warning("database unavailable: %s", error)

@@ -5,6 +5,8 @@ full. A connection's page counts one and its `nodes` or `edges` its page size (`
 `last`, 20 when neither is given; a named fragment on a connection, a full page of 100);
 a list without a size (`grids`, `features`, `elements`...) counts `LIST_ESTIMATE`; what
 is under a list counts once per item, so nested connections multiply. Scalars are free.
+A text search (`search(query:)`, a filter's `search`) counts SEARCH_BASE plus one per
+character of its text, since matching reads every row and is linear in the text.
 `packages(first: 100) { nodes { participants(first: 100) { nodes { login } } } }` costs
 1 + 100 + 100 x (1 + 100) = 10,201.
 
@@ -30,8 +32,10 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    ObjectValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    StringValueNode,
     VariableNode,
     get_named_type,
 )
@@ -42,6 +46,12 @@ from schema.selection_walk import bottom_up
 
 LIST_ESTIMATE = 20
 """What a list without a page size counts (a package's grids, a grid's features...)."""
+SEARCH_BASE = 100
+"""What a text search counts besides its results: it reads every row of its table, as a
+full page does (one rate-limit point)."""
+SEARCH_PER_CHARACTER = 1
+"""What each character of a search text counts: matching is linear in its length (a
+900 KB text ran 10 s on PostgreSQL: about a point's worth of time per 100 characters)."""
 
 
 def _size_argument(field: FieldNode, variables: dict[str, Any]) -> tuple[int | None, bool]:
@@ -65,6 +75,40 @@ def _size_argument(field: FieldNode, variables: dict[str, Any]) -> tuple[int | N
     return None, False
 
 
+def _search_text(field: FieldNode, variables: dict[str, Any]) -> tuple[str | None, bool]:
+    """The text a field searches for: `search(query:)`, or the `search` entry of an input
+    object (a filter), literal or from a variable; and whether a variable gave it."""
+    for argument in field.arguments or ():
+        value: Any = argument.value
+        if field.name.value == "search" and argument.name.value == "query":
+            return _string(value, variables)
+        if isinstance(value, VariableNode):
+            given = variables.get(value.name.value)
+            if isinstance(given, dict) and isinstance(given.get("search"), str):
+                return given["search"], True
+        elif isinstance(value, ObjectValueNode):
+            for entry in value.fields:
+                if entry.name.value == "search":
+                    return _string(entry.value, variables)
+    return None, False
+
+
+def _string(value: Any, variables: dict[str, Any]) -> tuple[str | None, bool]:
+    if isinstance(value, StringValueNode):
+        return value.value, False
+    if isinstance(value, VariableNode):
+        given = variables.get(value.name.value)
+        return (given if isinstance(given, str) else None), True
+    return None, False
+
+
+def search_cost(text: str | None) -> int:
+    """What searching for `text` counts: nothing for no text (no condition is made)."""
+    if text is None or not text.strip():
+        return 0
+    return SEARCH_BASE + SEARCH_PER_CHARACTER * len(text)
+
+
 def _is_connection(named: GraphQLNamedType | None) -> bool:
     return named is not None and named.name.endswith("Connection")
 
@@ -86,6 +130,7 @@ class _Cost:
         }
         self.types: dict[int, GraphQLNamedType | None] = {}  # selection set -> its type
         self.units: dict[int, int] = {}  # field node -> what it counts (and multiplies by)
+        self.searches: dict[int, int] = {}  # field node -> what its text search counts
         self.page_sizes: dict[int, int] = {}  # a connection's selection set -> its page size
         self.done: dict[int, int] = {}  # selection set -> its cost for one parent
         self.reads_variables = False  # a page size came from a variable
@@ -112,6 +157,10 @@ class _Cost:
             self.types[id(selection_set)] = parent
             for selection in selection_set.selections:
                 if isinstance(selection, FieldNode):
+                    text, from_variable = _search_text(selection, self.variables)
+                    self.reads_variables |= from_variable
+                    if text is not None:
+                        self.searches[id(selection)] = search_cost(text)
                     output = self._field_type(parent, selection)
                     named = None if output is None else get_named_type(output)
                     if selection.selection_set is None or named is None:
@@ -165,7 +214,7 @@ class _Cost:
             below = 0 if inner is None else self.done.get(id(inner), 0)
             if isinstance(selection, FieldNode):
                 units = self.units.get(id(selection), 0)
-                total += units + units * below
+                total += units + units * below + self.searches.get(id(selection), 0)
             else:
                 total += below
         return total

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Iterator
 
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError
+from starlette.responses import Response
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.relay.types import GlobalIDValueError
 from strawberry.types.graphql import OperationType
@@ -14,6 +15,7 @@ from strawberry.types.graphql import OperationType
 from core.deadline import DeadlinePassed
 from core.failures import DATABASE_UNAVAILABLE, UNAVAILABLE_MESSAGE, database_unavailable
 from core.request_context import note, request_id
+from core.statement_timeout import StatementTimedOut, is_statement_timeout
 from schema.context import Context
 from schema.cost import query_cost, too_complex
 from schema.rate_limit import charge, rate_limited
@@ -36,6 +38,22 @@ def _is_unexpected(error: GraphQLError) -> bool:
         original is not None
         and not isinstance(original, GraphQLError)
         and not isinstance(original, CLIENT_ERRORS)
+        and not is_statement_timeout(original)
+    )
+
+
+def _stopped_statement(error: GraphQLError, context: object) -> GraphQLError:
+    """A statement the database stopped at STATEMENT_TIMEOUT_SECONDS: TIMEOUT, and over
+    HTTP the answer's status is 504, as for a request past its own deadline."""
+    seconds = getattr(getattr(context, "settings", None), "statement_timeout_seconds", 0)
+    response = getattr(context, "response", None)
+    if isinstance(response, Response):
+        response.status_code = 504
+    return GraphQLError(
+        str(StatementTimedOut(seconds)),
+        nodes=error.nodes,
+        path=error.path,
+        extensions={"code": "TIMEOUT"},
     )
 
 
@@ -79,7 +97,14 @@ class SafeErrors(MaskErrors):
         return masked
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        processed = super()._process_errors([_known_failure(e) or e for e in errors])
+        context = self.execution_context.context
+        errors = [
+            _stopped_statement(error, context)
+            if is_statement_timeout(error.original_error)
+            else _known_failure(error) or error
+            for error in errors
+        ]
+        processed = super()._process_errors(errors)
         for error in processed:
             if not (error.extensions or {}).get("code"):
                 error.extensions = {**(error.extensions or {}), "code": _code_for(error)}

@@ -56,7 +56,9 @@ def create_app(
     """Build the app; the database is prepared in the lifespan, not at import time.
     Traces are on when the OTEL_* variables ask for them, or a `tracer_provider` is given."""
     settings = settings or Settings()
-    database = db or Database.from_settings(settings)
+    database = db or Database.from_settings(
+        settings, statement_timeout=settings.statement_timeout_seconds
+    )
     tracing = _start_tracing(database, tracer_provider)
     hub = EventHub(
         database,

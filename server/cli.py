@@ -66,9 +66,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         ws_per_message_deflate=False,
         ws_max_size=settings.max_body_bytes,  # a WebSocket message is no bigger than a body
         ws="server.going_away:GoingAwayWebSockets",  # close code 1001 on shutdown
-        # Slow clients: a deadline on the request head, idle keep-alives closed, and a cap on
-        # what one process takes at once.
-        http="server.slow_clients:HeadDeadlineHttpTools",
+        # Slow and greedy clients: a deadline and a size limit on the request head, a cap on
+        # each address's connections, idle keep-alives closed, and a cap on what one
+        # process takes at once.
+        http="server.connection_cap:ConnectionCapHttpTools",
         timeout_keep_alive=settings.keepalive_timeout_seconds,
         limit_concurrency=settings.max_concurrency,
     )

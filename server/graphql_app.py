@@ -37,6 +37,7 @@ from core.db import Database
 from core.deadline import bounded_by
 from core.request_context import note
 from core.settings import Settings
+from core.statement_timeout import StatementTimedOut
 from events import EventHub
 from metrics import REFUSALS, STREAMING_CONNECTIONS
 from ratelimit import RateLimits, spending
@@ -323,6 +324,8 @@ class GraphQLApp(GraphQL[Context, None]):
                 raise RequestError(
                     504, f"The request took over {limit:g} s and was stopped.", TIMEOUT
                 ) from None
+            except StatementTimedOut as stopped:  # the compiled path's statement
+                raise RequestError(504, str(stopped), TIMEOUT) from None
         streaming = isinstance(response, StreamingResponse)
         if spent.budget is not None:
             response.raw_headers.extend(spent.budget.headers())

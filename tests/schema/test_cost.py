@@ -99,3 +99,45 @@ async def test_over_http_the_refusal_is_a_graphql_answer(client):
         headers={"accept": "application/graphql-response+json"},
     )
     assert strict.status_code == 400 and "data" not in strict.json()
+
+
+SEARCH_PAGE = '{ search(query: "%s", first: 10) { __typename } }'
+
+
+def test_a_search_counts_its_length(graphql_schema):
+    # The page of 10, then SEARCH_BASE (100) and one per character.
+    assert _points(graphql_schema, SEARCH_PAGE % "django") == 10 + 100 + 6
+    assert _points(graphql_schema, SEARCH_PAGE % ("x" * 5000)) == 10 + 100 + 5000
+    assert _points(graphql_schema, SEARCH_PAGE % "  ") == 10  # blank: nothing is searched
+    filtered = '{ packages(first: 5, filter: { search: "%s" }) { nodes { slug } } }'
+    assert _points(graphql_schema, filtered % "shop") == 1 + 5 + 100 + 4
+    grids = '{ grids(filter: { search: "%s" }) { nodes { slug } } }'
+    assert _points(graphql_schema, grids % ("y" * 300)) == 1 + 20 + 100 + 300
+
+
+def test_a_search_from_variables_counts_its_length(graphql_schema):
+    by_text = "query($q: String!) { search(query: $q, first: 1) { __typename } }"
+    cost = query_cost(graphql_schema._schema, parse(by_text), None, {"q": "z" * 800})
+    assert (cost.points, cost.reads_variables) == (1 + 100 + 800, True)
+    by_filter = "query($f: PackageFilter) { packages(first: 1, filter: $f) { nodes { slug } } }"
+    assert _points(graphql_schema, by_filter, {"f": {"search": "z" * 70}}) == 1 + 1 + 100 + 70
+    by_entry = "query($s: String) { packages(first: 1, filter: { search: $s }) { nodes { slug } } }"
+    assert _points(graphql_schema, by_entry, {"s": "abc"}) == 1 + 1 + 100 + 3
+
+
+def test_a_nested_search_counts_once_per_parent(graphql_schema):
+    query = (
+        '{ categories(first: 10) { nodes { packages(first: 2, filter: { search: "%s" }) '
+        "{ nodes { slug } } } } }"
+    )
+    # 1 + 10 + 10 x (1 + 2 + 100 + 20): each of the 10 categories searches its packages.
+    assert _points(graphql_schema, query % ("q" * 20)) == 1 + 10 + 10 * (1 + 2 + 100 + 20)
+
+
+async def test_a_900_kb_search_is_refused_before_it_runs(db, execute, count_statements):
+    with count_statements() as log:
+        result = await execute(SEARCH_PAGE % ("x" * 900_000))
+    [error] = result.errors
+    assert error.extensions["code"] == "QUERY_TOO_COMPLEX"
+    assert error.extensions["cost"] == 10 + 100 + 900_000
+    assert log.count == 0
