@@ -119,6 +119,12 @@ class Settings(BaseSettings):
     max_directives_per_field: int = Field(
         default=10, ge=0, description="Directives on one field, fragment or operation."
     )
+    max_field_merges: int = Field(
+        default=10_000,
+        ge=1,
+        description="Pairs of fields under one response key that validation would compare "
+        "(an estimate from above, counted before any rule runs).",
+    )
     request_timeout_seconds: float = Field(
         default=10.0,
         ge=0,

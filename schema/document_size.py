@@ -31,13 +31,18 @@ class Size:
     introspection field such as `__schema` are not counted, as Strawberry's depth limiter
     did, though their fields are); `fields` and
     `aliases`: how many once every spread is expanded; `root_fields`: the operations'
-    top-level fields, expanded; `directives`: the most on one node."""
+    top-level fields, expanded; `directives`: the most on one node; `merges`: the pairs of
+    fields the rule "overlapping fields can be merged" compares, an estimate from above
+    (it compares every two fields under one response key, then their sub-selections
+    pairwise: 600 `grids { slug title }` side by side held the event loop for 0.7 to
+    1.2 s, 30 `grids` of 30 `slug` each 0.16 s)."""
 
     depth: int = 0
     fields: int = 0
     aliases: int = 0
     root_fields: int = 0
     directives: int = 0
+    merges: int = 0
 
 
 @dataclass(frozen=True)
@@ -47,9 +52,14 @@ class _Part:
     aliases: int
     top: int  # fields at the selection set's own level, expanded
     directives: int
+    # per response key at the set's own level, spreads expanded: how many fields, and the
+    # largest `cross` among their sub-selections
+    keys: dict[str, tuple[int, int]]
+    cross: int  # pairs compared when this set is merged with a copy of itself
+    merges: int  # pairs compared within this set and every set below it
 
 
-_EMPTY = _Part(0, 0, 0, 0, 0)
+_EMPTY = _Part(0, 0, 0, 0, 0, {}, 0, 0)
 
 
 class _Measure:
@@ -72,7 +82,8 @@ class _Measure:
         return self.done.get(id(root), _EMPTY)
 
     def _combine(self, node: SelectionSetNode) -> _Part:
-        depth = fields = aliases = top = directives = 0
+        depth = fields = aliases = top = directives = merges = 0
+        keys: dict[str, tuple[int, int]] = {}
         for selection in node.selections:
             directives = max(directives, len(selection.directives or ()))
             inner = self._inner(selection)
@@ -81,15 +92,24 @@ class _Measure:
                 fields += 1
                 top += 1
                 aliases += selection.alias is not None
+                key = (selection.alias or selection.name).value
+                count, cross = keys.get(key, (0, 0))
+                keys[key] = (count + 1, max(cross, sub.cross))
                 if inner is not None and not selection.name.value.startswith("__"):
                     depth = max(depth, 1 + sub.depth)  # introspection: no depth
             else:
                 depth = max(depth, sub.depth)
                 top += sub.top
+                for key, (count, cross) in sub.keys.items():
+                    had, most = keys.get(key, (0, 0))
+                    keys[key] = (had + count, max(most, cross))
             fields += sub.fields
             aliases += sub.aliases
             directives = max(directives, sub.directives)
-        return _Part(depth, fields, aliases, top, directives)
+            merges += sub.merges
+        cross = sum(count * count * (1 + most) for count, most in keys.values())
+        merges += sum(count * (count - 1) // 2 * (1 + most) for count, most in keys.values())
+        return _Part(depth, fields, aliases, top, directives, keys, cross, merges)
 
 
 def measure(document: DocumentNode) -> Size:
@@ -109,11 +129,17 @@ def measure(document: DocumentNode) -> Size:
             aliases=size.aliases + part.aliases,
             root_fields=size.root_fields + part.top,
             directives=max(size.directives, part.directives, len(definition.directives or ())),
+            merges=size.merges + part.merges,
         )
     return size
 
 
 def _with(size: Size, *, directives: int) -> Size:
     return Size(
-        size.depth, size.fields, size.aliases, size.root_fields, max(size.directives, directives)
+        size.depth,
+        size.fields,
+        size.aliases,
+        size.root_fields,
+        max(size.directives, directives),
+        size.merges,
     )

@@ -29,6 +29,7 @@ class DocumentLimits:
     fields: int = 2000
     root_fields: int = 40
     directives: int = 10
+    merges: int = 10_000
 
     @classmethod
     def of(cls, context: Any) -> DocumentLimits:
@@ -42,6 +43,7 @@ class DocumentLimits:
             fields=settings.max_fields,
             root_fields=settings.max_root_fields,
             directives=settings.max_directives_per_field,
+            merges=settings.max_field_merges,
         )
 
 
@@ -61,6 +63,7 @@ def refusal(size: Size, limits: DocumentLimits) -> GraphQLError | None:
         and size.fields <= limits.fields
         and size.root_fields <= limits.root_fields
         and size.directives <= limits.directives
+        and size.merges <= limits.merges
     ):
         return None
     checks = (
@@ -83,6 +86,13 @@ def refusal(size: Size, limits: DocumentLimits) -> GraphQLError | None:
             size.directives,
             limits.directives,
             "puts {found} directives on one field; at most {max} allowed",
+        ),
+        (
+            "fieldMerges",
+            size.merges,
+            limits.merges,
+            "repeats response keys so often that checking they merge takes {found} "
+            "comparisons; at most {max} allowed",
         ),
     )
     for name, found, maximum, text in checks:
