@@ -32,8 +32,9 @@ from tests.suite_database import (
     open_suite_database,
 )
 
-# DPGRAPH_DIFFERENTIAL=1: every compiled answer is checked against Strawberry's executor.
-DIFFERENTIAL = os.environ.get("DPGRAPH_DIFFERENTIAL", "") not in ("", "0", "false")
+# COMPILED_DIFFERENTIAL=1 (the setting's own variable, so server processes the tests start
+# read it too): every compiled answer is checked against Strawberry's executor.
+DIFFERENTIAL = os.environ.get("COMPILED_DIFFERENTIAL", "").lower() not in ("", "0", "false")
 SERVERS = ("DATABASE_URL", "REDIS_URL")
 """Read by the suite as the servers to use; every other setting keeps its default here."""
 SUITE: SuiteDatabase | None = None

@@ -26,7 +26,7 @@ def checked_settings(settings: Settings) -> Settings:
 
 @pytest.fixture
 def checked_execute(db: Database, checked_settings: Settings, graphql_schema: Any) -> Any:
-    """Like `execute`, with the differential check on whatever DPGRAPH_DIFFERENTIAL says."""
+    """Like `execute`, with the differential check on whatever COMPILED_DIFFERENTIAL says."""
 
     async def run(
         query: str, variables: dict[str, Any] | None = None, operation_name: str | None = None
