@@ -71,7 +71,7 @@ def refused_operation_variables(
     operation = get_operation_ast(document, operation_name) if variables else None
     if operation is None:
         return None
-    return refused_variables(schema, operation.variable_definitions, variables)
+    return refused_variables(schema, operation.variable_definitions or (), variables)
 
 
 def _first_problem(value: Any, declared: Any, name: str) -> tuple[str, str] | None:
