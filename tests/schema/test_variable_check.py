@@ -22,7 +22,7 @@ def _refused(variables: dict[str, Any]) -> str | None:
     error = refused_operation_variables(build_schema()._schema, DOCUMENT, None, variables)
     if error is None:
         return None
-    assert error.extensions == {"code": "BAD_USER_INPUT", "variable": error.extensions["variable"]}
+    assert (error.extensions or {}).get("code") == "BAD_USER_INPUT"
     return error.message
 
 
