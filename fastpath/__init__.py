@@ -99,12 +99,13 @@ async def compiled_answer(
     if budget is not None and not budget.allowed:
         return Fallback("rate limited")  # the reference refuses it (RATE_LIMITED), uncharged
     refused = refused_variables(schema._schema, entry.variable_definitions, variable_values)
-    if refused is not None:
-        return _refused([refused])
-    variables = get_variable_values(
-        schema._schema, entry.variable_definitions, variable_values or {}
+    variables = (
+        [refused]
+        if refused is not None
+        else get_variable_values(schema._schema, entry.variable_definitions, variable_values or {})
     )
-    if isinstance(variables, list):
+    if isinstance(variables, list):  # answered here: the reference would walk them again
+        RECORDER.record(Outcome(query, operation_name, compiled=True))
         return _refused(variables)
     differential = context.settings.compiled_differential
     db = context.db

@@ -15,7 +15,14 @@ from loaders import filters
 from loaders.listing import listed
 from loaders.orderings import CATEGORY_ORDERINGS, GRID_ORDERINGS, PARTICIPANT_ORDERINGS
 from loaders.paging import Ordering, SortColumn, Window, count_rows, fetch_pages
-from schema.arguments import MAX_PAGE_SIZE, one_of_id_or_slug, page_size, page_window
+from schema.arguments import (
+    MAX_PAGE_SIZE,
+    checked_name,
+    checked_search,
+    one_of_id_or_slug,
+    page_size,
+    page_window,
+)
 from schema.context import Info
 from schema.described import (
     After,
@@ -199,6 +206,7 @@ class CatalogueQueries:
             ),
         ],
     ) -> Participant | None:
+        checked_name(login, argument="login")
         row = await info.context.loaders.participant_by_login.load(login)
         return Participant.from_row(row) if row else None
 
@@ -245,6 +253,7 @@ class CatalogueQueries:
             ),
         ] = None,
     ) -> list[SearchResult]:
+        checked_search(query, argument="query")
         return await search(info, query, page_size(first, default=10) or 10)
 
     @strawberry.field(

@@ -4,9 +4,10 @@ before graphql-core coerces them, stopping at the first refusal.
 graphql-core reports every unknown key of an input object, and each report prints the
 whole object: a `PackageFilter` with 20,000 unknown keys took 24 s of the event loop
 (twice: once for the compiled path, once for Strawberry's), 80,000 keys over 20 minutes.
-Here the first unknown key is enough. Every string is bounded and holds no control
-character but tab and line breaks (`core.characters`); arguments that name things
-(slugs, logins, search terms) check more narrowly where they are read.
+Here the first unknown key is enough, and every string and object is bounded. Which
+characters a text may hold is checked where it is read (`core.characters`: look-ups,
+filters and search in `schema.arguments`, mutations in `writes.validation`, which lists
+every problem of an input at once).
 """
 
 from __future__ import annotations
@@ -25,8 +26,6 @@ from graphql import (
     get_operation_ast,
 )
 from graphql.utilities import type_from_ast
-
-from core.characters import text_problem
 
 MAX_VARIABLE_STRING = 10_000
 """Ten times the longest text any field stores (a description, 1,000 characters)."""
@@ -85,9 +84,11 @@ def _first_problem(value: Any, declared: Any, name: str) -> tuple[str, str] | No
         ):
             kind = kind.of_type  # a list type also takes one item
         if isinstance(item, str):
-            why = text_problem(item, max_length=MAX_VARIABLE_STRING, one_line=False)
-            if why is not None:
-                return path, f"the string {why}"
+            if len(item) > MAX_VARIABLE_STRING:
+                return path, (
+                    f"a string of {len(item):,} characters; at most "
+                    f"{MAX_VARIABLE_STRING:,} are accepted"
+                )
         elif isinstance(item, list):
             of = kind.of_type if isinstance(kind, GraphQLList) else None
             stack.extend((part, of, f"{path}.{i}") for i, part in enumerate(item))

@@ -38,3 +38,68 @@ async def test_a_cursor_within_range_still_pages(db: Any, execute: Any) -> None:
     order = {"field": "LAST_UPDATED", "direction": "ASC"}
     result = await execute(PAGE, {"c": cursor, "o": order})
     assert result.errors is None
+
+
+def _code(result: Any) -> tuple[str, str | None]:
+    [error] = result.errors
+    return error.extensions["code"], error.extensions.get("argument")
+
+
+@pytest.mark.parametrize(
+    ("query", "argument"),
+    [
+        ('{ search(query: "%s") { __typename } }' % ("x" * 50_010), "query"),
+        ('{ search(query: "a\\u0000b") { __typename } }', "query"),
+        ('{ packages(filter: {search: "%s"}) { totalCount } }' % ("x" * 201), "filter.search"),
+        ('{ grids(filter: {search: "a\\u0000"}) { totalCount } }', "filter.search"),
+        ('{ package(slug: "a\\u0000b") { title } }', "slug"),
+        ('{ grid(slug: "%s") { title } }' % ("s" * 101), "slug"),
+        ('{ participant(login: "a\\u001b[2J") { login } }', "login"),
+        (
+            '{ packages(filter: {categorySlugs: ["ok", "a\\u0000"]}) { totalCount } }',
+            "filter.categorySlugs",
+        ),
+        ('{ participants(filter: {loginPrefix: "\\u0000"}) { totalCount } }', "filter.loginPrefix"),
+        (
+            '{ packages(filter: {created: {since: "0001-01-01T00:00:00Z"}}) { totalCount } }',
+            "created",
+        ),
+    ],
+    ids=[
+        "search 50,010",
+        "search NUL",
+        "filter search 201",
+        "grid search NUL",
+        "slug NUL",
+        "slug 101",
+        "login ESC",
+        "slug list NUL",
+        "login prefix NUL",
+        "year 1",
+    ],
+)
+async def test_text_no_column_should_see_is_bad_input(
+    db: Any, execute: Any, query: str, argument: str
+) -> None:
+    assert _code(await execute(query)) == ("BAD_USER_INPUT", argument)
+
+
+@pytest.mark.parametrize("number", [2**31, 2**63, 2**64 + 1, -(2**31) - 1])
+async def test_a_global_id_over_the_id_column_is_bad_input(
+    db: Any, execute: Any, number: int
+) -> None:
+    from strawberry.relay import GlobalID
+
+    node_id = str(GlobalID("Package", str(number)))
+    assert _code(await execute("query($i: ID!) { node(id: $i) { id } }", {"i": node_id})) == (
+        "BAD_USER_INPUT",
+        "id",
+    )
+
+
+async def test_names_and_terms_within_bounds_still_answer(db: Any, execute: Any) -> None:
+    result = await execute(
+        '{ search(query: "%s") { __typename } package(slug: "%s") { title } }'
+        % ("x" * 200, "s" * 100)
+    )
+    assert result.errors is None

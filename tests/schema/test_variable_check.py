@@ -32,19 +32,15 @@ def test_valid_variables_pass() -> None:
 
 
 def test_undeclared_variables_are_not_walked() -> None:
-    assert _refused({"other": {str(i): "\x00" for i in range(10_000)}}) is None
+    assert _refused({"other": {str(i): "x" * 20_000 for i in range(1_000)}}) is None
 
 
 @pytest.mark.parametrize(
     ("variables", "expected"),
     [
         ({"f": {"search": "x", "nope": 1}}, "at 'f': PackageFilter has no field 'nope'"),
-        (
-            {"f": {"search": "a\x00b"}},
-            "at 'f.search': the string holds the control character U+0000",
-        ),
-        ({"ids": ["1", "\x1b[2J"]}, "at 'ids.1': the string holds the control character U+001B"),
-        ({"s": "x" * (MAX_VARIABLE_STRING + 1)}, "at 's': the string is 10,001 characters long"),
+        ({"ids": ["1", "x" * 20_000]}, "at 'ids.1': a string of 20,000 characters"),
+        ({"s": "x" * (MAX_VARIABLE_STRING + 1)}, "at 's': a string of 10,001 characters"),
         ({"f": {f"k{i}": 1 for i in range(101)}}, "at 'f': an object with 101 keys"),
         ({"f": {"k" * 5000: 1}}, "no field '" + "k" * 40 + "…'"),
     ],
@@ -58,7 +54,7 @@ def test_it_is_linear_in_the_input() -> None:
     """80,000 unknown keys, or keys nested deep inside a list: refused in milliseconds."""
     for variables in (
         {"f": {f"k{i}": 1 for i in range(80_000)}},
-        {"f": {"categorySlugs": ["ok"] * 50_000 + ["\x00"]}},
+        {"f": {"categorySlugs": ["ok"] * 50_000 + ["x" * 10_001]}},
     ):
         started = time.perf_counter()
         assert _refused(variables) is not None
