@@ -12,6 +12,11 @@ from __future__ import annotations
 
 import re
 
+MAX_NAME_LENGTH = 100
+"""A slug or a login looked up or filtered by: the longest stored is a login's 100."""
+MAX_SEARCH_LENGTH = 200
+"""A search term: SQLite refuses a LIKE pattern over 50,000 bytes, and no title is longer."""
+
 _ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 """C0, DEL and C1: nothing a one-line value may hold."""
 _FREE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

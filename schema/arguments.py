@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from core.characters import text_problem
+from core.characters import MAX_NAME_LENGTH, MAX_SEARCH_LENGTH, text_problem
 from loaders.cursors import InvalidCursor, decode_cursor
 from loaders.paging import Ordering, Window
 from schema.errors import BadUserInput
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
-MAX_NAME_LENGTH = 100
-"""A slug or a login: the longest stored is 100 characters (a login), a slug 50."""
-MAX_SEARCH_LENGTH = 200
-"""A search term: SQLite refuses a LIKE pattern over 50,000 bytes, and no title is longer."""
 
 
 def checked_text(value: str, *, argument: str, max_length: int) -> str:
