@@ -31,8 +31,8 @@ from schema.cost import query_cost
 from schema.documents import prepare
 from schema.limits import DocumentLimits
 from schema.trusted import untrusted
-from schema.variable_check import BAD_USER_INPUT, refused_variables
-from schema.variable_lists import long_list_refusal
+from schema.variable_check import refused_variables
+from schema.variable_lists import BAD_USER_INPUT, long_list_refusal
 
 logger = logging.getLogger("dpgraph.fastpath")
 

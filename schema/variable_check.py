@@ -27,11 +27,11 @@ from graphql import (
 )
 from graphql.utilities import type_from_ast
 
+from schema.variable_lists import BAD_USER_INPUT, MAX_VARIABLE_OBJECT_KEYS
+
 MAX_VARIABLE_STRING = 10_000
 """Ten times the longest text any field stores (a description, 1,000 characters)."""
-MAX_OBJECT_KEYS = 100
-"""Far more than any input type has fields; an untyped object (a custom scalar's) too."""
-BAD_USER_INPUT = "BAD_USER_INPUT"
+MAX_OBJECT_KEYS = MAX_VARIABLE_OBJECT_KEYS
 _SHOWN = 40  # characters of a client's key repeated in a message
 
 
