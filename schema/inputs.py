@@ -8,6 +8,7 @@ from enum import Enum
 import strawberry
 
 from core.bounds import MAX_YEAR, MIN_YEAR, time_in_range
+from core.characters import MAX_SEARCH_LENGTH
 from loaders import filters
 from schema.arguments import checked_name, checked_search
 from schema.errors import BadUserInput
@@ -91,6 +92,10 @@ def _search(value: str | None, argument: str) -> str | None:
 
 
 _LIST = f"At most {MAX_LIST_ITEMS} values (more: BAD_USER_INPUT)"
+_SEARCH = (
+    f"At most {MAX_SEARCH_LENGTH} characters on one line (more, or a control character: "
+    "BAD_USER_INPUT)."
+)
 
 
 @strawberry.input(
@@ -117,7 +122,7 @@ class PackageFilter:
     search: str | None = strawberry.field(
         default=None,
         description="Case-insensitive text in the title, slug or repository description "
-        "(full-text and trigram indexes on PostgreSQL); blank: no condition.",
+        "(full-text and trigram indexes on PostgreSQL); blank: no condition. " + _SEARCH,
     )
     repo_watchers: IntRange | None = strawberry.field(
         default=None, description="Stars (watchers) of the repository, in this range."
@@ -178,7 +183,8 @@ class PackageFilter:
 class GridFilter:
     search: str | None = strawberry.field(
         default=None,
-        description="Case-insensitive text in the title, slug or description; blank: no condition.",
+        description="Case-insensitive text in the title, slug or description; blank: no "
+        "condition. " + _SEARCH,
     )
     has_package_ids: list[int] | None = strawberry.field(
         default=None,

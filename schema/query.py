@@ -11,6 +11,7 @@ from strawberry import relay
 
 import models
 from auth import Scope
+from core.characters import MAX_NAME_LENGTH, MAX_SEARCH_LENGTH
 from loaders import filters
 from loaders.listing import listed
 from loaders.orderings import CATEGORY_ORDERINGS, GRID_ORDERINGS, PARTICIPANT_ORDERINGS
@@ -202,7 +203,8 @@ class CatalogueQueries:
             str,
             strawberry.argument(
                 description="The repository host login, e.g. a GitHub username (case-sensitive); "
-                "an unknown one answers null."
+                f"an unknown one answers null. At most {MAX_NAME_LENGTH} characters on one "
+                "line (more, or a control character: BAD_USER_INPUT)."
             ),
         ],
     ) -> Participant | None:
@@ -242,7 +244,8 @@ class CatalogueQueries:
             str,
             strawberry.argument(
                 description="The text to look for, case-insensitive, in titles, slugs and "
-                "descriptions; blank: an empty list."
+                f"descriptions; blank: an empty list. At most {MAX_SEARCH_LENGTH} characters "
+                "on one line (more, or a control character: BAD_USER_INPUT)."
             ),
         ],
         first: Annotated[

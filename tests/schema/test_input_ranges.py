@@ -99,7 +99,7 @@ async def test_a_global_id_over_the_id_column_is_bad_input(
 
 async def test_names_and_terms_within_bounds_still_answer(db: Any, execute: Any) -> None:
     result = await execute(
-        '{ search(query: "%s") { __typename } package(slug: "%s") { title } }'
-        % ("x" * 200, "s" * 100)
+        f'{{ search(query: "{"x" * 200}") {{ __typename }} '
+        f'package(slug: "{"s" * 100}") {{ title }} }}'
     )
     assert result.errors is None
