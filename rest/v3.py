@@ -73,8 +73,8 @@ async def package_list(api: RestContext, request: Request) -> dict[str, Any]:
             known = names_a_row(slug)
             category = (await batch.categories_by_slug(session, [slug]))[0] if known else None
             if category is None:
-                shown = slug if known else "given"
-                raise NotFound(f"No category with slug {shown!r}.")
+                named = f"slug {slug!r}" if known else "that slug"  # never echo megabytes
+                raise NotFound(f"No category with {named}.")
             statement = statement.where(col(models.Package.category_id) == category.id)
             keep.append(("category", slug))
         count, objects = await _package_page(session, statement, page)
