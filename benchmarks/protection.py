@@ -36,7 +36,7 @@ from schema import build_schema  # noqa: E402
 from schema.cost import query_cost  # noqa: E402
 from schema.documents import DOCUMENTS, parsed, validated  # noqa: E402
 from schema.limits import DEFAULTS, refusal  # noqa: E402
-from tests.attacks import ATTACKS, frozen_tcp_server  # noqa: E402
+from tests.attacks import ATTACKS, answer_code, encoded, frozen_tcp_server  # noqa: E402
 from tests.fastpath.documents import suite_documents  # noqa: E402
 from tests.server_process import running_server  # noqa: E402
 
@@ -107,14 +107,6 @@ def _probe(url: str, ready: threading.Event, stop: threading.Event, times: list[
             stop.wait(0.005)
 
 
-def _code(response: httpx.Response) -> str:
-    try:
-        errors = response.json().get("errors") or []
-    except ValueError:
-        return "-"
-    return str(errors[0].get("extensions", {}).get("code")) if errors else "data"
-
-
 def attacks() -> None:
     print("## Attacks on one server process (production defaults, SQLite, demo data)\n")
     print(
@@ -137,14 +129,15 @@ def attacks() -> None:
                 )
                 probe.start()
                 ready.wait()
+                request = encoded(attack.request)  # encoded before the clock starts
                 started = time.perf_counter()
-                response = client.post(f"{server.url}/graphql", **attack.request)
+                response = client.request(attack.method, f"{server.url}{attack.path}", **request)
                 took = time.perf_counter() - started
                 stop.set()
                 probe.join()
                 print(
                     f"| {attack.name} | {attack.before} | {response.status_code} "
-                    f"{_code(response)} | {took * 1000:,.0f} ms | "
+                    f"{answer_code(response)} | {took * 1000:,.0f} ms | "
                     f"{max(probes, default=0) * 1000:,.1f} ms ({len(probes)}) |"
                 )
     print()

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from graphql import GraphQLError
 from graphql.execution.values import get_variable_values
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
@@ -31,7 +32,8 @@ from schema.cost import query_cost
 from schema.documents import prepare
 from schema.limits import DocumentLimits
 from schema.trusted import untrusted
-from schema.variable_lists import long_list_refusal
+from schema.variable_check import refused_variables
+from schema.variable_lists import BAD_USER_INPUT, long_list_refusal
 
 logger = logging.getLogger("dpgraph.fastpath")
 
@@ -47,6 +49,15 @@ class Fallback:
     reason: str | None
 
 
+@dataclass(frozen=True)
+class Refused:
+    """The request's variables are refused (`schema.variable_check` before coercion, or
+    graphql-core's coercion): these errors are the answer, as Strawberry's would be, and
+    Strawberry never walks the variables again."""
+
+    errors: list[GraphQLError]
+
+
 async def compiled_answer(
     schema: Any,
     query: str | None,
@@ -55,9 +66,10 @@ async def compiled_answer(
     operation_name: str | None,
     allowed: Iterable[OperationType],
     reference: Reference,
-) -> dict[str, Any] | Fallback:
+) -> dict[str, Any] | Fallback | Refused:
     """The `data` of the compiled answer (recorded, and compared with the reference's under
-    COMPILED_DIFFERENTIAL), or why the reference executor must answer."""
+    COMPILED_DIFFERENTIAL), the refusal of its variables, or why the reference executor
+    must answer."""
     from schema.context import Context
     from schema.rate_limit import charge
 
@@ -87,11 +99,15 @@ async def compiled_answer(
     budget = await charge(context, points)
     if budget is not None and not budget.allowed:
         return Fallback("rate limited")  # the reference refuses it (RATE_LIMITED), uncharged
-    variables = get_variable_values(
-        schema._schema, entry.variable_definitions, variable_values or {}
+    refused = refused_variables(schema._schema, entry.variable_definitions, variable_values)
+    variables = (
+        [refused]
+        if refused is not None
+        else get_variable_values(schema._schema, entry.variable_definitions, variable_values or {})
     )
-    if isinstance(variables, list):
-        return Fallback("variables")
+    if isinstance(variables, list):  # answered here: the reference would walk them again
+        RECORDER.record(Outcome(query, operation_name, compiled=True))
+        return _refused(variables)
     differential = context.settings.compiled_differential
     db = context.db
     tracing.operation("query", entry.operation_name)
@@ -117,6 +133,14 @@ async def compiled_answer(
     return data
 
 
+def _refused(errors: list[GraphQLError]) -> Refused:
+    """Each with BAD_USER_INPUT, as `schema.extensions.SafeErrors` codes them."""
+    for error in errors:
+        error.extensions = {**(error.extensions or {}), "code": BAD_USER_INPUT}
+    note(errorCode=BAD_USER_INPUT)
+    return Refused(errors)
+
+
 async def execute(
     schema: Any,
     query: str | None,
@@ -131,6 +155,8 @@ async def execute(
         answer = await compiled_answer(
             schema, query, variable_values, context, operation_name, allowed, reference
         )
+        if isinstance(answer, Refused):
+            return ExecutionResult(data=None, errors=answer.errors, extensions={})
         if not isinstance(answer, Fallback):
             return ExecutionResult(data=answer, errors=None, extensions={})
         if answer.reason is None or not query:
@@ -145,4 +171,4 @@ async def _fallback(
     return await reference()
 
 
-__all__ = ["PLANS", "RECORDER", "Fallback", "compiled_answer", "execute"]
+__all__ = ["PLANS", "RECORDER", "Fallback", "Refused", "compiled_answer", "execute"]

@@ -40,7 +40,7 @@ from loaders.orderings import (
     SOURCE_ORDER,
 )
 from loaders.paging import Ordering, SortColumn, Window, window_clauses
-from schema.arguments import one_of_id_or_slug, page_size, page_window
+from schema.arguments import checked_name, one_of_id_or_slug, page_size, page_window
 from schema.package_lists import package_window
 
 Columns = Sequence[ColumnElement[Any]]
@@ -116,7 +116,7 @@ async def _participant_by_login(
     needs: Needs,
     cache: StatementCache,
 ) -> dict[Any, Any]:
-    login = kwargs["login"]
+    login = checked_name(kwargs["login"], argument="login")
     return {
         None: await sql.lookup_one(env, cache, columns, PARTICIPANT, PARTICIPANT.c.login, login)
     }

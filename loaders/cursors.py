@@ -13,6 +13,9 @@ from typing import Any
 
 import orjson
 
+from core.bounds import id_in_range, time_in_range
+from core.characters import refused_character
+
 
 class InvalidCursor(ValueError):
     """A cursor that was not made by this server for this ordering. The message never
@@ -46,15 +49,24 @@ def _plain(value: Any) -> Any:
 
 
 def _typed(value: Any, kind: type) -> Any:
+    """The value as the ordering's column holds it: a value no column holds (an integer
+    over 32 bits, a naive time or year 1, a NUL) would fail the statement, not the cursor."""
     if value is None:
         return None
     if kind is datetime and isinstance(value, str):
         try:
-            return datetime.fromisoformat(value)
+            moment = datetime.fromisoformat(value)
         except ValueError as error:
             raise InvalidCursor(_NOT_VALID) from error
-    if kind is int and isinstance(value, bool):
+        if not time_in_range(moment):
+            raise InvalidCursor(_NOT_VALID)
+        return moment
+    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
         raise InvalidCursor(_NOT_VALID)
     if not isinstance(value, kind):
+        raise InvalidCursor(_NOT_VALID)
+    if isinstance(value, int) and not id_in_range(value):
+        raise InvalidCursor(_NOT_VALID)
+    if isinstance(value, str) and refused_character(value, one_line=False) is not None:
         raise InvalidCursor(_NOT_VALID)
     return value

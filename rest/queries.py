@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.bounds import id_in_range
+from core.characters import MAX_NAME_LENGTH, text_problem
 from rest.errors import NotFound
 from rest.pagination import PageRequest
 
@@ -36,8 +38,16 @@ def is_id(key: str) -> bool:
     return key.isascii() and key.isdigit()
 
 
-# Ids are 64-bit in both databases; a longer number cannot name a row.
+# Python refuses to parse thousands of digits; past `core.bounds.MAX_ID` no row has it
+# (2147483648 failed PostgreSQL's 32-bit `integer` statement: a plain-text 500).
 _MAX_ID_DIGITS = 18
+
+
+def names_a_row(key: str) -> bool:
+    """Whether `key` could be a stored slug or login: one line (`core.characters`) of at
+    most MAX_NAME_LENGTH characters. Anything else names nothing (404), and never reaches
+    SQL, where a NUL fails PostgreSQL's statement."""
+    return text_problem(key, max_length=MAX_NAME_LENGTH) is None
 
 
 async def one_by_key(
@@ -50,9 +60,9 @@ async def one_by_key(
     """The row at `key` (an id, or a slug), through the same batch functions as GraphQL."""
     found: Row | None = None
     if by_id is not None and is_id(key):
-        if len(key) <= _MAX_ID_DIGITS:
+        if len(key) <= _MAX_ID_DIGITS and id_in_range(int(key)):
             found = (await by_id(session, [int(key)]))[0]
-    elif by_slug is not None:
+    elif by_slug is not None and names_a_row(key):
         found = (await by_slug(session, [key]))[0]
     if found is None:
         raise NotFound()

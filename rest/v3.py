@@ -22,7 +22,7 @@ from rest import related, v3_resources
 from rest.context import RestContext
 from rest.errors import NotFound
 from rest.pagination import PageRequest, page_request, v3_meta
-from rest.queries import ByKeys, count_rows, fetch_page, is_id, one_by_key
+from rest.queries import ByKeys, count_rows, fetch_page, is_id, names_a_row, one_by_key
 from rest.responses import ROUTE_METHODS, endpoint
 from rest.urls import v3_path
 
@@ -70,9 +70,11 @@ async def package_list(api: RestContext, request: Request) -> dict[str, Any]:
     async with api.db.session() as session:
         slug = request.query_params.get("category", "")
         if slug:
-            category = (await batch.categories_by_slug(session, [slug]))[0]
+            known = names_a_row(slug)
+            category = (await batch.categories_by_slug(session, [slug]))[0] if known else None
             if category is None:
-                raise NotFound(f"No category with slug {slug!r}.")
+                named = f"slug {slug!r}" if known else "that slug"  # never echo megabytes
+                raise NotFound(f"No category with {named}.")
             statement = statement.where(col(models.Package.category_id) == category.id)
             keep.append(("category", slug))
         count, objects = await _package_page(session, statement, page)

@@ -18,10 +18,12 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
 import models
+from core.characters import MAX_SEARCH_LENGTH, text_problem
 from loaders import batch
 from loaders.listing import listed
 from rest import related, serializers
 from rest.context import RestContext
+from rest.errors import BadRequest
 from rest.pagination import page_request, v4_page
 from rest.queries import count_rows, fetch_page, one_by_key
 from rest.responses import ROUTE_METHODS, endpoint
@@ -149,10 +151,12 @@ async def category_detail(api: RestContext, request: Request) -> dict[str, Any]:
 
 async def search(api: RestContext, request: Request) -> list[dict[str, Any]]:
     """A plain list (no paging), at most 20 items, like v4's search viewset."""
+    q = request.query_params.get("q", "")
+    problem = text_problem(q, max_length=MAX_SEARCH_LENGTH)
+    if problem is not None:
+        raise BadRequest(f"'q' {problem}.")
     async with api.db.session() as session:
-        items = await search_catalogue(
-            session, request.query_params.get("q", ""), now=datetime.now(UTC)
-        )
+        items = await search_catalogue(session, q, now=datetime.now(UTC))
     return [serializers.search_item(item) for item in items]
 
 

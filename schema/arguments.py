@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+from core.characters import MAX_NAME_LENGTH, MAX_SEARCH_LENGTH, text_problem
 from loaders.cursors import InvalidCursor, decode_cursor
 from loaders.paging import Ordering, Window
 from schema.errors import BadUserInput
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+
+
+def checked_text(value: str, *, argument: str, max_length: int) -> str:
+    """`value` if it fits one line of `max_length` (`core.characters`): a NUL would fail
+    the PostgreSQL statement, a long search term SQLite's LIKE."""
+    problem = text_problem(value, max_length=max_length)
+    if problem is not None:
+        raise BadUserInput(f"'{argument}' {problem}.", argument=argument)
+    return value
+
+
+def checked_name(value: str, *, argument: str) -> str:
+    """A slug or a login to look up or filter by."""
+    return checked_text(value, argument=argument, max_length=MAX_NAME_LENGTH)
+
+
+def checked_search(value: str, *, argument: str) -> str:
+    """A search term, in `search` or a filter."""
+    return checked_text(value, argument=argument, max_length=MAX_SEARCH_LENGTH)
 
 
 def page_size(first: int | None, *, argument: str = "first", default: int | None) -> int | None:
@@ -36,6 +56,8 @@ def one_of_id_or_slug(id: int | None, slug: str | None) -> None:
         raise BadUserInput(
             "Give exactly one of 'id' or 'slug'.", argument="id" if id is not None else "slug"
         )
+    if slug is not None:
+        checked_name(slug, argument="slug")
 
 
 def page_window(

@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from core.characters import MAX_NAME_LENGTH
 from schema.arguments import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from schema.inputs import (
     GridFilter,
@@ -103,7 +104,9 @@ def _key_id(kind: str) -> object:
 def _key_slug(kind: str) -> object:
     return _argument(
         f"The {kind}'s slug, as in its Django Packages URL. Give `id` or `slug`, exactly one "
-        "(both or neither: BAD_USER_INPUT); an unknown one answers null."
+        "(both or neither: BAD_USER_INPUT); an unknown one answers null. At most "
+        f"{MAX_NAME_LENGTH} characters on one line (more, or a control character: "
+        "BAD_USER_INPUT)."
     )
 
 

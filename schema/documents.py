@@ -41,6 +41,7 @@ from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from schema.document_size import Size, measure
 from schema.limits import MAX_TOKENS, DocumentLimits, refusal
 from schema.trusted import untrusted
+from schema.variable_check import refused_operation_variables
 from schema.variable_lists import long_list_refusal
 
 DEFAULT_CAPACITY = 1000
@@ -210,6 +211,14 @@ class CachedDocuments(SchemaExtension):
             refused = refusal(entry.size, DocumentLimits.of(context.context))
             settings = getattr(context.context, "settings", None)
             errors = [refused] if refused else validated(context.schema, entry, settings)
+            if not errors:
+                variables = refused_operation_variables(
+                    context.schema._schema,
+                    entry.document,
+                    context.operation_name,
+                    context.variables,
+                )
+                errors = [variables] if variables else errors
             context.pre_execution_errors = list(errors)  # Strawberry's validation is skipped
         yield
 

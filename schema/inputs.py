@@ -7,7 +7,10 @@ from enum import Enum
 
 import strawberry
 
+from core.bounds import MAX_YEAR, MIN_YEAR, time_in_range
+from core.characters import MAX_SEARCH_LENGTH
 from loaders import filters
+from schema.arguments import checked_name, checked_search
 from schema.errors import BadUserInput
 
 
@@ -56,6 +59,11 @@ class DateTimeRange:
                     f"'{argument}.{name}' needs a UTC offset, e.g. 2024-01-01T00:00:00Z.",
                     argument=argument,
                 )
+            if value is not None and not time_in_range(value):
+                raise BadUserInput(
+                    f"'{argument}.{name}' must be within the years {MIN_YEAR} to {MAX_YEAR}.",
+                    argument=argument,
+                )
         if self.since and self.until and self.since > self.until:
             raise BadUserInput(
                 f"'{argument}.since' is after '{argument}.until'.", argument=argument
@@ -73,10 +81,21 @@ def _tuple(values: list[str] | list[int] | None, argument: str) -> tuple[object,
             f"'{argument}' takes at most {MAX_LIST_ITEMS} values, got {len(values)}.",
             argument=argument,
         )
+    for value in values or ():
+        if isinstance(value, str):  # a slug or a login
+            checked_name(value, argument=argument)
     return tuple(dict.fromkeys(values or []))
 
 
+def _search(value: str | None, argument: str) -> str | None:
+    return None if value is None else checked_search(value, argument=argument)
+
+
 _LIST = f"At most {MAX_LIST_ITEMS} values (more: BAD_USER_INPUT)"
+_SEARCH = (
+    f"At most {MAX_SEARCH_LENGTH} characters on one line (more, or a control character: "
+    "BAD_USER_INPUT)."
+)
 
 
 @strawberry.input(
@@ -103,7 +122,7 @@ class PackageFilter:
     search: str | None = strawberry.field(
         default=None,
         description="Case-insensitive text in the title, slug or repository description "
-        "(full-text and trigram indexes on PostgreSQL); blank: no condition.",
+        "(full-text and trigram indexes on PostgreSQL); blank: no condition. " + _SEARCH,
     )
     repo_watchers: IntRange | None = strawberry.field(
         default=None, description="Stars (watchers) of the repository, in this range."
@@ -142,7 +161,7 @@ class PackageFilter:
             grid_ids=_tuple(self.grid_ids, "filter.gridIds"),  # type: ignore[arg-type]
             grid_slugs=_tuple(self.grid_slugs, "filter.gridSlugs"),  # type: ignore[arg-type]
             participant_logins=_tuple(self.participant_logins, "filter.participantLogins"),  # type: ignore[arg-type]
-            search=self.search,
+            search=_search(self.search, "filter.search"),
             repo_watchers=self.repo_watchers.to_spec("repoWatchers")
             if self.repo_watchers
             else None,
@@ -164,7 +183,8 @@ class PackageFilter:
 class GridFilter:
     search: str | None = strawberry.field(
         default=None,
-        description="Case-insensitive text in the title, slug or description; blank: no condition.",
+        description="Case-insensitive text in the title, slug or description; blank: no "
+        "condition. " + _SEARCH,
     )
     has_package_ids: list[int] | None = strawberry.field(
         default=None,
@@ -179,7 +199,7 @@ class GridFilter:
 
     def to_spec(self) -> filters.GridFilter:
         return filters.GridFilter(
-            search=self.search,
+            search=_search(self.search, "filter.search"),
             package_ids=_tuple(self.has_package_ids, "filter.hasPackageIds"),  # type: ignore[arg-type]
             package_slugs=_tuple(self.has_package_slugs, "filter.hasPackageSlugs"),  # type: ignore[arg-type]
             min_package_count=self.min_package_count,
@@ -199,7 +219,10 @@ class ParticipantFilter:
     )
 
     def to_spec(self) -> filters.ParticipantFilter:
-        return filters.ParticipantFilter(self.login_prefix, self.min_package_count)
+        prefix = self.login_prefix
+        if prefix is not None:
+            checked_name(prefix, argument="filter.loginPrefix")
+        return filters.ParticipantFilter(prefix, self.min_package_count)
 
 
 @strawberry.enum(description="Which way a list is sorted.")

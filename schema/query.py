@@ -11,11 +11,19 @@ from strawberry import relay
 
 import models
 from auth import Scope
+from core.characters import MAX_NAME_LENGTH, MAX_SEARCH_LENGTH
 from loaders import filters
 from loaders.listing import listed
 from loaders.orderings import CATEGORY_ORDERINGS, GRID_ORDERINGS, PARTICIPANT_ORDERINGS
 from loaders.paging import Ordering, SortColumn, Window, count_rows, fetch_pages
-from schema.arguments import MAX_PAGE_SIZE, one_of_id_or_slug, page_size, page_window
+from schema.arguments import (
+    MAX_PAGE_SIZE,
+    checked_name,
+    checked_search,
+    one_of_id_or_slug,
+    page_size,
+    page_window,
+)
 from schema.context import Info
 from schema.described import (
     After,
@@ -195,10 +203,12 @@ class CatalogueQueries:
             str,
             strawberry.argument(
                 description="The repository host login, e.g. a GitHub username (case-sensitive); "
-                "an unknown one answers null."
+                f"an unknown one answers null. At most {MAX_NAME_LENGTH} characters on one "
+                "line (more, or a control character: BAD_USER_INPUT)."
             ),
         ],
     ) -> Participant | None:
+        checked_name(login, argument="login")
         row = await info.context.loaders.participant_by_login.load(login)
         return Participant.from_row(row) if row else None
 
@@ -234,7 +244,8 @@ class CatalogueQueries:
             str,
             strawberry.argument(
                 description="The text to look for, case-insensitive, in titles, slugs and "
-                "descriptions; blank: an empty list."
+                f"descriptions; blank: an empty list. At most {MAX_SEARCH_LENGTH} characters "
+                "on one line (more, or a control character: BAD_USER_INPUT)."
             ),
         ],
         first: Annotated[
@@ -245,6 +256,7 @@ class CatalogueQueries:
             ),
         ] = None,
     ) -> list[SearchResult]:
+        checked_search(query, argument="query")
         return await search(info, query, page_size(first, default=10) or 10)
 
     @strawberry.field(

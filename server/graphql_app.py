@@ -395,6 +395,12 @@ class GraphQLApp(GraphQL[Context, None]):
         )
         if isinstance(answer, fastpath.Fallback):
             return None  # the view runs it again, and records why it was not compiled
+        if isinstance(answer, fastpath.Refused):
+            refused: GraphQLHTTPResponse = {
+                "data": None,
+                "errors": [error.formatted for error in answer.errors],
+            }
+            return self.create_response(refused, sub_response)
         return self.create_response({"data": answer}, sub_response)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:

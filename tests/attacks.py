@@ -161,10 +161,50 @@ NESTED_SAME = "{ packages { nodes { " + " ".join(["grids { slug title }"] * 600)
 @dataclass(frozen=True)
 class Attack:
     name: str
-    request: dict[str, Any]  # httpx.post keyword arguments
+    request: dict[str, Any]  # httpx.request keyword arguments
     status: int
-    code: str
-    before: str  # what it did before issue 14 (the issue's measurements)
+    code: str  # the GraphQL error's extensions.code; "detail" for a REST JSON error
+    before: str  # what it did before issue 14 or 22 (the issues' measurements)
+    method: str = "POST"
+    path: str = "/graphql"
+
+
+def answer_code(response: httpx.Response) -> str:
+    """The first GraphQL error's code, "detail" for a REST error (DRF's JSON shape),
+    "data" for an answer without errors, "plain text" for a body that is not JSON."""
+    try:
+        body = response.json()
+    except ValueError:
+        return "plain text"
+    if isinstance(body, dict) and "detail" in body:
+        return "detail"
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if not errors:
+        return "data"
+    return str((errors[0].get("extensions") or {}).get("code"))
+
+
+def _cursor(ordering: str, *values: Any) -> str:
+    from loaders.cursors import encode_cursor
+
+    return encode_cursor(ordering, values)
+
+
+def _paged(ordering: str, *values: Any) -> dict[str, Any]:
+    field = ordering.split(":")[1].rsplit("_", 1)[0]
+    return {
+        "json": {
+            "query": "query($c: String, $o: PackageOrder) "
+            "{ packages(after: $c, orderBy: $o) { nodes { slug } } }",
+            "variables": {
+                "c": _cursor(ordering, *values),
+                "o": {"field": field, "direction": "ASC"},
+            },
+        }
+    }
+
+
+FILTERED = "query($f: PackageFilter) { packages(filter: $f) { totalCount } }"
 
 
 ATTACKS = [
@@ -238,5 +278,75 @@ ATTACKS = [
         413,
         "PAYLOAD_TOO_LARGE",
         "read whole (400 MB: 1.24 GB RSS)",
+    ),
+    Attack(
+        "PackageFilter with 20,000 unknown keys (200 KB)",
+        {"json": {"query": FILTERED, "variables": {"f": {f"k{i}": 1 for i in range(20_000)}}}},
+        400,
+        "BAD_USER_INPUT",
+        "event loop blocked 24 s (checked twice, quadratic)",
+    ),
+    Attack(
+        "PackageFilter with 80,000 unknown keys (0.9 MB)",
+        {"json": {"query": FILTERED, "variables": {"f": {f"k{i}": 1 for i in range(80_000)}}}},
+        400,
+        "BAD_USER_INPUT",
+        "event loop blocked over 20 min, SIGTERM ignored",
+    ),
+    Attack(
+        "cursor holding 2^63",
+        _paged("package:ID_ASC", 2**63),
+        200,
+        "BAD_USER_INPUT",
+        "INTERNAL_SERVER_ERROR",
+    ),
+    Attack(
+        "cursor holding a naive time",
+        _paged("package:LAST_UPDATED_ASC", "2024-01-01T00:00:00", 1),
+        200,
+        "BAD_USER_INPUT",
+        "INTERNAL_SERVER_ERROR",
+    ),
+    Attack(
+        "cursor holding year 1",
+        _paged("package:LAST_UPDATED_ASC", "0001-01-01T00:00:00+00:00", 1),
+        200,
+        "BAD_USER_INPUT",
+        "INTERNAL_SERVER_ERROR",
+    ),
+    Attack(
+        "node(id:) over 64 bits",
+        {
+            "json": {
+                "query": "query($i: ID!) { node(id: $i) { id } }",
+                "variables": {"i": "UGFja2FnZToxODQ0Njc0NDA3MzcwOTU1MTYxNw=="},  # Package:2^64+1
+            }
+        },
+        200,
+        "BAD_USER_INPUT",
+        "INTERNAL_SERVER_ERROR",
+    ),
+    Attack(
+        "search of 50,010 characters",
+        {"json": {"query": '{ search(query: "%s") { __typename } }' % ("x" * 50_010)}},
+        200,
+        "QUERY_TOO_COMPLEX",  # 100 points and 1 a character, counted before the length check
+        "INTERNAL_SERVER_ERROR (SQLite: LIKE pattern too complex)",
+    ),
+    Attack(
+        "NUL in a search term",
+        {"json": {"query": '{ search(query: "a\\u0000") { __typename } }'}},
+        200,
+        "BAD_USER_INPUT",
+        "INTERNAL_SERVER_ERROR on PostgreSQL",
+    ),
+    Attack(
+        "REST /api/v4/packages/2147483648/",
+        {},
+        404,
+        "detail",
+        "plain-text 500 on PostgreSQL",
+        method="GET",
+        path="/api/v4/packages/2147483648/",
     ),
 ]

@@ -24,6 +24,38 @@ schemathesis.graphql.scalar(
     st.datetimes().map(lambda moment: nodes.String(moment.isoformat() + "Z")),
 )
 schemathesis.graphql.scalar("JSON", st.text(max_size=20).map(nodes.String))
+
+
+def _hostile_cursors() -> st.SearchStrategy[str]:
+    """Cursors this server could have made for a list's default order (the one a fuzzed
+    `orderBy` most often leaves), holding ids no column holds (issue 22: 2^63 answered
+    INTERNAL_SERVER_ERROR)."""
+    from loaders.cursors import encode_cursor
+
+    orderings = st.sampled_from(["package:ID_ASC", "grid:ID_ASC", "category:ID_ASC"])
+    numbers = st.sampled_from([2**63, 2**31, -(2**63)])
+    return st.builds(lambda name, number: encode_cursor(name, (number,)), orderings, numbers)
+
+
+def _hostile_global_ids() -> st.SearchStrategy[str]:
+    from strawberry.relay import GlobalID
+
+    kinds = st.sampled_from(["Package", "Grid", "Category", "Participant"])
+    numbers = st.sampled_from([2**31, 2**63, 2**64 + 1, -(2**63)])
+    return st.builds(lambda kind, number: str(GlobalID(kind, str(number))), kinds, numbers)
+
+
+_CONTROL = st.text(alphabet=st.characters(max_codepoint=0x9F, categories=["Cc"]), min_size=1)
+HOSTILE_TEXT = st.one_of(
+    st.text(),
+    _hostile_cursors(),
+    _hostile_global_ids(),
+    st.builds(lambda text, control: text + control, st.text(max_size=5), _CONTROL),
+    st.integers(min_value=200, max_value=60_000).map(lambda n: "x" * n),
+)
+"""Strings and ids as a hostile client sends them, besides any text."""
+schemathesis.graphql.scalar("String", HOSTILE_TEXT.map(nodes.String))
+schemathesis.graphql.scalar("ID", HOSTILE_TEXT.map(nodes.String))
 SCHEMA = schemathesis.graphql.from_path(str(ROOT / "schema.graphql"))
 EXAMPLES_PER_FIELD = 25
 """Valid and invalid arguments both (wrong types, missing inputs): ~800 requests, ~15 s."""

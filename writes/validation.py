@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from core.characters import refused_character
 from writes.errors import FieldError, InvalidInput
 
 TITLE_MAX = 100
@@ -48,11 +49,9 @@ class Problems:
             raise InvalidInput(self.errors)
 
 
-# A one-line value (a title, a version) holds no control character: it would break the
-# line it is shown on or the terminal it is printed to. Longer text may hold line breaks
-# and tabs, never NUL (PostgreSQL cannot store it).
-_SINGLE_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_TEXT_CONTROL = re.compile(r"\x00")
+# A one-line value (a title, a version, a login) holds no control character: it would
+# break the line it is shown on or the terminal it is printed to. Longer text may hold
+# line breaks and tabs, never NUL (PostgreSQL cannot store it) (`core.characters`).
 
 
 def text(
@@ -68,8 +67,7 @@ def text(
         if required:
             problems.add(path, "REQUIRED", f"{_name(path)} is required.")
         return
-    control = _SINGLE_LINE_CONTROL if single_line else _TEXT_CONTROL
-    if isinstance(value, str) and control.search(value):
+    if isinstance(value, str) and refused_character(value, one_line=single_line):
         problems.add(
             path,
             "CONTROL_CHARACTER",
@@ -143,11 +141,18 @@ def logins(problems: Problems, path: Path, values: Sequence[str]) -> None:
     seen: set[str] = set()
     for index, login in enumerate(values):
         where = (*path, index)
-        if not login or len(login) > LOGIN_MAX or not _LOGIN.fullmatch(login):
+        if (
+            not login
+            or len(login) > LOGIN_MAX
+            or not _LOGIN.fullmatch(login)
+            or refused_character(login)  # NUL, ESC: `\s` does not cover them
+        ):
+            shown = login if len(login) <= LOGIN_MAX else login[:LOGIN_MAX] + "…"
             problems.add(
                 where,
                 "INVALID_LOGIN",
-                f"{login!r} is not a login (1 to {LOGIN_MAX} characters, no spaces or commas).",
+                f"{shown!r} is not a login (1 to {LOGIN_MAX} characters, no spaces, commas "
+                "or control characters).",
             )
         elif login in seen:
             problems.add(where, "DUPLICATE", f"{login!r} is listed twice.")

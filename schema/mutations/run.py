@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from strawberry import relay
 
 from auth import Scope
+from core.bounds import id_in_range
 from schema.context import Info
 from schema.errors import BadUserInput, Conflict, DpGraphError, Forbidden, NotFound
 from schema.permissions import require
@@ -92,11 +93,12 @@ def database_id(global_id: relay.GlobalID, type_name: str, argument: str) -> int
             argument=argument,
         )
     try:
-        return int(global_id.node_id)
+        number = int(global_id.node_id)
     except ValueError:
-        raise BadUserInput(
-            f"'{argument}' is not a valid {type_name} id.", argument=argument
-        ) from None
+        number = None
+    if number is None or not id_in_range(number):
+        raise BadUserInput(f"'{argument}' is not a valid {type_name} id.", argument=argument)
+    return number
 
 
 def given(source: Any) -> dict[str, Any]:

@@ -9,6 +9,7 @@ import strawberry
 
 from events import Event
 from loaders import Loaders
+from schema.arguments import checked_name
 from schema.context import Info
 from schema.described import LastEventId
 from schema.errors import BadUserInput
@@ -74,6 +75,8 @@ class GridSubscriptions:
         if slugs is not None:
             if len(slugs) > MAX_NAMED:
                 raise BadUserInput(f"Name at most {MAX_NAMED} grids.", argument="slugs")
+            for slug in slugs:
+                checked_name(slug, argument="slugs")
             rows = await info.context.loaders.grid_by_slug.load_many(slugs)
             named = frozenset(row.id for row in rows if row is not None)
         selection = selected_pairs(info)

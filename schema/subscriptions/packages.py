@@ -11,6 +11,7 @@ from strawberry import relay
 
 from events import Event
 from loaders import Loaders
+from schema.arguments import checked_name
 from schema.context import Info
 from schema.described import LastEventId
 from schema.errors import BadUserInput, NotFound
@@ -88,15 +89,19 @@ async def package_target(
         if len(ids or ()) + len(slugs or ()) > MAX_NAMED:
             raise BadUserInput(f"Name at most {MAX_NAMED} packages.", argument="ids")
         named = set(ids or ())
+        for slug in slugs or ():
+            checked_name(slug, argument="slugs")
         rows = await loaders.package_by_slug.load_many(list(slugs or ()))
         named |= {row.id for row in rows if row is not None}
     category_id = grid_id = None
     if category_slug is not None:
+        checked_name(category_slug, argument="categorySlug")
         category = await loaders.category_by_slug.load(category_slug)
         if category is None:
             raise NotFound(f"No category with slug {category_slug!r}.", argument="categorySlug")
         category_id = category.id
     if grid_slug is not None:
+        checked_name(grid_slug, argument="gridSlug")
         grid = await loaders.grid_by_slug.load(grid_slug)
         if grid is None:
             raise NotFound(f"No grid with slug {grid_slug!r}.", argument="gridSlug")

@@ -7,19 +7,23 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
+from core.bounds import id_in_range
 from schema.errors import BadUserInput
 
 
 def database_ids(node_ids: Iterable[str], type_name: str) -> list[int]:
-    """The integer ids inside global ids; a malformed one is the client's error."""
+    """The integer ids inside global ids; a malformed one, or one over the id column's
+    range (`core.bounds`), is the client's error."""
     ids: list[int] = []
     for node_id in node_ids:
         try:
-            ids.append(int(node_id))
+            number = int(node_id)
         except ValueError:
-            raise BadUserInput(
-                f"'{node_id}' is not a valid {type_name} id.", argument="id"
-            ) from None
+            number = None
+        if number is None or not id_in_range(number):  # no row has it: the SQL would fail
+            shown = node_id if len(node_id) <= 40 else node_id[:40] + "…"
+            raise BadUserInput(f"{shown!r} is not a valid {type_name} id.", argument="id")
+        ids.append(number)
     return ids
 
 

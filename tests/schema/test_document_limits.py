@@ -74,7 +74,10 @@ def test_merges_see_through_fragments_and_into_nested_sets() -> None:
     spread = "{ packages { nodes { ...A ... on Package { slug } slug } } }"
     assert measure(parse(spread + " fragment A on Package { slug }")).merges == 3
     # each `grids` compares its own two slugs (1 + 1), the two `grids` 1 + 2 * 2 pairs
-    nested = "{ packages { nodes { grids { slug slug } grids { slug slug } } } }"
+    nested = (
+        "{ packages { nodes { grids { slug ...S } grids { slug ...S } } } }"
+        " fragment S on Grid { slug }"
+    )
     assert measure(parse(nested)).merges == 7
 
 
@@ -133,7 +136,7 @@ LIMITED = {
             "directives",
             "query($a: Boolean!) { packages @include(if: $a) @skip(if: false) { totalCount } }",
         ),
-        ("fieldMerges", "{ packages { nodes { slug slug slug } } }"),
+        ("fieldMerges", "{ packages { nodes { slug ... on Package { slug } slug } } }"),
     ],
 )
 async def test_each_limit_is_a_setting(db, settings, graphql_schema, validations, limit, query):

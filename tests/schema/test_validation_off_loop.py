@@ -15,10 +15,17 @@ import pytest
 import schema.documents
 from schema.documents import OFF_LOOP_BYTES
 
-# Within the depth, field and token limits; 600 fields named `grids` to compare pairwise.
-NESTED_SAME = "{ packages { nodes { " + " ".join(["grids { slug title }"] * 600) + " } } }"
-# Valid: 600 inline fragments, each merged with every other.
-MANY_INLINE = "{ packages { nodes { " + " ".join(["... on Package { title }"] * 600) + " } } }"
+# Long texts within every limit (MAX_FIELD_MERGES now refuses 600 `grids` side by side
+# unvalidated): a comment makes them long, the rules still walk what they select.
+PADDING = "# " + "padding " * (OFF_LOOP_BYTES // 8) + "\n"
+# Invalid: 25 fields named `grids` to compare pairwise, and a field Package lacks.
+NESTED_SAME = (
+    PADDING + "{ packages { nodes { " + " ".join(["grids { slug title }"] * 25) + " nope } } }"
+)
+# Valid: 25 inline fragments, each merged with every other.
+MANY_INLINE = (
+    PADDING + "{ packages { nodes { " + " ".join(["... on Package { title }"] * 25) + " } } }"
+)
 
 
 def _fresh(document: str) -> str:

@@ -6,15 +6,17 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from schema.variable_lists import MAX_VARIABLE_LIST, oversized_list
+from schema.variable_lists import MAX_VARIABLE_LIST, oversized
 
 NODES = "query ($ids: [ID!]!) { nodes(ids: $ids) { id } }"
 
 
-def test_oversized_lists_are_found_anywhere() -> None:
-    assert oversized_list({"a": [1] * MAX_VARIABLE_LIST}) is None
-    assert oversized_list({"a": {"b": [[0] * 1001]}}) == 1001
-    assert oversized_list({"a": [{"b": list(range(5000))}]}) == 5000
+def test_oversized_lists_and_objects_are_found_anywhere() -> None:
+    assert oversized({"a": [1] * MAX_VARIABLE_LIST}) is None
+    assert oversized({"a": {"b": [[0] * 1001]}}) == ("list", 1001)
+    assert oversized({"a": [{"b": list(range(5000))}]}) == ("list", 5000)
+    assert oversized({"a": [{str(i): i for i in range(100)}]}) is None
+    assert oversized({"a": [{"f": {str(i): i for i in range(80_000)}}]}) == ("object", 80_000)
 
 
 @pytest.mark.parametrize("extensions", [None, {}], ids=["compiled lane", "view"])

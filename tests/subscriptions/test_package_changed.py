@@ -147,3 +147,16 @@ async def test_created_and_deleted(catalogue, live, tokens):
             "slug": "new",
             "title": "New",
         }
+
+
+async def test_a_slug_with_a_control_character_is_bad_input(db, settings, graphql_schema):
+    """Issue 22: a NUL reached PostgreSQL's statement; it is refused first."""
+    from schema.context import Context
+
+    context = Context.create(db=db, settings=settings)
+    for arguments in ('categorySlug: "a\\u0000"', 'gridSlug: "a\\u0000"', 'slugs: ["a\\u0000"]'):
+        results = await graphql_schema.subscribe(
+            f"subscription {{ packageChanged({arguments}) {{ title }} }}", context_value=context
+        )
+        [refused] = (await anext(aiter(results))).errors
+        assert refused.extensions["code"] == "BAD_USER_INPUT", arguments

@@ -161,6 +161,20 @@ async def test_participant_logins_are_validated(catalogue, gql, tokens):
     ]
 
 
+async def test_participant_logins_hold_no_control_character(catalogue, gql, tokens):
+    """Issue 22: NUL and ESC were stored on SQLite, and failed the statement on PostgreSQL."""
+    answer = await gql(
+        PARTICIPANTS,
+        {"id": gid("Package", 1), "logins": ["ok", "nul\u0000", "esc\u001b[2J"]},
+        token=tokens.write,
+    )
+    error = error_of(answer)
+    assert [(e["path"], e["code"]) for e in error["extensions"]["fieldErrors"]] == [
+        (["logins", 1], "INVALID_LOGIN"),
+        (["logins", 2], "INVALID_LOGIN"),
+    ]
+
+
 VALID = {"title": "t", "slug": "s", "categoryId": 1}
 
 
