@@ -12,16 +12,13 @@ from __future__ import annotations
 import asyncio
 import inspect
 from typing import Any
-from weakref import WeakKeyDictionary
 
 import orjson
 from graphql import ExecutionResult, OperationType
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from loaders import Loaders
+from loaders.memo import once
 from schema.subscriptions import emission as emissions
-
-_RESULTS: WeakKeyDictionary[Loaders, dict[Any, Any]] = WeakKeyDictionary()
 
 
 class SharedResultsExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -39,14 +36,14 @@ class SharedResultsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             variables = orjson.dumps(self.variable_values, option=orjson.OPT_SORT_KEYS)
         except TypeError:  # a value orjson cannot key on: compute alone
             return super().execute_operation(serially)
-        key = (operation.loc.source.body, variables, emission.key, emission.prime)
-        cache = _RESULTS.setdefault(emission.loaders, {})
+        key = ("result", operation.loc.source.body, variables, emission.key, emission.prime)
+        cache = emission.loaders.memo
         shared = cache.get(key)
         if shared is None:
             result = super().execute_operation(serially)
             if not inspect.isawaitable(result):
                 return result
-            shared = cache[key] = asyncio.ensure_future(result)
+            shared = once(cache, key, lambda: result)
         return _copy_of(shared)
 
 
