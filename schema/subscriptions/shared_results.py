@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 from graphql import ExecutionResult, OperationType
+from graphql.pyutils import RefMap
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from loaders.memo import once
@@ -22,6 +23,18 @@ from schema.subscriptions import emission as emissions
 
 
 class SharedResultsExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    def build_per_event_executor(self, payload: Any) -> Any:
+        """Each event's executor memoises its own subfields.
+
+        graphql-core's copy shares the subscription's `collect_subfields` memo, keyed by
+        the identity of lists made afresh for every event: it grew by a few entries per
+        event for as long as the subscription lived.
+        """
+        executor = super().build_per_event_executor(payload)
+        executor._relevant_sub_fields = {}
+        executor._stream_usages = RefMap()
+        return executor
+
     def execute_operation(self, serially: bool | None = None) -> Any:
         emission = emissions.peek()
         operation: Any = self.operation
