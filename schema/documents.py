@@ -4,7 +4,9 @@ Parsing and validating a page-sized document costs milliseconds; a frontend send
 same few documents over and over. The outcome depends on the document text alone: the
 parse options and the validation rules are fixed, so the text is the whole key; only the
 size limits come from the request's settings, compared with the cached size each time.
-Bounded, least recently used first out.
+Bounded in bytes (DOCUMENT_CACHE_BYTES: each entry costs its text and an estimate of
+its parsed form), least recently used first out; a document larger than the whole
+budget is not kept.
 
 A long document seen for the first time is parsed and validated on one worker thread,
 not on the event loop: graphql-core's overlapping-fields rule is quadratic, and a 12 KB
@@ -17,8 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -38,12 +38,13 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
+from core.byte_lru import ByteLRU, document_bytes
 from schema.document_size import Size, measure
 from schema.limits import MAX_TOKENS, DocumentLimits, refusal
 from schema.trusted import untrusted
 from schema.variable_lists import long_list_refusal
 
-DEFAULT_CAPACITY = 1000
+DEFAULT_BUDGET = 64 * 1024 * 1024
 OFF_LOOP_BYTES = 4096
 """A new document this long or longer is parsed and validated off the event loop (the
 GraphiQL introspection query is 1.6 KB; the longest parses here take a few ms)."""
@@ -63,26 +64,29 @@ class Checked:
 
 
 class DocumentCache:
-    """Shared by the event loop and the validation thread: a lock keeps the order."""
+    """Shared by the event loop and the validation thread (`ByteLRU` locks)."""
 
-    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
-        self.capacity = capacity
-        self._entries: OrderedDict[str, Checked | GraphQLError] = OrderedDict()
-        self._lock = threading.Lock()
+    def __init__(self, budget: int = DEFAULT_BUDGET) -> None:
+        self._entries: ByteLRU[str, Checked | GraphQLError] = ByteLRU(budget)
+
+    @property
+    def budget(self) -> int:
+        return self._entries.budget
+
+    @budget.setter
+    def budget(self, value: int) -> None:
+        """Set from DOCUMENT_CACHE_BYTES by the app; what is kept now is kept."""
+        self._entries.budget = value
+
+    @property
+    def used(self) -> int:
+        return self._entries.used
 
     def get(self, text: str) -> Checked | GraphQLError | None:
-        with self._lock:
-            entry = self._entries.get(text)
-            if entry is not None:
-                self._entries.move_to_end(text)
-            return entry
+        return self._entries.get(text)
 
     def put(self, text: str, entry: Checked | GraphQLError) -> None:
-        with self._lock:
-            self._entries[text] = entry
-            self._entries.move_to_end(text)
-            while len(self._entries) > self.capacity:
-                self._entries.popitem(last=False)
+        self._entries.put(text, entry, document_bytes(text))
 
     def __len__(self) -> int:
         return len(self._entries)

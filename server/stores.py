@@ -28,7 +28,7 @@ def make_persisted_queries(settings: Settings) -> PersistedQueries:
         return TrustedPersistedQueries(load_manifest(settings.trusted_documents))
     if settings.redis_url:
         return RedisPersistedQueries(settings.redis_url, prefix=settings.redis_prefix)
-    return MemoryPersistedQueries()
+    return MemoryPersistedQueries(settings.persisted_query_bytes)
 
 
 def make_rate_limits(settings: Settings) -> RateLimits:
