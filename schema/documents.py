@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Iterator
+import time
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -39,8 +40,10 @@ from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRul
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from core.byte_lru import ByteLRU, document_bytes
+from schema.context import Context
 from schema.document_size import Size, measure
 from schema.limits import MAX_TOKENS, DocumentLimits, refusal
+from schema.refusal_cost import charge_refusal, spent
 from schema.trusted import untrusted
 from schema.variable_lists import long_list_refusal
 
@@ -61,6 +64,7 @@ class Checked:
     size: Size
     errors: tuple[GraphQLError, ...] | None = None
     variant: tuple[bool, bool] | None = None  # (suggestions, introspection) of `errors`
+    work: float = 0.0  # seconds its parse and validation took (a refusal is charged them)
 
 
 class DocumentCache:
@@ -104,12 +108,14 @@ def parsed(text: str) -> Checked | GraphQLError:
     hit = DOCUMENTS.get(text)
     if hit is not None:
         return hit
+    started = time.perf_counter()
     try:
         document = strawberry_schema.parse(text, max_tokens=MAX_TOKENS)  # type: ignore[attr-defined]
     except GraphQLError as error:
         DOCUMENTS.put(text, error)
         return error
     entry = Checked(document, measure(document))
+    entry.work = time.perf_counter() - started
     DOCUMENTS.put(text, entry)
     return entry
 
@@ -125,6 +131,7 @@ def validated(schema: Any, entry: Checked, settings: Any) -> tuple[GraphQLError,
     variant = _variant(settings)
     suggestions, introspection = variant
     if entry.errors is None or entry.variant != variant:
+        started = time.perf_counter()
         entry.errors = tuple(
             validate(
                 schema._schema,
@@ -134,6 +141,7 @@ def validated(schema: Any, entry: Checked, settings: Any) -> tuple[GraphQLError,
             )
         )
         entry.variant = variant
+        entry.work += time.perf_counter() - started
     return entry.errors
 
 
@@ -183,12 +191,17 @@ class CachedDocuments(SchemaExtension):
 
     _hit: Checked | None = None
     _refused: GraphQLError | None = None  # not trusted, or a syntax error
+    _charged: bool = False  # refused as out of budget: nothing more to charge
 
     async def on_parse(self) -> AsyncIterator[None]:
         context = self.execution_context
         if context.query:
             settings = getattr(context.context, "settings", None)
             self._refused = untrusted(context.query, settings)
+            if self._refused is None and isinstance(context.context, Context):
+                # Not even parsed for a client whose refusals spent its budget.
+                self._refused = await spent(context.context)
+                self._charged = self._refused is not None
             if self._refused is None:
                 limits = DocumentLimits.of(context.context)
                 await prepare(context.schema, context.query, limits, settings)
@@ -202,7 +215,7 @@ class CachedDocuments(SchemaExtension):
                 context.graphql_document = _stand_in(context.operation_name)
         yield
 
-    def on_validate(self) -> Iterator[None]:
+    async def on_validate(self) -> AsyncIterator[None]:
         context = self.execution_context
         entry = self._hit
         long_list = long_list_refusal(context.variables)
@@ -215,6 +228,15 @@ class CachedDocuments(SchemaExtension):
             settings = getattr(context.context, "settings", None)
             errors = [refused] if refused else validated(context.schema, entry, settings)
             context.pre_execution_errors = list(errors)  # Strawberry's validation is skipped
+        if (
+            context.pre_execution_errors
+            and not self._charged
+            and isinstance(context.context, Context)
+        ):
+            work = entry.work if entry is not None else 0.0
+            out = await charge_refusal(context.context, context.query or "", work)
+            if out is not None:
+                context.pre_execution_errors = [out]
         yield
 
 
