@@ -8,9 +8,9 @@ from typing import Any
 
 import httpx
 import pytest
+import strawberry.schema.schema as strawberry_schema
 
 from core.settings import Settings
-from schema import documents
 from schema.documents import DOCUMENTS
 from schema.refusal_cost import work_objects
 from tests.conftest import app_client
@@ -39,13 +39,13 @@ async def test_distinct_invalid_documents_spend_the_budget_then_are_not_parsed(
     limited: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parses = []
-    real_parse = documents.strawberry_schema.parse  # type: ignore[attr-defined]
+    real_parse = strawberry_schema.parse  # type: ignore[attr-defined]
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         parses.append(1)
         return real_parse(*args, **kwargs)
 
-    monkeypatch.setattr(documents.strawberry_schema, "parse", counting)
+    monkeypatch.setattr(strawberry_schema, "parse", counting)
     invalid = "{ " + " ".join(f"nope{i}" for i in range(500)) + " }"  # 3.9 KB: 4+ points
 
     async def send(n: int) -> httpx.Response:
