@@ -40,6 +40,7 @@ from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRul
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from core.byte_lru import ByteLRU, document_bytes
+from core.garbage import parsed_bytes
 from schema.context import Context
 from schema.document_size import Size, measure
 from schema.limits import MAX_TOKENS, DocumentLimits, refusal
@@ -109,6 +110,7 @@ def parsed(text: str) -> Checked | GraphQLError:
     if hit is not None:
         return hit
     started = time.perf_counter()
+    parsed_bytes(len(text))
     try:
         document = strawberry_schema.parse(text, max_tokens=MAX_TOKENS)  # type: ignore[attr-defined]
     except GraphQLError as error:
