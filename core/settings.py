@@ -178,6 +178,23 @@ class Settings(BaseSettings):
         description="Automatic persisted queries (Apollo's protocol): a client may send a "
         "document's SHA-256 instead of its text once the server has seen the text.",
     )
+    persisted_query_bytes: int = Field(
+        default=16 * 1024 * 1024,
+        ge=0,
+        description="Bytes of document text the in-process persisted-query store keeps "
+        "(without REDIS_URL), least recently used out first.",
+    )
+    document_cache_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=0,
+        description="Bytes of parsed and validated documents one process keeps: each costs "
+        "its text and an estimate of its parsed form (about 100 bytes per character).",
+    )
+    plan_cache_bytes: int = Field(
+        default=32 * 1024 * 1024,
+        ge=0,
+        description="Bytes of compiled plans one process keeps, counted as their documents.",
+    )
     migrate_on_start: bool = Field(
         default=True,
         description="Apply the schema migrations at start-up; off, start-up checks the "
@@ -297,6 +314,12 @@ class Settings(BaseSettings):
         ge=1,
         description="Messages waiting to be written to one WebSocket. A connection that lets "
         "more pile up is not reading: it is closed with 1013 and resumes with lastEventId.",
+    )
+    websocket_send_queue_bytes: int = Field(
+        default=4 * 1024 * 1024,
+        ge=1,
+        description="Bytes waiting to be written to one connection (WebSocket or stream); "
+        "past them it is closed as past WEBSOCKET_SEND_QUEUE messages.",
     )
     max_connections_per_client: int = Field(default=50, ge=1)
     event_replay_window: int = Field(default=10_000, ge=1)

@@ -72,6 +72,7 @@ async def compiled_answer(
     must answer."""
     from schema.context import Context
     from schema.rate_limit import charge
+    from schema.refusal_cost import spent
 
     if (
         not query
@@ -85,6 +86,8 @@ async def compiled_answer(
         return Fallback("not a trusted document")  # the reference refuses it
     if long_list_refusal(variable_values) is not None:
         return Fallback("a long variable list")  # the reference refuses it
+    if await spent(context) is not None:
+        return Fallback("rate limited")  # the reference refuses it, before parsing
     limits = DocumentLimits.of(context)
     await prepare(schema, query, limits, context.settings)  # a long new one: off the loop
     entry = PLANS.get(schema, query, operation_name, context.db.dialect, limits)

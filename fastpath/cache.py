@@ -1,4 +1,7 @@
-"""Plans by (document text, operation name, dialect), bounded, least recently used first out.
+"""Plans by (document text, operation name, dialect), least recently used first out.
+
+Bounded in bytes (PLAN_CACHE_BYTES): a plan keeps its parsed document, so each entry
+costs what the document cache charges for it (`core.byte_lru.document_bytes`).
 
 A document is parsed and validated once, through the same cache and the same rules as
 the reference path (`schema.documents`, `schema.limits`), so both paths agree on which
@@ -8,19 +11,19 @@ remembered too, so they cost one dictionary look-up before going to Strawberry.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLError
 
+from core.byte_lru import ByteLRU, document_bytes
 from fastpath.compile import Unsupported, compile_plan
 from fastpath.plan import Plan
 from schema.cost import query_cost
 from schema.documents import Checked, parsed, validated
 from schema.limits import DEFAULTS, DocumentLimits, refusal
 
-DEFAULT_CAPACITY = 1000
+DEFAULT_BUDGET = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -46,9 +49,17 @@ def checked_document(schema: Any, text: str) -> Checked | None:
 
 
 class PlanCache:
-    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
-        self.capacity = capacity
-        self._entries: OrderedDict[tuple[str, str | None, str], Entry] = OrderedDict()
+    def __init__(self, budget: int = DEFAULT_BUDGET) -> None:
+        self._entries: ByteLRU[tuple[str, str | None, str], Entry] = ByteLRU(budget)
+
+    @property
+    def budget(self) -> int:
+        return self._entries.budget
+
+    @budget.setter
+    def budget(self, value: int) -> None:
+        """Set from PLAN_CACHE_BYTES by the app."""
+        self._entries.budget = value
 
     def get(
         self,
@@ -64,7 +75,6 @@ class PlanCache:
         key = (text, operation_name, dialect)
         entry = self._entries.get(key)
         if entry is not None:
-            self._entries.move_to_end(key)
             if isinstance(entry, Plan) and refusal(entry.size, limits) is not None:
                 return OVER_LIMITS
             return entry
@@ -72,9 +82,7 @@ class PlanCache:
         if not isinstance(document, GraphQLError) and refusal(document.size, limits):
             return OVER_LIMITS  # not kept: another request's settings may allow it
         entry = _build(schema, text, operation_name, dialect)
-        self._entries[key] = entry
-        while len(self._entries) > self.capacity:
-            self._entries.popitem(last=False)
+        self._entries.put(key, entry, document_bytes(text))
         return entry
 
     def __len__(self) -> int:

@@ -7,8 +7,8 @@ it has loaded, and a module-level one would serve one request's data to all.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -75,6 +75,10 @@ class Loaders:
     participants_page_of_package: DataLoader[PageKey, Page[models.Participant]]
     package_ids_of_grid: DataLoader[int, list[int]]
     package_ids_of_category: DataLoader[int, list[int]]
+    # Work shared by every subscription reading this snapshot (one event's candidates,
+    # one execution per document): it lives and dies with these loaders. A module-level
+    # map keyed by the loaders kept every event alive (its tasks refer back to them).
+    memo: dict[Hashable, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
     def create(cls, db: Database, *, shared: bool = False) -> Loaders:

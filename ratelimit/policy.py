@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 
 from ratelimit.budget import Budget, points_for
 from ratelimit.stores import BudgetStore
@@ -17,6 +18,11 @@ class RateLimits:
     address_points: int  # 0: requests without a token are not limited
     token_points: int  # 0: requests with a token are not limited
     window_seconds: float
+    # Clients whose refused documents spent their budget, until their window resets
+    # (`schema.refusal_cost`): their next document is refused before it is parsed.
+    exhausted: OrderedDict[str, Budget] = field(
+        default_factory=OrderedDict, compare=False, repr=False
+    )
 
     async def charge(self, cost: int, *, token_name: str | None, address: str) -> Budget | None:
         """Spend the points of a query that may return `cost` objects (None: not limited)."""

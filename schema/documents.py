@@ -4,7 +4,9 @@ Parsing and validating a page-sized document costs milliseconds; a frontend send
 same few documents over and over. The outcome depends on the document text alone: the
 parse options and the validation rules are fixed, so the text is the whole key; only the
 size limits come from the request's settings, compared with the cached size each time.
-Bounded, least recently used first out.
+Bounded in bytes (DOCUMENT_CACHE_BYTES: each entry costs its text and an estimate of
+its parsed form), least recently used first out; a document larger than the whole
+budget is not kept.
 
 A long document seen for the first time is parsed and validated on one worker thread,
 not on the event loop: graphql-core's overlapping-fields rule is quadratic, and a 12 KB
@@ -17,9 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-import threading
-from collections import OrderedDict
-from collections.abc import AsyncIterator, Iterator
+import time
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -38,13 +39,17 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
+from core.byte_lru import ByteLRU, document_bytes
+from core.garbage import parsed_bytes
+from schema.context import Context
 from schema.document_size import Size, measure
 from schema.limits import MAX_TOKENS, DocumentLimits, refusal
+from schema.refusal_cost import charge_refusal, spent
 from schema.trusted import untrusted
 from schema.variable_check import refused_operation_variables
 from schema.variable_lists import long_list_refusal
 
-DEFAULT_CAPACITY = 1000
+DEFAULT_BUDGET = 64 * 1024 * 1024
 OFF_LOOP_BYTES = 4096
 """A new document this long or longer is parsed and validated off the event loop (the
 GraphiQL introspection query is 1.6 KB; the longest parses here take a few ms)."""
@@ -61,29 +66,33 @@ class Checked:
     size: Size
     errors: tuple[GraphQLError, ...] | None = None
     variant: tuple[bool, bool] | None = None  # (suggestions, introspection) of `errors`
+    work: float = 0.0  # seconds its parse and validation took (a refusal is charged them)
 
 
 class DocumentCache:
-    """Shared by the event loop and the validation thread: a lock keeps the order."""
+    """Shared by the event loop and the validation thread (`ByteLRU` locks)."""
 
-    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
-        self.capacity = capacity
-        self._entries: OrderedDict[str, Checked | GraphQLError] = OrderedDict()
-        self._lock = threading.Lock()
+    def __init__(self, budget: int = DEFAULT_BUDGET) -> None:
+        self._entries: ByteLRU[str, Checked | GraphQLError] = ByteLRU(budget)
+
+    @property
+    def budget(self) -> int:
+        return self._entries.budget
+
+    @budget.setter
+    def budget(self, value: int) -> None:
+        """Set from DOCUMENT_CACHE_BYTES by the app; what is kept now is kept."""
+        self._entries.budget = value
+
+    @property
+    def used(self) -> int:
+        return self._entries.used
 
     def get(self, text: str) -> Checked | GraphQLError | None:
-        with self._lock:
-            entry = self._entries.get(text)
-            if entry is not None:
-                self._entries.move_to_end(text)
-            return entry
+        return self._entries.get(text)
 
     def put(self, text: str, entry: Checked | GraphQLError) -> None:
-        with self._lock:
-            self._entries[text] = entry
-            self._entries.move_to_end(text)
-            while len(self._entries) > self.capacity:
-                self._entries.popitem(last=False)
+        self._entries.put(text, entry, document_bytes(text))
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -101,12 +110,15 @@ def parsed(text: str) -> Checked | GraphQLError:
     hit = DOCUMENTS.get(text)
     if hit is not None:
         return hit
+    started = time.perf_counter()
+    parsed_bytes(len(text))
     try:
         document = strawberry_schema.parse(text, max_tokens=MAX_TOKENS)  # type: ignore[attr-defined]
     except GraphQLError as error:
         DOCUMENTS.put(text, error)
         return error
     entry = Checked(document, measure(document))
+    entry.work = time.perf_counter() - started
     DOCUMENTS.put(text, entry)
     return entry
 
@@ -122,6 +134,7 @@ def validated(schema: Any, entry: Checked, settings: Any) -> tuple[GraphQLError,
     variant = _variant(settings)
     suggestions, introspection = variant
     if entry.errors is None or entry.variant != variant:
+        started = time.perf_counter()
         entry.errors = tuple(
             validate(
                 schema._schema,
@@ -131,6 +144,7 @@ def validated(schema: Any, entry: Checked, settings: Any) -> tuple[GraphQLError,
             )
         )
         entry.variant = variant
+        entry.work += time.perf_counter() - started
     return entry.errors
 
 
@@ -180,12 +194,17 @@ class CachedDocuments(SchemaExtension):
 
     _hit: Checked | None = None
     _refused: GraphQLError | None = None  # not trusted, or a syntax error
+    _charged: bool = False  # refused as out of budget: nothing more to charge
 
     async def on_parse(self) -> AsyncIterator[None]:
         context = self.execution_context
         if context.query:
             settings = getattr(context.context, "settings", None)
             self._refused = untrusted(context.query, settings)
+            if self._refused is None and isinstance(context.context, Context):
+                # Not even parsed for a client whose refusals spent its budget.
+                self._refused = await spent(context.context)
+                self._charged = self._refused is not None
             if self._refused is None:
                 limits = DocumentLimits.of(context.context)
                 await prepare(context.schema, context.query, limits, settings)
@@ -199,7 +218,7 @@ class CachedDocuments(SchemaExtension):
                 context.graphql_document = _stand_in(context.operation_name)
         yield
 
-    def on_validate(self) -> Iterator[None]:
+    async def on_validate(self) -> AsyncIterator[None]:
         context = self.execution_context
         entry = self._hit
         long_list = long_list_refusal(context.variables)
@@ -220,6 +239,15 @@ class CachedDocuments(SchemaExtension):
                 )
                 errors = [variables] if variables else errors
             context.pre_execution_errors = list(errors)  # Strawberry's validation is skipped
+        if (
+            context.pre_execution_errors
+            and not self._charged
+            and isinstance(context.context, Context)
+        ):
+            work = entry.work if entry is not None else 0.0
+            out = await charge_refusal(context.context, context.query or "", work)
+            if out is not None:
+                context.pre_execution_errors = [out]
         yield
 
 

@@ -24,8 +24,10 @@ from core.db import Database
 from core.settings import PROJECT_ROOT, Settings
 from events import EventHub
 from events.factory import make_broker, subscriptions_refusal
+from fastpath.cache import PLANS
 from rest import rest_routes
 from schema import build_schema
+from schema.documents import DOCUMENTS
 from server.body_limit import BodyLimit
 from server.demo import load_demo_data
 from server.graphiql import STATIC_DIR
@@ -60,6 +62,8 @@ def create_app(
         settings, statement_timeout=settings.statement_timeout_seconds
     )
     tracing = _start_tracing(database, tracer_provider)
+    DOCUMENTS.budget = settings.document_cache_bytes
+    PLANS.budget = settings.plan_cache_bytes
     hub = EventHub(
         database,
         make_broker(settings),

@@ -35,7 +35,7 @@ def make_persisted_queries(settings: Settings) -> PersistedQueries:
             prefix=settings.redis_prefix,
             timeout=settings.redis_timeout_seconds,
         )
-    return MemoryPersistedQueries()
+    return MemoryPersistedQueries(settings.persisted_query_bytes)
 
 
 def make_rate_limits(settings: Settings) -> RateLimits:

@@ -63,7 +63,8 @@ class TextFrameWebSocketAdapter(ASGIWebSocketAdapter):
         super().__init__(view, request, response)
         settings = getattr(view, "settings", None)
         limit = settings.websocket_send_queue if settings is not None else 1000
-        self.outbox = Outbox(response, limit)
+        byte_limit = settings.websocket_send_queue_bytes if settings is not None else 4 << 20
+        self.outbox = Outbox(response, limit, byte_limit)
 
     async def send_json(self, message: Mapping[str, object]) -> None:
         if self.outbox.closed:

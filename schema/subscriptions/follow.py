@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator, Awaitable, Callable, Hashable, Sequence
 from typing import Any, TypeVar
-from weakref import WeakKeyDictionary
 
 from events import BrokerUnavailable, Event, Interrupted, InvalidEventId, PlaceLost, ReplayGap
 from loaders import Loaders
+from loaders.memo import once
 from schema.context import Info
 from schema.errors import BadUserInput, EventsExpired, EventsInterrupted, EventsUnavailable
 from schema.subscriptions.emission import Emission, ObjectKey, announce
@@ -133,15 +133,8 @@ async def _emit(
             yield value
 
 
-_SHARED: WeakKeyDictionary[Loaders, dict[Hashable, asyncio.Future[Any]]] = WeakKeyDictionary()
-
-
 async def shared(loaders: Loaders, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
     """Computed once per snapshot (loaders) and key, however many subscriptions ask:
     a thousand subscriptions with one selection look for candidates once per delivery."""
-    futures = _SHARED.setdefault(loaders, {})
-    future = futures.get(key)
-    if future is None:
-        future = futures[key] = asyncio.ensure_future(compute())
-    result: T = await asyncio.shield(future)
+    result: T = await asyncio.shield(once(loaders.memo, ("candidates", key), compute))
     return result

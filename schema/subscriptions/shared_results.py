@@ -12,19 +12,29 @@ from __future__ import annotations
 import asyncio
 import inspect
 from typing import Any
-from weakref import WeakKeyDictionary
 
 import orjson
 from graphql import ExecutionResult, OperationType
+from graphql.pyutils import RefMap
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from loaders import Loaders
+from loaders.memo import once
 from schema.subscriptions import emission as emissions
-
-_RESULTS: WeakKeyDictionary[Loaders, dict[Any, Any]] = WeakKeyDictionary()
 
 
 class SharedResultsExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    def build_per_event_executor(self, payload: Any) -> Any:
+        """Each event's executor memoises its own subfields.
+
+        graphql-core's copy shares the subscription's `collect_subfields` memo, keyed by
+        the identity of lists made afresh for every event: it grew by a few entries per
+        event for as long as the subscription lived.
+        """
+        executor = super().build_per_event_executor(payload)
+        executor._relevant_sub_fields = {}
+        executor._stream_usages = RefMap()
+        return executor
+
     def execute_operation(self, serially: bool | None = None) -> Any:
         emission = emissions.peek()
         operation: Any = self.operation
@@ -39,14 +49,14 @@ class SharedResultsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             variables = orjson.dumps(self.variable_values, option=orjson.OPT_SORT_KEYS)
         except TypeError:  # a value orjson cannot key on: compute alone
             return super().execute_operation(serially)
-        key = (operation.loc.source.body, variables, emission.key, emission.prime)
-        cache = _RESULTS.setdefault(emission.loaders, {})
+        key = ("result", operation.loc.source.body, variables, emission.key, emission.prime)
+        cache = emission.loaders.memo
         shared = cache.get(key)
         if shared is None:
             result = super().execute_operation(serially)
             if not inspect.isawaitable(result):
                 return result
-            shared = cache[key] = asyncio.ensure_future(result)
+            shared = once(cache, key, lambda: result)
         return _copy_of(shared)
 
 

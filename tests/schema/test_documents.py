@@ -8,6 +8,7 @@ import pytest
 import strawberry.schema.schema as strawberry_schema
 from graphql import parse
 
+from core.byte_lru import document_bytes
 from fastpath import PLANS
 from schema import documents
 from schema.document_size import Size
@@ -73,7 +74,7 @@ async def test_a_syntax_error_is_parsed_once(execute, calls):
 
 
 def test_the_cache_is_bounded_least_recently_used_first_out():
-    cache = DocumentCache(capacity=2)
+    cache = DocumentCache(budget=2 * document_bytes("{ a }"))
     entries = {text: Checked(parse(text), Size()) for text in ("{ a }", "{ b }", "{ c }")}
     cache.put("{ a }", entries["{ a }"])
     cache.put("{ b }", entries["{ b }"])
@@ -82,3 +83,20 @@ def test_the_cache_is_bounded_least_recently_used_first_out():
     assert len(cache) == 2
     assert cache.get("{ b }") is None
     assert cache.get("{ a }") is entries["{ a }"]
+    assert cache.used == 2 * document_bytes("{ a }")
+
+
+def test_the_cache_counts_bytes_and_keeps_no_document_over_its_budget():
+    cache = DocumentCache(budget=document_bytes("{ " + "a " * 1000 + "}"))
+    small = [f"{{ f{i} }}" for i in range(10)]
+    for text in small:
+        cache.put(text, Checked(parse(text), Size()))
+    assert len(cache) == 10
+    large = "{ " + "a " * 1000 + "}"
+    cache.put(large, Checked(parse(large), Size()))  # just fits: the small ones go
+    assert len(cache) == 1 and cache.get(large) is not None
+    huge = "{ " + "a " * 1001 + "}"
+    cache.put(huge, Checked(parse(huge), Size()))  # over the whole budget: not kept
+    assert cache.get(huge) is None
+    assert cache.get(large) is not None
+    assert cache.used <= cache.budget

@@ -78,3 +78,25 @@ async def test_put_waits_for_room_instead_of_closing():
     await asyncio.wait_for(waiting, 5)
     await asyncio.wait_for(_drained(outbox, socket, 3), 5)
     assert socket.sent == ["first", "second", "third"]
+
+
+async def test_a_stuck_peer_is_closed_past_the_bytes_before_the_message_count():
+    """1,000 queued results of 600 KB took a process to 609 MB before the count closed it."""
+    stuck = FakeSocket(stuck=True)
+    outbox = Outbox(stuck, limit=1000, byte_limit=1000)  # type: ignore[arg-type]
+    for _ in range(4):
+        outbox.offer("x" * 300)  # the first is being written, three wait: 900 characters
+        await asyncio.sleep(0)
+    assert not outbox.closed
+    outbox.offer("x" * 300)  # 1,200 would wait
+    assert outbox.closed
+    await asyncio.wait_for(_closed(stuck), 5)
+    assert stuck.closed is not None and stuck.closed[0] == SLOW_CONSUMER
+
+
+async def test_one_message_over_the_bytes_is_still_sent_when_nothing_waits():
+    socket = FakeSocket()
+    outbox = Outbox(socket, limit=10, byte_limit=100)  # type: ignore[arg-type]
+    await outbox.put("y" * 500)
+    await asyncio.wait_for(_drained(outbox, socket, 1), 5)
+    assert socket.sent == ["y" * 500] and not outbox.closed
