@@ -13,8 +13,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
 
 
-class _TooLarge(Exception):
-    pass
+class BodyTooLarge(Exception):
+    """Raised from `receive` past the limit; whatever reads the body lets it through to
+    `BodyLimit`, which answers 413."""
 
 
 class BodyLimit:
@@ -43,7 +44,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise _TooLarge
+                    raise BodyTooLarge
             return message
 
         async def watching_send(message: Message) -> None:
@@ -53,7 +54,7 @@ class BodyLimit:
 
         try:
             await self.app(scope, counting_receive, watching_send)
-        except _TooLarge:
+        except BodyTooLarge:
             if not started:
                 await self._refuse(send)
 

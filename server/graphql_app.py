@@ -48,6 +48,7 @@ from schema.operation_type import names_a_subscription
 from schema.permissions import AUTH_HINT
 from schema.subscriptions.place import subscribed_now
 from schema.variable_lists import BAD_USER_INPUT, long_list_refusal
+from server.body_limit import BodyTooLarge
 from server.disconnects import ClientGone, cancelled_on_disconnect
 from server.failures import failure_answer, only_unavailable, unavailable
 from server.fanout import SubscriptionGroups
@@ -302,6 +303,8 @@ class GraphQLApp(GraphQL[Context, None]):
         except ClientGone:
             note(clientGone=True)  # logged with nginx's 499; no answer to send
             return
+        except BodyTooLarge:
+            raise  # BodyLimit answers 413 PAYLOAD_TOO_LARGE
         except Exception as error:  # the database out of reach, or a bug: still GraphQL
             media_type = response_media_type(request.headers.get("accept"))
             response = request_error_response(failure_answer(error), media_type)
