@@ -25,15 +25,21 @@ from graphql import (
     ValueNode,
     VariableNode,
     get_named_type,
+    get_nullable_type,
+    is_abstract_type,
+    is_list_type,
 )
 from graphql.utilities import get_operation_ast
 from sqlalchemy import ColumnElement
 
+from fastpath.abstract import ABSTRACT, TABLES
 from fastpath.arguments import convert
 from fastpath.collect import CannotCollect, Selections
 from fastpath.objects import sealed
 from fastpath.plan import (
     Abort,
+    Abstract,
+    AbstractFetch,
     Arguments,
     Child,
     ConnectionPlan,
@@ -44,6 +50,7 @@ from fastpath.plan import (
     PageInfoPlan,
     Plan,
     Value,
+    Variant,
 )
 from fastpath.relations import INLINE, RELATIONS, Relation
 from fastpath.switches import Switched, Switches, directive_variables
@@ -164,6 +171,10 @@ class _Compiler:
             definition = graphql_type.fields.get(field_name)
             if definition is None:
                 raise Unsupported(f"{name}.{field_name}")
+            fetch = ABSTRACT.get((name, field_name))
+            if fetch is not None:
+                plan.entries.append(self.abstract(key, graphql_type, nodes, fetch))
+                continue
             child_type = get_named_type(definition.type)
             if (name, field_name) in INLINE:
                 if node.arguments or not isinstance(child_type, GraphQLObjectType):
@@ -197,6 +208,24 @@ class _Compiler:
             )
             plan.entries.append(Child(key, relation, parent_index, arguments, child_columns, shape))
         return sealed(plan)
+
+    def abstract(
+        self, key: str, parent: GraphQLObjectType, nodes: list[FieldNode], fetch: AbstractFetch
+    ) -> Abstract:
+        """A plan per possible type, each from the fragments that apply to that type."""
+        definition = parent.fields[nodes[0].name.value]
+        abstract_type = get_named_type(definition.type)
+        if not is_abstract_type(abstract_type):
+            raise Unsupported(f"{parent.name}.{nodes[0].name.value} is not abstract")
+        variants: dict[str, Variant] = {}
+        for possible in self.schema._schema.get_possible_types(abstract_type):
+            if possible.name not in TABLES:
+                raise Unsupported(f"type {possible.name}")
+            columns: list[ColumnElement[Any]] = []
+            plan = self.object(possible, _subselections(nodes), columns)
+            variants[possible.name] = Variant(plan, columns)
+        many = is_list_type(get_nullable_type(definition.type))
+        return Abstract(key, fetch, self._arguments(parent, nodes[0]), variants, many)
 
     def _nested(
         self,
