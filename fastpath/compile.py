@@ -32,6 +32,7 @@ from graphql import (
 from graphql.utilities import get_operation_ast
 from sqlalchemy import ColumnElement
 
+from fastpath import rate_limit as rate_limit_fields
 from fastpath.abstract import ABSTRACT, TABLES
 from fastpath.arguments import convert
 from fastpath.collect import CannotCollect, Selections
@@ -44,6 +45,7 @@ from fastpath.plan import (
     Child,
     ConnectionPlan,
     EdgePlan,
+    Getter,
     Inline,
     Nested,
     ObjectPlan,
@@ -171,6 +173,9 @@ class _Compiler:
             definition = graphql_type.fields.get(field_name)
             if definition is None:
                 raise Unsupported(f"{name}.{field_name}")
+            if (name, field_name) == ("Query", "rateLimit"):
+                plan.entries.append(Value(key, self.rate_limit(graphql_type, nodes)))
+                continue
             fetch = ABSTRACT.get((name, field_name))
             if fetch is not None:
                 plan.entries.append(self.abstract(key, graphql_type, nodes, fetch))
@@ -208,6 +213,25 @@ class _Compiler:
             )
             plan.entries.append(Child(key, relation, parent_index, arguments, child_columns, shape))
         return sealed(plan)
+
+    def rate_limit(self, parent: GraphQLObjectType, nodes: list[FieldNode]) -> Getter:
+        """`rateLimit`'s fields, read from the request's charge when the plan runs."""
+        limit_type = get_named_type(parent.fields["rateLimit"].type)
+        assert isinstance(limit_type, GraphQLObjectType)
+        fields: list[tuple[str, str]] = []
+        for key, selected in self._fields(limit_type, _subselections(nodes)):
+            field_name = selected[0].name.value
+            if not rate_limit_fields.known(field_name):
+                raise Unsupported(f"RateLimit.{field_name}")
+            fields.append((key, field_name))
+
+        def serialize(field_name: str, value: Any) -> Any:
+            if field_name == "__typename":
+                return value
+            scalar = get_named_type(limit_type.fields[field_name].type)
+            return scalar.serialize(value)
+
+        return rate_limit_fields.rate_limit(fields, serialize)
 
     def abstract(
         self, key: str, parent: GraphQLObjectType, nodes: list[FieldNode], fetch: AbstractFetch
