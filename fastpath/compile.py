@@ -32,6 +32,7 @@ from graphql import (
 from graphql.utilities import get_operation_ast
 from sqlalchemy import ColumnElement
 
+from fastpath import comparison
 from fastpath import rate_limit as rate_limit_fields
 from fastpath.abstract import ABSTRACT, TABLES
 from fastpath.arguments import convert
@@ -43,6 +44,7 @@ from fastpath.plan import (
     AbstractFetch,
     Arguments,
     Child,
+    Comparison,
     ConnectionPlan,
     EdgePlan,
     Getter,
@@ -176,6 +178,9 @@ class _Compiler:
             if (name, field_name) == ("Query", "rateLimit"):
                 plan.entries.append(Value(key, self.rate_limit(graphql_type, nodes)))
                 continue
+            if (name, field_name) == ("Grid", "comparison"):
+                plan.entries.append(self.comparison(key, graphql_type, nodes, columns))
+                continue
             fetch = ABSTRACT.get((name, field_name))
             if fetch is not None:
                 plan.entries.append(self.abstract(key, graphql_type, nodes, fetch))
@@ -213,6 +218,80 @@ class _Compiler:
             )
             plan.entries.append(Child(key, relation, parent_index, arguments, child_columns, shape))
         return sealed(plan)
+
+    def comparison(
+        self,
+        key: str,
+        grid: GraphQLObjectType,
+        nodes: list[FieldNode],
+        columns: list[ColumnElement[Any]],
+    ) -> Comparison:
+        """The matrix's shape, a feature level per `features` or `cells` selection, and
+        one rows level reading elements and every package selection."""
+        features: list[Child] = []
+        packages: list[list[SelectionSetNode]] = []
+        matrix_type = _object_type(grid, "comparison")
+        feature_type = _object_type(matrix_type, "features")
+        row_type = _object_type(matrix_type, "rows")
+        cell_type = _object_type(row_type, "cells")
+        rating_type = _object_type(cell_type, "rating")
+
+        def feature_level(selection_sets: list[SelectionSetNode]) -> int:
+            relation = RELATIONS[("Grid", "features")]
+            assert relation.parent_column is not None
+            level: list[ColumnElement[Any]] = []
+            shape = self.object(feature_type, comparison.with_feature_id(selection_sets), level)
+            parent = _index(columns, relation.parent_column)
+            features.append(Child(f"#f{len(features)}", relation, parent, None, level, shape))
+            return len(features) - 1
+
+        def cells(selection_sets: list[SelectionSetNode]) -> tuple[int, comparison.Shape]:
+            shape: comparison.Shape = []
+            for cell_key, cell_nodes in self._fields(cell_type, selection_sets):
+                name = cell_nodes[0].name.value
+                if name == "__typename":
+                    shape.append((cell_key, "typename", cell_type.name))
+                elif name == "feature":
+                    shape.append((cell_key, "feature", feature_level(_subselections(cell_nodes))))
+                elif name == "text":
+                    shape.append((cell_key, "text", None))
+                else:
+                    ratings = self._fields(rating_type, _subselections(cell_nodes))
+                    fields = [(k, n[0].name.value) for k, n in ratings]
+                    shape.append((cell_key, "rating", fields))
+            return feature_level([]), shape
+
+        def row(selection_sets: list[SelectionSetNode]) -> comparison.Shape:
+            shape: comparison.Shape = []
+            for row_key, row_nodes in self._fields(row_type, selection_sets):
+                name = row_nodes[0].name.value
+                if name == "__typename":
+                    shape.append((row_key, "typename", row_type.name))
+                elif name == "package":
+                    packages.append(_subselections(row_nodes))
+                    shape.append((row_key, "package", comparison.package_key(len(packages) - 1)))
+                else:
+                    shape.append((row_key, "cells", cells(_subselections(row_nodes))))
+            return shape
+
+        shape: comparison.Shape = []
+        for matrix_key, matrix_nodes in self._fields(matrix_type, _subselections(nodes)):
+            name = matrix_nodes[0].name.value
+            if name == "__typename":
+                shape.append((matrix_key, "typename", matrix_type.name))
+            elif name == "features":
+                shape.append((matrix_key, "features", feature_level(_subselections(matrix_nodes))))
+            else:
+                shape.append((matrix_key, "rows", row(_subselections(matrix_nodes))))
+        relation = RELATIONS[("Grid", "rows")]
+        assert relation.parent_column is not None
+        level: list[ColumnElement[Any]] = []
+        grid_row = _object_type(grid, "rows")
+        rows_plan = self.object(grid_row, [comparison.row_selection(packages)], level)
+        arguments = self._arguments(grid, nodes[0])
+        parent = _index(columns, relation.parent_column)
+        rows = Child("#rows", relation, parent, arguments, level, rows_plan)
+        return Comparison(key, features, rows, shape)
 
     def rate_limit(self, parent: GraphQLObjectType, nodes: list[FieldNode]) -> Getter:
         """`rateLimit`'s fields, read from the request's charge when the plan runs."""
@@ -362,6 +441,12 @@ class _Compiler:
             else:
                 raise Unsupported(f"PageInfo.{field_name}")
         return PageInfoPlan(entries), cursors
+
+
+def _object_type(parent: GraphQLObjectType, field_name: str) -> GraphQLObjectType:
+    named = get_named_type(parent.fields[field_name].type)
+    assert isinstance(named, GraphQLObjectType)
+    return named
 
 
 def _constant(value: str) -> Any:
