@@ -1,4 +1,5 @@
-"""Plans by (document text, operation name, dialect), least recently used first out.
+"""Plans by (document text, operation name, dialect, switches), least recently used first
+out (`switches`: the values of the variables `@include`/`@skip` read).
 
 Bounded in bytes (PLAN_CACHE_BYTES): a plan keeps its parsed document, so each entry
 costs what the document cache charges for it (`core.byte_lru.document_bytes`).
@@ -17,8 +18,10 @@ from typing import Any
 from graphql import GraphQLError
 
 from core.byte_lru import ByteLRU, document_bytes
-from fastpath.compile import Unsupported, compile_plan
+from fastpath.compile import compile_plan
+from fastpath.compiler_tools import Unsupported
 from fastpath.plan import Plan
+from fastpath.switches import Switched, Switches
 from schema.cost import query_cost
 from schema.documents import Checked, parsed, validated
 from schema.limits import DEFAULTS, DocumentLimits, refusal
@@ -31,7 +34,7 @@ class NotCompiled:
     reason: str
 
 
-Entry = Plan | NotCompiled
+Entry = Plan | NotCompiled | Switched
 
 OVER_LIMITS = NotCompiled("over the document limits")
 
@@ -50,7 +53,7 @@ def checked_document(schema: Any, text: str) -> Checked | None:
 
 class PlanCache:
     def __init__(self, budget: int = DEFAULT_BUDGET) -> None:
-        self._entries: ByteLRU[tuple[str, str | None, str], Entry] = ByteLRU(budget)
+        self._entries: ByteLRU[tuple[str, str | None, str, Switches], Entry] = ByteLRU(budget)
 
     @property
     def budget(self) -> int:
@@ -68,11 +71,12 @@ class PlanCache:
         operation_name: str | None,
         dialect: str,
         limits: DocumentLimits = DEFAULTS,
+        switches: Switches = (),
     ) -> Entry:
         """`dialect`: PostgreSQL plans fold children into their parents' statements. A
         document over `limits` is not compiled (the reference refuses it), and never
-        validated here."""
-        key = (text, operation_name, dialect)
+        validated here. A `Switched` entry: look up again with the request's `switches`."""
+        key = (text, operation_name, dialect, switches)
         entry = self._entries.get(key)
         if entry is not None:
             if isinstance(entry, Plan) and refusal(entry.size, limits) is not None:
@@ -81,7 +85,7 @@ class PlanCache:
         document = parsed(text)
         if not isinstance(document, GraphQLError) and refusal(document.size, limits):
             return OVER_LIMITS  # not kept: another request's settings may allow it
-        entry = _build(schema, text, operation_name, dialect)
+        entry = _build(schema, text, operation_name, dialect, switches)
         self._entries.put(key, entry, document_bytes(text))
         return entry
 
@@ -92,16 +96,20 @@ class PlanCache:
         self._entries.clear()
 
 
-def _build(schema: Any, text: str, operation_name: str | None, dialect: str) -> Entry:
+def _build(
+    schema: Any, text: str, operation_name: str | None, dialect: str, switches: Switches
+) -> Entry:
     checked = checked_document(schema, text)
     if checked is None:
         return NotCompiled("syntax error")
     if checked.errors:
         return NotCompiled("invalid document")
     try:
-        plan = compile_plan(schema, checked.document, operation_name, dialect)
+        plan = compile_plan(schema, checked.document, operation_name, dialect, switches)
     except Unsupported as reason:
         return NotCompiled(str(reason))
+    if isinstance(plan, Switched):
+        return plan
     plan.size = checked.size
     plan.document = checked.document
     cost = query_cost(schema._schema, checked.document, operation_name, None)
