@@ -19,7 +19,7 @@ from fastpath import sql, statements
 from fastpath.plan import Abort, AbstractFetch, Env, Found, Variant
 from fastpath.writers import CATEGORY, GRID, PACKAGE, PARTICIPANT
 from loaders.filters import text_matches
-from schema.arguments import MAX_PAGE_SIZE, page_size
+from schema.arguments import MAX_PAGE_SIZE, checked_search, page_size
 from schema.types.nodes import database_ids
 
 TABLES: dict[str, Any] = {
@@ -94,7 +94,8 @@ async def _search(env: Env, kwargs: dict[str, Any], variants: dict[str, Variant]
     """`schema.search.search`: each type's best `first` matches, merged by rank, then
     packages before grids, then by score, and cut to `first`."""
     first = page_size(kwargs["first"], default=10) or 10
-    needle = kwargs["query"].strip().lower()
+    # refused as the resolver refuses it (BAD_USER_INPUT, answered by the reference)
+    needle = checked_search(kwargs["query"], argument="query").strip().lower()
     if not needle:
         return []
     ranked: list[tuple[tuple[int, int, int], str, Any]] = []
