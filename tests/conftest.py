@@ -25,6 +25,7 @@ from schema.context import Context
 from server.app import create_app
 from server.demo import load_demo_data
 from server.runtime import DEFAULT_THRESHOLDS
+from tests.fastpath.coverage import COVERAGE_LINES
 from tests.suite_database import (
     SuiteDatabase,
     SuiteDatabaseError,
@@ -76,12 +77,17 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """How many GraphQL answers the compiled path gave, so a silent fallback shows."""
+    """How many GraphQL answers the compiled path gave, so a silent fallback shows, and
+    why the others were not (tests/fastpath/test_coverage.py adds the suite's documents)."""
     if RECORDER.compiled or RECORDER.reference:
         terminalreporter.write_line(
             f"compiled path: {RECORDER.compiled} answers; reference executor: "
             f"{RECORDER.reference}" + (" (each compiled answer checked)" if DIFFERENTIAL else "")
         )
+        for reason, count in RECORDER.reasons.most_common():
+            terminalreporter.write_line(f"  reference, {reason}: {count}")
+    for line in COVERAGE_LINES:
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
