@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from benchmarks.workloads import CLIENT_WORKLOADS, choose_clients
 from core.settings import Settings
 from fastpath import RECORDER
 from tests.conftest import app_client
@@ -76,6 +77,9 @@ FALLBACK: dict[str, str] = {
     "graphiql/Search": SEARCH,
     "graphiql/GridComparison": COMPARISON,
     "graphiql/RateLimitBudget": RATE_LIMIT,
+    "benchmark/W1C": NODE,
+    "benchmark/W2C": FRAGMENTS,
+    "benchmark/W3C": FRAGMENTS,
 }
 """The documents still answered by Strawberry, by `<tool>/<name>`, each with its reason."""
 
@@ -103,14 +107,15 @@ async def _post(client: Any, document: Document) -> Any:
 def test_the_corpus_is_large_enough_and_every_fallback_names_a_document():
     keys = {document.key for tool in TOOLS for document in corpus(tool)}
     assert len(keys) >= 40
+    keys |= {f"benchmark/{name}" for name in CLIENT_WORKLOADS}
     assert FALLBACK.keys() <= keys, FALLBACK.keys() - keys
 
 
-@pytest.mark.parametrize("tool", TOOLS)
-async def test_each_document_equals_the_reference_on_its_expected_path(clients, tool):
+async def _wrong_paths(clients: tuple[Any, Any], documents: list[Document]) -> list[str]:
+    """Checks each answer against the reference; the documents whose path is unexpected."""
     ours, reference = clients
     wrong_path: list[str] = []
-    for document in corpus(tool):
+    for document in documents:
         with RECORDER.listening() as outcomes:
             answer = await _post(ours, document)
         expected = await _post(reference, document)
@@ -123,4 +128,22 @@ async def test_each_document_equals_the_reference_on_its_expected_path(clients, 
             wrong_path.append(
                 f"{document.key}: {'compiled' if outcome.compiled else outcome.reason}"
             )
+    return wrong_path
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+async def test_each_document_equals_the_reference_on_its_expected_path(clients, tool):
+    wrong_path = await _wrong_paths(clients, corpus(tool))
+    assert not wrong_path, "path differs from FALLBACK:\n" + "\n".join(wrong_path)
+
+
+async def test_the_client_shaped_workloads_equal_the_reference_on_their_expected_path(
+    catalogue, clients
+):
+    async with catalogue.engine.connect() as connection:
+        workloads = await choose_clients(connection)
+    documents = [
+        Document("benchmark", name, w.query, name, w.variables) for name, w in workloads.items()
+    ]
+    wrong_path = await _wrong_paths(clients, documents)
     assert not wrong_path, "path differs from FALLBACK:\n" + "\n".join(wrong_path)
