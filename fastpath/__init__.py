@@ -20,12 +20,13 @@ from strawberry.types.graphql import OperationType
 from core import tracing
 from core.request_context import note
 from core.statement_timeout import StatementTimedOut, is_statement_timeout
-from fastpath.cache import PLANS, NotCompiled
+from fastpath.cache import PLANS
 from fastpath.connection import checkout
 from fastpath.differential import compare
 from fastpath.execute import new_env, run_plan
-from fastpath.plan import Abort
+from fastpath.plan import Abort, Plan
 from fastpath.record import RECORDER, Outcome
+from fastpath.switches import Switched
 from ratelimit import spending
 from schema.cost import query_cost
 from schema.documents import prepare
@@ -76,7 +77,12 @@ async def compiled_answer(
     limits = DocumentLimits.of(context)
     await prepare(schema, query, limits, context.settings)  # a long new one: off the loop
     entry = PLANS.get(schema, query, operation_name, context.db.dialect, limits)
-    if isinstance(entry, NotCompiled):
+    if isinstance(entry, Switched):
+        switches = entry.values(schema, variable_values)
+        if switches is None:
+            return Fallback("directive variables")  # the reference refuses them
+        entry = PLANS.get(schema, query, operation_name, context.db.dialect, limits, switches)
+    if not isinstance(entry, Plan):
         return Fallback(entry.reason)
     points = entry.cost
     if points is None and entry.document is not None:

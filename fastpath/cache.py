@@ -1,4 +1,5 @@
-"""Plans by (document text, operation name, dialect), bounded, least recently used first out.
+"""Plans by (document text, operation name, dialect, switches), bounded, least recently
+used first out (`switches`: the values of the variables `@include`/`@skip` read).
 
 A document is parsed and validated once, through the same cache and the same rules as
 the reference path (`schema.documents`, `schema.limits`), so both paths agree on which
@@ -16,6 +17,7 @@ from graphql import GraphQLError
 
 from fastpath.compile import Unsupported, compile_plan
 from fastpath.plan import Plan
+from fastpath.switches import Switched, Switches
 from schema.cost import query_cost
 from schema.documents import Checked, parsed, validated
 from schema.limits import DEFAULTS, DocumentLimits, refusal
@@ -28,7 +30,7 @@ class NotCompiled:
     reason: str
 
 
-Entry = Plan | NotCompiled
+Entry = Plan | NotCompiled | Switched
 
 OVER_LIMITS = NotCompiled("over the document limits")
 
@@ -48,7 +50,7 @@ def checked_document(schema: Any, text: str) -> Checked | None:
 class PlanCache:
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
         self.capacity = capacity
-        self._entries: OrderedDict[tuple[str, str | None, str], Entry] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, str | None, str, Switches], Entry] = OrderedDict()
 
     def get(
         self,
@@ -57,11 +59,12 @@ class PlanCache:
         operation_name: str | None,
         dialect: str,
         limits: DocumentLimits = DEFAULTS,
+        switches: Switches = (),
     ) -> Entry:
         """`dialect`: PostgreSQL plans fold children into their parents' statements. A
         document over `limits` is not compiled (the reference refuses it), and never
-        validated here."""
-        key = (text, operation_name, dialect)
+        validated here. A `Switched` entry: look up again with the request's `switches`."""
+        key = (text, operation_name, dialect, switches)
         entry = self._entries.get(key)
         if entry is not None:
             self._entries.move_to_end(key)
@@ -71,7 +74,7 @@ class PlanCache:
         document = parsed(text)
         if not isinstance(document, GraphQLError) and refusal(document.size, limits):
             return OVER_LIMITS  # not kept: another request's settings may allow it
-        entry = _build(schema, text, operation_name, dialect)
+        entry = _build(schema, text, operation_name, dialect, switches)
         self._entries[key] = entry
         while len(self._entries) > self.capacity:
             self._entries.popitem(last=False)
@@ -84,16 +87,20 @@ class PlanCache:
         self._entries.clear()
 
 
-def _build(schema: Any, text: str, operation_name: str | None, dialect: str) -> Entry:
+def _build(
+    schema: Any, text: str, operation_name: str | None, dialect: str, switches: Switches
+) -> Entry:
     checked = checked_document(schema, text)
     if checked is None:
         return NotCompiled("syntax error")
     if checked.errors:
         return NotCompiled("invalid document")
     try:
-        plan = compile_plan(schema, checked.document, operation_name, dialect)
+        plan = compile_plan(schema, checked.document, operation_name, dialect, switches)
     except Unsupported as reason:
         return NotCompiled(str(reason))
+    if isinstance(plan, Switched):
+        return plan
     plan.size = checked.size
     plan.document = checked.document
     cost = query_cost(schema._schema, checked.document, operation_name, None)

@@ -1,9 +1,11 @@
 """Builds a `Plan` from a validated document: the graphql-core schema gives each field's
 type and arguments, `writers` and `relations` say how each supported field is produced.
 
-Anything else (fragments, directives, mutations, interfaces and unions, introspection
-beyond `__typename`, a field not in the tables) raises `Unsupported`: the document is
-then always executed by Strawberry.
+Fields are collected as the spec says (`fastpath.collect`): fragments, `@include`/`@skip`
+and a response key selected several times are resolved here, once per plan. Anything else
+(mutations, interfaces and unions as field types, introspection beyond `__typename`, a
+field not in the tables) raises `Unsupported`: the document is then always executed by
+Strawberry.
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ from typing import Any
 from graphql import (
     DocumentNode,
     FieldNode,
+    FragmentDefinitionNode,
     GraphQLError,
     GraphQLObjectType,
     ListValueNode,
     ObjectValueNode,
-    OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
     ValueNode,
@@ -28,6 +30,7 @@ from graphql.utilities import get_operation_ast
 from sqlalchemy import ColumnElement
 
 from fastpath.arguments import convert
+from fastpath.collect import CannotCollect, Selections
 from fastpath.objects import sealed
 from fastpath.plan import (
     Abort,
@@ -43,6 +46,7 @@ from fastpath.plan import (
     Value,
 )
 from fastpath.relations import INLINE, RELATIONS, Relation
+from fastpath.switches import Switched, Switches, directive_variables
 from fastpath.writers import SCALARS, is_plain
 from loaders.cursors import InvalidCursor
 
@@ -52,41 +56,38 @@ class Unsupported(Exception):
 
 
 def compile_plan(
-    schema: Any, document: DocumentNode, operation_name: str | None, dialect: str
-) -> Plan:
+    schema: Any,
+    document: DocumentNode,
+    operation_name: str | None,
+    dialect: str,
+    switches: Switches = (),
+) -> Plan | Switched:
     """`schema` is the Strawberry schema (its graphql-core schema is `schema._schema`);
-    on PostgreSQL, children fixed by the document fold into their parent's statement."""
-    if any(not isinstance(d, OperationDefinitionNode) for d in document.definitions):
-        raise Unsupported("fragment definitions")
+    on PostgreSQL, children fixed by the document fold into their parent's statement.
+    `switches`: the values of the variables the directives read (`Switched.names`);
+    without them, such a document answers `Switched`."""
     operation = get_operation_ast(document, operation_name)
     if operation is None or operation.operation is not OperationType.QUERY:
         raise Unsupported("not a single query operation")
     if operation.directives:
         raise Unsupported("operation directives")
-    compiler = _Compiler(schema, dialect)
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    names = directive_variables(operation, fragments)
+    if len(switches) != len(names):
+        return Switched(names, tuple(operation.variable_definitions or ()))
+    selections = Selections(schema._schema, fragments, dict(zip(names, switches, strict=True)))
+    compiler = _Compiler(schema, dialect, selections)
     root_type = schema._schema.query_type
-    root = compiler.object(root_type, operation.selection_set, [])
+    root = compiler.object(root_type, [operation.selection_set], [])
     name = operation.name.value if operation.name else None
     return Plan(name, tuple(operation.variable_definitions or ()), root)
 
 
-def _fields(selection_set: SelectionSetNode | None) -> list[tuple[str, FieldNode]]:
-    """(response key, node) in order; one node per key, no fragments or directives."""
-    if selection_set is None:
-        raise Unsupported("no selection")
-    fields: list[tuple[str, FieldNode]] = []
-    seen: set[str] = set()
-    for selection in selection_set.selections:
-        if not isinstance(selection, FieldNode):
-            raise Unsupported("fragment")
-        if selection.directives:
-            raise Unsupported("directive")
-        key = selection.alias.value if selection.alias else selection.name.value
-        if key in seen:
-            raise Unsupported("a response key selected twice")
-        seen.add(key)
-        fields.append((key, selection))
-    return fields
+def _subselections(nodes: list[FieldNode]) -> list[SelectionSetNode]:
+    """The selection sets of one response key's nodes, merged (CollectSubfields)."""
+    return [node.selection_set for node in nodes if node.selection_set is not None]
 
 
 def _uses_variables(node: ValueNode) -> bool:
@@ -108,9 +109,21 @@ def _index(columns: list[ColumnElement[Any]], column: ColumnElement[Any]) -> int
 
 
 class _Compiler:
-    def __init__(self, schema: Any, dialect: str) -> None:
+    def __init__(self, schema: Any, dialect: str, selections: Selections) -> None:
         self.schema = schema
         self.dialect = dialect
+        self.selections = selections
+
+    def _fields(
+        self, graphql_type: GraphQLObjectType, selection_sets: list[SelectionSetNode]
+    ) -> list[tuple[str, list[FieldNode]]]:
+        """(response key, its nodes) in order of first appearance."""
+        if not selection_sets:
+            raise Unsupported("no selection")
+        try:
+            return list(self.selections.collect(graphql_type, selection_sets).items())
+        except CannotCollect as reason:
+            raise Unsupported(str(reason)) from None
 
     def _arguments(self, parent: GraphQLObjectType, node: FieldNode) -> Arguments | None:
         definition = parent.fields[node.name.value]
@@ -125,7 +138,7 @@ class _Compiler:
     def object(
         self,
         graphql_type: GraphQLObjectType,
-        selection_set: SelectionSetNode | None,
+        selection_sets: list[SelectionSetNode],
         columns: list[ColumnElement[Any]],
     ) -> ObjectPlan:
         name = graphql_type.name
@@ -133,7 +146,8 @@ class _Compiler:
         if name != "Query" and name not in SCALARS:
             raise Unsupported(f"type {name}")
         plan = ObjectPlan()
-        for key, node in _fields(selection_set):
+        for key, nodes in self._fields(graphql_type, selection_sets):
+            node = nodes[0]
             field_name = node.name.value
             if field_name == "__typename":
                 plan.entries.append(Value(key, _constant(name)))
@@ -155,7 +169,7 @@ class _Compiler:
                 if node.arguments or not isinstance(child_type, GraphQLObjectType):
                     raise Unsupported("inline object with arguments")
                 plan.entries.append(
-                    Inline(key, self.object(child_type, node.selection_set, columns))
+                    Inline(key, self.object(child_type, _subselections(nodes), columns))
                 )
                 continue
             relation = RELATIONS.get((name, field_name))
@@ -170,9 +184,9 @@ class _Compiler:
             elif not isinstance(child_type, GraphQLObjectType):
                 raise Unsupported(f"{name}.{field_name} is not an object type")
             elif relation.kind == "page":
-                shape = self.connection(child_type, node.selection_set, child_columns)
+                shape = self.connection(child_type, _subselections(nodes), child_columns)
             else:
-                shape = self.object(child_type, node.selection_set, child_columns)
+                shape = self.object(child_type, _subselections(nodes), child_columns)
             arguments = self._arguments(graphql_type, node)
             nested = self._nested(key, relation, arguments, shape, columns, child_columns)
             if nested is not None:
@@ -218,12 +232,13 @@ class _Compiler:
     def connection(
         self,
         graphql_type: GraphQLObjectType,
-        selection_set: SelectionSetNode | None,
+        selection_sets: list[SelectionSetNode],
         columns: list[ColumnElement[Any]],
     ) -> ConnectionPlan:
         entries: list[tuple[str, str, Any]] = []
         needs_total = needs_cursors = False
-        for key, node in _fields(selection_set):
+        for key, nodes in self._fields(graphql_type, selection_sets):
+            node = nodes[0]
             field_name = node.name.value
             if node.arguments:
                 raise Unsupported("arguments on a connection field")
@@ -235,15 +250,19 @@ class _Compiler:
             elif field_name == "nodes":
                 node_type = get_named_type(graphql_type.fields["nodes"].type)
                 assert isinstance(node_type, GraphQLObjectType)
-                entries.append((key, "nodes", self.object(node_type, node.selection_set, columns)))
+                entries.append(
+                    (key, "nodes", self.object(node_type, _subselections(nodes), columns))
+                )
             elif field_name == "edges":
                 edge_type = get_named_type(graphql_type.fields["edges"].type)
                 assert isinstance(edge_type, GraphQLObjectType)
-                edge, cursors = self.edge(edge_type, node.selection_set, columns)
+                edge, cursors = self.edge(edge_type, _subselections(nodes), columns)
                 needs_cursors = needs_cursors or cursors
                 entries.append((key, "edges", edge))
             elif field_name == "pageInfo":
-                info, cursors = self.page_info(node.selection_set)
+                info_type = get_named_type(graphql_type.fields["pageInfo"].type)
+                assert isinstance(info_type, GraphQLObjectType)
+                info, cursors = self.page_info(info_type, _subselections(nodes))
                 needs_cursors = needs_cursors or cursors
                 entries.append((key, "pageInfo", info))
             else:
@@ -253,13 +272,13 @@ class _Compiler:
     def edge(
         self,
         graphql_type: GraphQLObjectType,
-        selection_set: SelectionSetNode | None,
+        selection_sets: list[SelectionSetNode],
         columns: list[ColumnElement[Any]],
     ) -> tuple[EdgePlan, bool]:
         entries: list[tuple[str, str, Any]] = []
         cursors = False
-        for key, node in _fields(selection_set):
-            field_name = node.name.value
+        for key, nodes in self._fields(graphql_type, selection_sets):
+            field_name = nodes[0].name.value
             if field_name == "__typename":
                 entries.append((key, "typename", graphql_type.name))
             elif field_name == "cursor":
@@ -268,16 +287,20 @@ class _Compiler:
             elif field_name == "node":
                 node_type = get_named_type(graphql_type.fields["node"].type)
                 assert isinstance(node_type, GraphQLObjectType)
-                entries.append((key, "node", self.object(node_type, node.selection_set, columns)))
+                entries.append(
+                    (key, "node", self.object(node_type, _subselections(nodes), columns))
+                )
             else:
                 raise Unsupported(f"{graphql_type.name}.{field_name}")
         return EdgePlan(entries), cursors
 
-    def page_info(self, selection_set: SelectionSetNode | None) -> tuple[PageInfoPlan, bool]:
+    def page_info(
+        self, graphql_type: GraphQLObjectType, selection_sets: list[SelectionSetNode]
+    ) -> tuple[PageInfoPlan, bool]:
         entries: list[tuple[str, str, Any]] = []
         cursors = False
-        for key, node in _fields(selection_set):
-            field_name = node.name.value
+        for key, nodes in self._fields(graphql_type, selection_sets):
+            field_name = nodes[0].name.value
             if field_name == "__typename":
                 entries.append((key, "typename", "PageInfo"))
             elif field_name in ("hasNextPage", "hasPreviousPage", "startCursor", "endCursor"):

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import ast
 
-from graphql import GraphQLSyntaxError, OperationDefinitionNode, OperationType, parse
+from graphql import (
+    FragmentDefinitionNode,
+    GraphQLSyntaxError,
+    OperationDefinitionNode,
+    OperationType,
+    parse,
+)
 
 from core.settings import PROJECT_ROOT
 from server.examples import readme_examples
@@ -14,14 +20,16 @@ TESTS = PROJECT_ROOT / "tests"
 
 
 def _is_query_document(text: str) -> bool:
-    if not text.lstrip().startswith(("{", "query")):
+    if not text.lstrip().startswith(("{", "query", "fragment")):
         return False
     try:
         document = parse(text)
     except GraphQLSyntaxError:
         return False
-    return all(
-        isinstance(d, OperationDefinitionNode) and d.operation is OperationType.QUERY
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    return bool(operations) and all(
+        isinstance(d, FragmentDefinitionNode)
+        or (isinstance(d, OperationDefinitionNode) and d.operation is OperationType.QUERY)
         for d in document.definitions
     )
 
