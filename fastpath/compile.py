@@ -25,25 +25,34 @@ from graphql import (
     ValueNode,
     VariableNode,
     get_named_type,
+    get_nullable_type,
+    is_abstract_type,
+    is_list_type,
 )
 from graphql.utilities import get_operation_ast
 from sqlalchemy import ColumnElement
 
+from fastpath import rate_limit as rate_limit_fields
+from fastpath.abstract import ABSTRACT, TABLES
 from fastpath.arguments import convert
 from fastpath.collect import CannotCollect, Selections
 from fastpath.objects import sealed
 from fastpath.plan import (
     Abort,
+    Abstract,
+    AbstractFetch,
     Arguments,
     Child,
     ConnectionPlan,
     EdgePlan,
+    Getter,
     Inline,
     Nested,
     ObjectPlan,
     PageInfoPlan,
     Plan,
     Value,
+    Variant,
 )
 from fastpath.relations import INLINE, RELATIONS, Relation
 from fastpath.switches import Switched, Switches, directive_variables
@@ -164,6 +173,13 @@ class _Compiler:
             definition = graphql_type.fields.get(field_name)
             if definition is None:
                 raise Unsupported(f"{name}.{field_name}")
+            if (name, field_name) == ("Query", "rateLimit"):
+                plan.entries.append(Value(key, self.rate_limit(graphql_type, nodes)))
+                continue
+            fetch = ABSTRACT.get((name, field_name))
+            if fetch is not None:
+                plan.entries.append(self.abstract(key, graphql_type, nodes, fetch))
+                continue
             child_type = get_named_type(definition.type)
             if (name, field_name) in INLINE:
                 if node.arguments or not isinstance(child_type, GraphQLObjectType):
@@ -197,6 +213,43 @@ class _Compiler:
             )
             plan.entries.append(Child(key, relation, parent_index, arguments, child_columns, shape))
         return sealed(plan)
+
+    def rate_limit(self, parent: GraphQLObjectType, nodes: list[FieldNode]) -> Getter:
+        """`rateLimit`'s fields, read from the request's charge when the plan runs."""
+        limit_type = get_named_type(parent.fields["rateLimit"].type)
+        assert isinstance(limit_type, GraphQLObjectType)
+        fields: list[tuple[str, str]] = []
+        for key, selected in self._fields(limit_type, _subselections(nodes)):
+            field_name = selected[0].name.value
+            if not rate_limit_fields.known(field_name):
+                raise Unsupported(f"RateLimit.{field_name}")
+            fields.append((key, field_name))
+
+        def serialize(field_name: str, value: Any) -> Any:
+            if field_name == "__typename":
+                return value
+            scalar = get_named_type(limit_type.fields[field_name].type)
+            return scalar.serialize(value)
+
+        return rate_limit_fields.rate_limit(fields, serialize)
+
+    def abstract(
+        self, key: str, parent: GraphQLObjectType, nodes: list[FieldNode], fetch: AbstractFetch
+    ) -> Abstract:
+        """A plan per possible type, each from the fragments that apply to that type."""
+        definition = parent.fields[nodes[0].name.value]
+        abstract_type = get_named_type(definition.type)
+        if not is_abstract_type(abstract_type):
+            raise Unsupported(f"{parent.name}.{nodes[0].name.value} is not abstract")
+        variants: dict[str, Variant] = {}
+        for possible in self.schema._schema.get_possible_types(abstract_type):
+            if possible.name not in TABLES:
+                raise Unsupported(f"type {possible.name}")
+            columns: list[ColumnElement[Any]] = []
+            plan = self.object(possible, _subselections(nodes), columns)
+            variants[possible.name] = Variant(plan, columns)
+        many = is_list_type(get_nullable_type(definition.type))
+        return Abstract(key, fetch, self._arguments(parent, nodes[0]), variants, many)
 
     def _nested(
         self,

@@ -12,6 +12,7 @@ from fastpath.arguments import convert
 from fastpath.nesting import page_of, with_cursors
 from fastpath.plan import (
     Abort,
+    Abstract,
     Arguments,
     Child,
     ConnectionPlan,
@@ -60,6 +61,9 @@ async def _objects(rows: Sequence[Row], plan: ObjectPlan, env: Env) -> list[dict
             subs = await _objects(rows, entry.plan, env)
         elif isinstance(entry, Nested):
             subs = await _nested(entry, rows, env)
+        elif isinstance(entry, Abstract):
+            assert len(rows) == 1, "abstract fields are root fields"
+            subs = [await _abstract(entry, env)]
         else:
             assert isinstance(entry, Child)
             keys = [None if entry.parent_index is None else row[entry.parent_index] for row in rows]
@@ -100,6 +104,24 @@ async def _child(child: Child, keys: list[Hashable], env: Env) -> list[Any]:
     return [
         written.get(key) if key is not None or child.parent_index is None else None for key in keys
     ]
+
+
+async def _abstract(entry: Abstract, env: Env) -> Any:
+    """Each result written by its type's plan, every type's rows at once, in order."""
+    try:
+        found = await entry.fetch(env, _kwargs(entry.arguments, env), entry.variants)
+    except GraphQLError as error:
+        raise Abort(str(error)) from error
+    rows: dict[str, list[Row]] = {}
+    for item in found:
+        if item is not None:
+            rows.setdefault(item[0], []).append(item[1])
+    written = {
+        name: iter(await _objects(group, entry.variants[name].plan, env))
+        for name, group in rows.items()
+    }
+    objects = [None if item is None else next(written[item[0]]) for item in found]
+    return objects if entry.many else objects[0]
 
 
 async def _optional_objects(

@@ -4,7 +4,7 @@ column of the parent's row when folded into its statement (`Nested`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -100,7 +100,33 @@ class Nested:
     processors: tuple[tuple[int, Callable[[Any], Any]], ...] | None = None
 
 
-Entry = Value | Inline | Child | Nested
+@dataclass
+class Variant:
+    """One possible type of an abstract field: its plan and the columns its rows hold."""
+
+    plan: ObjectPlan
+    columns: list[ColumnElement[Any]]
+    statements: StatementCache = field(default_factory=StatementCache)
+
+
+Found = list[tuple[str, Row] | None]
+"""An abstract field's results in order: (type name, row), or None (null)."""
+AbstractFetch = Callable[[Env, dict[str, Any], dict[str, Variant]], Awaitable[Found]]
+
+
+@dataclass
+class Abstract:
+    """A root field of an interface or union type (`node`, `nodes`, `search`): a plan per
+    possible type, each type's rows read by that type's statement (`fastpath.abstract`)."""
+
+    key: str
+    fetch: AbstractFetch
+    arguments: Arguments | None
+    variants: dict[str, Variant]
+    many: bool
+
+
+Entry = Value | Inline | Child | Nested | Abstract
 
 
 Write = Callable[[Sequence[Row], Env], list[dict[str, Any]]]
@@ -112,7 +138,7 @@ class ObjectPlan:
 
     entries: list[Entry] = field(default_factory=list)
     write: Write | None = None
-    later: list[Inline | Child | Nested] = field(default_factory=list)
+    later: list[Inline | Child | Nested | Abstract] = field(default_factory=list)
 
 
 @dataclass
