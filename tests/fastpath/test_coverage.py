@@ -9,9 +9,9 @@ from typing import Any
 from core.db import Database
 from tests.fastpath.coverage import COVERAGE_LINES, coverage
 
-MINIMUM_SHARE = 0.79
-"""Measured (124 of 156, 79.5 %; 117 of 152 before fragments and directives were compiled):
-a plan for fewer fails, so the share only goes up."""
+MINIMUM_SHARE = 0.92
+"""Measured: 144 of 156 (92.3 %; 117 of 152 before fragments, directives, node, search and
+rateLimit were compiled). A plan for fewer fails, so the share only goes up."""
 
 
 def test_the_suite_read_documents_compile(graphql_schema: Any, database: Database) -> None:
