@@ -52,12 +52,19 @@ def _captured(tool: str) -> list[Document]:
     return documents
 
 
+EDITOR_OPERATIONS = ("PackageWithRelations", "PackagePages", "GridsWithPackages")
+"""Run from one editor holding every query tab: GraphiQL sends the whole text and the
+operation's name."""
+
+
 def _graphiql() -> list[Document]:
-    """The README's query examples: GraphiQL's saved tabs, sent as they are."""
+    """The README's query examples: GraphiQL's saved tabs, sent as they are, and one editor
+    holding them all, run an operation at a time."""
+    tabs = [example for example in readme_examples() if example.operation == "query"]
+    editor = "\n".join(example.document for example in tabs)
     return [
-        Document("graphiql", example.name or "anonymous", example.document)
-        for example in readme_examples()
-        if example.operation == "query"
+        *(Document("graphiql", example.name or "anonymous", example.document) for example in tabs),
+        *(Document("graphiql", f"Editor-{name}", editor, name) for name in EDITOR_OPERATIONS),
     ]
 
 
