@@ -5,6 +5,7 @@ helpers to run GraphQL and count SQL statements."""
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from tests.suite_database import (
 # DPGRAPH_DIFFERENTIAL=1: every compiled answer is checked against Strawberry's executor.
 DIFFERENTIAL = os.environ.get("DPGRAPH_DIFFERENTIAL", "") not in ("", "0", "false")
 SERVERS = ("DATABASE_URL", "REDIS_URL")
+ABORTED = "aborted (an argument refused: the reference answers its error)"
 """Read by the suite as the servers to use; every other setting keeps its default here."""
 SUITE: SuiteDatabase | None = None
 
@@ -84,7 +86,11 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             f"compiled path: {RECORDER.compiled} answers; reference executor: "
             f"{RECORDER.reference}" + (" (each compiled answer checked)" if DIFFERENTIAL else "")
         )
-        for reason, count in RECORDER.reasons.most_common():
+        reasons: Counter[str] = Counter()
+        for reason, count in RECORDER.reasons.items():
+            # "aborted: <the argument's error>": one line for all of them
+            reasons[ABORTED if reason.startswith("aborted: ") else reason] += count
+        for reason, count in reasons.most_common():
             terminalreporter.write_line(f"  reference, {reason}: {count}")
     for line in COVERAGE_LINES:
         terminalreporter.write_line(line)
