@@ -15,7 +15,8 @@ from typing import Any
 
 from graphql import GraphQLError
 
-from fastpath.compile import Unsupported, compile_plan
+from fastpath.compile import compile_plan
+from fastpath.compiler_tools import Unsupported
 from fastpath.plan import Plan
 from fastpath.switches import Switched, Switches
 from schema.cost import query_cost

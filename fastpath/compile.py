@@ -2,10 +2,11 @@
 type and arguments, `writers` and `relations` say how each supported field is produced.
 
 Fields are collected as the spec says (`fastpath.collect`): fragments, `@include`/`@skip`
-and a response key selected several times are resolved here, once per plan. Anything else
-(mutations, interfaces and unions as field types, introspection beyond `__typename`, a
-field not in the tables) raises `Unsupported`: the document is then always executed by
-Strawberry.
+and a response key selected several times are resolved here, once per plan. Abstract root
+fields get a plan per possible type (`fastpath.abstract`); `Grid.comparison` and
+`rateLimit` have parts of their own (`comparison_plan`, `rate_limit`). Anything else
+(mutations, introspection beyond `__typename`, a field not in the tables) raises
+`Unsupported`: the document is then always executed by Strawberry.
 """
 
 from __future__ import annotations
@@ -32,10 +33,11 @@ from graphql import (
 from graphql.utilities import get_operation_ast
 from sqlalchemy import ColumnElement
 
-from fastpath import rate_limit as rate_limit_fields
 from fastpath.abstract import ABSTRACT, TABLES
 from fastpath.arguments import convert
 from fastpath.collect import CannotCollect, Selections
+from fastpath.comparison_plan import compile_comparison
+from fastpath.compiler_tools import Unsupported, column_index, subselections
 from fastpath.objects import sealed
 from fastpath.plan import (
     Abort,
@@ -45,7 +47,6 @@ from fastpath.plan import (
     Child,
     ConnectionPlan,
     EdgePlan,
-    Getter,
     Inline,
     Nested,
     ObjectPlan,
@@ -54,14 +55,11 @@ from fastpath.plan import (
     Value,
     Variant,
 )
+from fastpath.rate_limit import compile_rate_limit
 from fastpath.relations import INLINE, RELATIONS, Relation
 from fastpath.switches import Switched, Switches, directive_variables
 from fastpath.writers import SCALARS, is_plain
 from loaders.cursors import InvalidCursor
-
-
-class Unsupported(Exception):
-    """The document needs the reference executor."""
 
 
 def compile_plan(
@@ -87,16 +85,11 @@ def compile_plan(
     if len(switches) != len(names):
         return Switched(names, tuple(operation.variable_definitions or ()))
     selections = Selections(schema._schema, fragments, dict(zip(names, switches, strict=True)))
-    compiler = _Compiler(schema, dialect, selections)
+    compiler = Compiler(schema, dialect, selections)
     root_type = schema._schema.query_type
     root = compiler.object(root_type, [operation.selection_set], [])
     name = operation.name.value if operation.name else None
     return Plan(name, tuple(operation.variable_definitions or ()), root)
-
-
-def _subselections(nodes: list[FieldNode]) -> list[SelectionSetNode]:
-    """The selection sets of one response key's nodes, merged (CollectSubfields)."""
-    return [node.selection_set for node in nodes if node.selection_set is not None]
 
 
 def _uses_variables(node: ValueNode) -> bool:
@@ -109,21 +102,16 @@ def _uses_variables(node: ValueNode) -> bool:
     return False
 
 
-def _index(columns: list[ColumnElement[Any]], column: ColumnElement[Any]) -> int:
-    for index, known in enumerate(columns):
-        if known is column:
-            return index
-    columns.append(column)
-    return len(columns) - 1
+class Compiler:
+    """Compiles one operation: `object` per level, with the request-independent parts
+    (fragments collected, arguments known) resolved once."""
 
-
-class _Compiler:
     def __init__(self, schema: Any, dialect: str, selections: Selections) -> None:
         self.schema = schema
         self.dialect = dialect
         self.selections = selections
 
-    def _fields(
+    def fields(
         self, graphql_type: GraphQLObjectType, selection_sets: list[SelectionSetNode]
     ) -> list[tuple[str, list[FieldNode]]]:
         """(response key, its nodes) in order of first appearance."""
@@ -134,7 +122,7 @@ class _Compiler:
         except CannotCollect as reason:
             raise Unsupported(str(reason)) from None
 
-    def _arguments(self, parent: GraphQLObjectType, node: FieldNode) -> Arguments | None:
+    def arguments(self, parent: GraphQLObjectType, node: FieldNode) -> Arguments | None:
         definition = parent.fields[node.name.value]
         if not definition.args:
             return None
@@ -155,7 +143,7 @@ class _Compiler:
         if name != "Query" and name not in SCALARS:
             raise Unsupported(f"type {name}")
         plan = ObjectPlan()
-        for key, nodes in self._fields(graphql_type, selection_sets):
+        for key, nodes in self.fields(graphql_type, selection_sets):
             node = nodes[0]
             field_name = node.name.value
             if field_name == "__typename":
@@ -167,14 +155,17 @@ class _Compiler:
                 if node.arguments or node.selection_set:
                     raise Unsupported("arguments on a scalar")
                 wanted, build = scalars[field_name]
-                at = tuple(_index(columns, c) for c in wanted)
+                at = tuple(column_index(columns, c) for c in wanted)
                 plan.entries.append(Value(key, build(at), at[0] if is_plain(build) else None))
                 continue
             definition = graphql_type.fields.get(field_name)
             if definition is None:
                 raise Unsupported(f"{name}.{field_name}")
             if (name, field_name) == ("Query", "rateLimit"):
-                plan.entries.append(Value(key, self.rate_limit(graphql_type, nodes)))
+                plan.entries.append(Value(key, compile_rate_limit(self, graphql_type, nodes)))
+                continue
+            if (name, field_name) == ("Grid", "comparison"):
+                plan.entries.append(compile_comparison(self, key, graphql_type, nodes, columns))
                 continue
             fetch = ABSTRACT.get((name, field_name))
             if fetch is not None:
@@ -185,7 +176,7 @@ class _Compiler:
                 if node.arguments or not isinstance(child_type, GraphQLObjectType):
                     raise Unsupported("inline object with arguments")
                 plan.entries.append(
-                    Inline(key, self.object(child_type, _subselections(nodes), columns))
+                    Inline(key, self.object(child_type, subselections(nodes), columns))
                 )
                 continue
             relation = RELATIONS.get((name, field_name))
@@ -200,38 +191,21 @@ class _Compiler:
             elif not isinstance(child_type, GraphQLObjectType):
                 raise Unsupported(f"{name}.{field_name} is not an object type")
             elif relation.kind == "page":
-                shape = self.connection(child_type, _subselections(nodes), child_columns)
+                shape = self.connection(child_type, subselections(nodes), child_columns)
             else:
-                shape = self.object(child_type, _subselections(nodes), child_columns)
-            arguments = self._arguments(graphql_type, node)
+                shape = self.object(child_type, subselections(nodes), child_columns)
+            arguments = self.arguments(graphql_type, node)
             nested = self._nested(key, relation, arguments, shape, columns, child_columns)
             if nested is not None:
                 plan.entries.append(nested)
                 continue
             parent_index = (
-                None if relation.parent_column is None else _index(columns, relation.parent_column)
+                None
+                if relation.parent_column is None
+                else column_index(columns, relation.parent_column)
             )
             plan.entries.append(Child(key, relation, parent_index, arguments, child_columns, shape))
         return sealed(plan)
-
-    def rate_limit(self, parent: GraphQLObjectType, nodes: list[FieldNode]) -> Getter:
-        """`rateLimit`'s fields, read from the request's charge when the plan runs."""
-        limit_type = get_named_type(parent.fields["rateLimit"].type)
-        assert isinstance(limit_type, GraphQLObjectType)
-        fields: list[tuple[str, str]] = []
-        for key, selected in self._fields(limit_type, _subselections(nodes)):
-            field_name = selected[0].name.value
-            if not rate_limit_fields.known(field_name):
-                raise Unsupported(f"RateLimit.{field_name}")
-            fields.append((key, field_name))
-
-        def serialize(field_name: str, value: Any) -> Any:
-            if field_name == "__typename":
-                return value
-            scalar = get_named_type(limit_type.fields[field_name].type)
-            return scalar.serialize(value)
-
-        return rate_limit_fields.rate_limit(fields, serialize)
 
     def abstract(
         self, key: str, parent: GraphQLObjectType, nodes: list[FieldNode], fetch: AbstractFetch
@@ -246,10 +220,10 @@ class _Compiler:
             if possible.name not in TABLES:
                 raise Unsupported(f"type {possible.name}")
             columns: list[ColumnElement[Any]] = []
-            plan = self.object(possible, _subselections(nodes), columns)
+            plan = self.object(possible, subselections(nodes), columns)
             variants[possible.name] = Variant(plan, columns)
         many = is_list_type(get_nullable_type(definition.type))
-        return Abstract(key, fetch, self._arguments(parent, nodes[0]), variants, many)
+        return Abstract(key, fetch, self.arguments(parent, nodes[0]), variants, many)
 
     def _nested(
         self,
@@ -277,8 +251,8 @@ class _Compiler:
             return None
         cursors = isinstance(shape, ConnectionPlan) and shape.needs_cursors
         total = isinstance(shape, ConnectionPlan) and shape.needs_total
-        index = _index(columns, nest.records(child_columns, with_sorts=cursors))
-        total_index = _index(columns, nest.total()) if total else None
+        index = column_index(columns, nest.records(child_columns, with_sorts=cursors))
+        total_index = column_index(columns, nest.total()) if total else None
         held = [*child_columns, *(nest.sorts if cursors else ())]
         return Nested(key, relation.kind, index, total_index, shape, held, nest.size, nest.ordering)
 
@@ -290,7 +264,7 @@ class _Compiler:
     ) -> ConnectionPlan:
         entries: list[tuple[str, str, Any]] = []
         needs_total = needs_cursors = False
-        for key, nodes in self._fields(graphql_type, selection_sets):
+        for key, nodes in self.fields(graphql_type, selection_sets):
             node = nodes[0]
             field_name = node.name.value
             if node.arguments:
@@ -304,18 +278,18 @@ class _Compiler:
                 node_type = get_named_type(graphql_type.fields["nodes"].type)
                 assert isinstance(node_type, GraphQLObjectType)
                 entries.append(
-                    (key, "nodes", self.object(node_type, _subselections(nodes), columns))
+                    (key, "nodes", self.object(node_type, subselections(nodes), columns))
                 )
             elif field_name == "edges":
                 edge_type = get_named_type(graphql_type.fields["edges"].type)
                 assert isinstance(edge_type, GraphQLObjectType)
-                edge, cursors = self.edge(edge_type, _subselections(nodes), columns)
+                edge, cursors = self.edge(edge_type, subselections(nodes), columns)
                 needs_cursors = needs_cursors or cursors
                 entries.append((key, "edges", edge))
             elif field_name == "pageInfo":
                 info_type = get_named_type(graphql_type.fields["pageInfo"].type)
                 assert isinstance(info_type, GraphQLObjectType)
-                info, cursors = self.page_info(info_type, _subselections(nodes))
+                info, cursors = self.page_info(info_type, subselections(nodes))
                 needs_cursors = needs_cursors or cursors
                 entries.append((key, "pageInfo", info))
             else:
@@ -330,7 +304,7 @@ class _Compiler:
     ) -> tuple[EdgePlan, bool]:
         entries: list[tuple[str, str, Any]] = []
         cursors = False
-        for key, nodes in self._fields(graphql_type, selection_sets):
+        for key, nodes in self.fields(graphql_type, selection_sets):
             field_name = nodes[0].name.value
             if field_name == "__typename":
                 entries.append((key, "typename", graphql_type.name))
@@ -340,9 +314,7 @@ class _Compiler:
             elif field_name == "node":
                 node_type = get_named_type(graphql_type.fields["node"].type)
                 assert isinstance(node_type, GraphQLObjectType)
-                entries.append(
-                    (key, "node", self.object(node_type, _subselections(nodes), columns))
-                )
+                entries.append((key, "node", self.object(node_type, subselections(nodes), columns)))
             else:
                 raise Unsupported(f"{graphql_type.name}.{field_name}")
         return EdgePlan(entries), cursors
@@ -352,7 +324,7 @@ class _Compiler:
     ) -> tuple[PageInfoPlan, bool]:
         entries: list[tuple[str, str, Any]] = []
         cursors = False
-        for key, nodes in self._fields(graphql_type, selection_sets):
+        for key, nodes in self.fields(graphql_type, selection_sets):
             field_name = nodes[0].name.value
             if field_name == "__typename":
                 entries.append((key, "typename", "PageInfo"))

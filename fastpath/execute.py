@@ -9,12 +9,14 @@ from typing import Any
 from graphql import GraphQLError
 
 from fastpath.arguments import convert
+from fastpath.comparison import matrix
 from fastpath.nesting import page_of, with_cursors
 from fastpath.plan import (
     Abort,
     Abstract,
     Arguments,
     Child,
+    Comparison,
     ConnectionPlan,
     EdgePlan,
     Env,
@@ -61,6 +63,8 @@ async def _objects(rows: Sequence[Row], plan: ObjectPlan, env: Env) -> list[dict
             subs = await _objects(rows, entry.plan, env)
         elif isinstance(entry, Nested):
             subs = await _nested(entry, rows, env)
+        elif isinstance(entry, Comparison):
+            subs = await _comparison(entry, rows, env)
         elif isinstance(entry, Abstract):
             assert len(rows) == 1, "abstract fields are root fields"
             subs = [await _abstract(entry, env)]
@@ -103,6 +107,19 @@ async def _child(child: Child, keys: list[Hashable], env: Env) -> list[Any]:
         written = await _connections(present, found, shape, env)
     return [
         written.get(key) if key is not None or child.parent_index is None else None for key in keys
+    ]
+
+
+async def _comparison(entry: Comparison, rows: Sequence[Row], env: Env) -> list[Any]:
+    """Each grid's matrix from its feature levels and its rows level."""
+    index = entry.rows.parent_index
+    assert index is not None
+    keys = [row[index] for row in rows]
+    features = [await _child(child, keys, env) for child in entry.features]
+    grid_rows = await _child(entry.rows, keys, env)
+    return [
+        matrix(entry.shape, [levels[at] for levels in features], grid_rows[at])
+        for at in range(len(keys))
     ]
 
 

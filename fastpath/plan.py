@@ -126,7 +126,18 @@ class Abstract:
     many: bool
 
 
-Entry = Value | Inline | Child | Nested | Abstract
+@dataclass
+class Comparison:
+    """`Grid.comparison`: feature levels (one per selection of features), the rows level,
+    and the matrix's shape (`fastpath.comparison`)."""
+
+    key: str
+    features: list[Child]
+    rows: Child
+    shape: list[tuple[str, str, Any]]
+
+
+Entry = Value | Inline | Child | Nested | Abstract | Comparison
 
 
 Write = Callable[[Sequence[Row], Env], list[dict[str, Any]]]
@@ -138,7 +149,7 @@ class ObjectPlan:
 
     entries: list[Entry] = field(default_factory=list)
     write: Write | None = None
-    later: list[Inline | Child | Nested | Abstract] = field(default_factory=list)
+    later: list[Inline | Child | Nested | Abstract | Comparison] = field(default_factory=list)
 
 
 @dataclass

@@ -6,11 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from graphql import FieldNode, GraphQLObjectType, get_named_type
+
+from fastpath.compiler_tools import Unsupported, subselections
 from fastpath.plan import Env, Getter, Row
 from ratelimit.budget import Budget
 from ratelimit.spending import current
+
+if TYPE_CHECKING:
+    from fastpath.compile import Compiler
 
 _READ: dict[str, Callable[[Budget], Any]] = {
     "__typename": lambda budget: "RateLimit",
@@ -20,10 +26,6 @@ _READ: dict[str, Callable[[Budget], Any]] = {
     "remaining": lambda budget: budget.remaining,
     "resetAt": lambda budget: datetime.fromtimestamp(round(budget.reset_at), UTC),
 }
-
-
-def known(field_name: str) -> bool:
-    return field_name in _READ
 
 
 def rate_limit(fields: list[tuple[str, str]], serialize: Callable[[str, Any], Any]) -> Getter:
@@ -39,3 +41,25 @@ def rate_limit(fields: list[tuple[str, str]], serialize: Callable[[str, Any], An
         return {key: serialize(name, read(budget)) for key, name, read in reads}
 
     return get
+
+
+def compile_rate_limit(
+    compiler: Compiler, parent: GraphQLObjectType, nodes: list[FieldNode]
+) -> Getter:
+    """`rateLimit`'s fields, read from the request's charge when the plan runs."""
+    limit_type = get_named_type(parent.fields["rateLimit"].type)
+    assert isinstance(limit_type, GraphQLObjectType)
+    fields: list[tuple[str, str]] = []
+    for key, selected in compiler.fields(limit_type, subselections(nodes)):
+        field_name = selected[0].name.value
+        if field_name not in _READ:
+            raise Unsupported(f"RateLimit.{field_name}")
+        fields.append((key, field_name))
+
+    def serialize(field_name: str, value: Any) -> Any:
+        if field_name == "__typename":
+            return value
+        scalar = get_named_type(limit_type.fields[field_name].type)
+        return scalar.serialize(value)
+
+    return rate_limit(fields, serialize)

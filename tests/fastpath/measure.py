@@ -2,7 +2,8 @@
 [DATABASE_URL] [REPEATS]` (default: the dpgraph_lead catalogue on local PostgreSQL, 50).
 
 W1A is W1 as Apollo Client sends it: a named fragment and `__typename` in every
-selection set."""
+selection set; S a `search` (a union, fragments per type); C W3's grid as a comparison
+matrix."""
 
 from __future__ import annotations
 
@@ -28,6 +29,21 @@ fragment PackagePage on Package {
   category { __typename title }
   grids { __typename title slug }
   participants(first: 100) { __typename nodes { __typename login } }
+}"""
+
+SEARCH = """query S($q: String!) {
+  search(query: $q, first: 20) {
+    __typename ... on Package { slug title score } ... on Grid { gridSlug: slug name: title }
+  }
+}"""
+
+COMPARISON = """query C($slug: String!) {
+  grid(slug: $slug) {
+    comparison(first: 100) {
+      features { title }
+      rows { package { slug } cells { text rating { sign intensity } } }
+    }
+  }
 }"""
 
 
@@ -57,6 +73,8 @@ async def main(url: str, repeats: int) -> None:
         workloads = await choose(connection)
     w1 = workloads["W1"]
     workloads["W1A"] = Workload("W1", "W1, Apollo's shape", APOLLO_W1, w1.variables)
+    workloads["S"] = Workload("S", "search", SEARCH, {"q": "django"})
+    workloads["C"] = Workload("C", "comparison", COMPARISON, workloads["W3"].variables)
     print(f"{'':4} {'values':>7} {'reference µs':>13} {'compiled µs':>12} {'speed-up':>9}")
     for name, workload in workloads.items():
         timings = {}
