@@ -9,9 +9,10 @@ from typing import Any
 from core.db import Database
 from tests.fastpath.coverage import COVERAGE_LINES, coverage
 
-MINIMUM_SHARE = 0.92
-"""Measured: 144 of 156 (92.3 %; 117 of 152 before fragments, directives, node, search and
-rateLimit were compiled). A plan for fewer fails, so the share only goes up."""
+MINIMUM_SHARE = 0.94
+"""Measured: 148 of 156 (94.9 %; 117 of 152 before fragments, directives, node, search,
+rateLimit and comparison were compiled); the rest: the admin reads and introspection. A
+plan for fewer fails, so the share only goes up."""
 
 
 def test_the_suite_read_documents_compile(graphql_schema: Any, database: Database) -> None:
