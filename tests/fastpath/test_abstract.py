@@ -124,6 +124,19 @@ async def test_search_finds_both_types(catalogue, checked_execute):
     assert "Package" in {r["__typename"] for r in data["search"]}
 
 
+UNION_FRAGMENT = """
+query { search(query: "django", first: 30) { ...Result } }
+fragment Result on SearchResult { __typename ...Card ... on Grid { title } }
+fragment Card on Node { id ... on Package { slug } }
+"""
+
+
+async def test_fragments_on_the_union_and_on_an_interface(catalogue, checked_execute):
+    data = await _compiled(checked_execute, UNION_FRAGMENT, {})
+    package = next(r for r in data["search"] if r["__typename"] == "Package")
+    assert list(package) == ["__typename", "id", "slug"]
+
+
 async def test_a_search_size_out_of_range_is_left_to_the_reference(catalogue, checked_execute):
     result, outcome = await _run(checked_execute, SEARCH, {"q": "django", "first": 0})
     assert result.errors and result.errors[0].extensions["code"] == "BAD_USER_INPUT"

@@ -16,6 +16,8 @@ from server.graphql_app import GraphQLApp
 from server.http_protocol import GRAPHQL_RESPONSE_JSON
 from tests.conftest import app_client
 from tests.fastpath.documents import example_documents, suite_documents
+from tests.fastpath.measure import APOLLO_W1, COMPARISON, SEARCH
+from tests.fastpath.test_fragments import DIRECTIVES, MERGED, OPERATIONS
 
 
 @pytest.fixture
@@ -76,6 +78,30 @@ async def test_the_workloads_take_the_lane_and_answer_as_the_view(catalogue, cli
             assert len(view_runs) == before + 1, name  # only the reference app's request
             assert lane.status_code == 200 and "errors" not in lane.json(), name
             _same(lane, view, f"{name} {accept}")
+
+
+async def test_client_shaped_documents_take_the_lane_and_answer_as_the_view(
+    catalogue, clients, view_runs
+):
+    """Fragments, `__typename`, directives, several operations, a union, the matrix."""
+    async with catalogue.engine.connect() as connection:
+        workloads = await choose(connection)
+    w1, w3 = workloads["W1"].variables, workloads["W3"].variables
+    bodies: list[dict[str, Any]] = [
+        {"query": APOLLO_W1, "operationName": "W1", "variables": w1},
+        {"query": DIRECTIVES, "variables": {"withCategory": True}},
+        {"query": DIRECTIVES, "variables": {"withCategory": False, "skipTitle": True}},
+        {"query": OPERATIONS, "operationName": "Two", "variables": {"n": 2}},
+        {"query": MERGED},
+        {"query": SEARCH, "variables": {"q": "django"}},
+        {"query": COMPARISON, "variables": w3},
+    ]
+    for body in bodies:
+        before = len(view_runs)
+        lane, view = await _both(clients, body)
+        assert len(view_runs) == before + 1, body  # only the reference app's request
+        assert lane.status_code == 200 and "errors" not in lane.json(), body
+        _same(lane, view, body["query"])
 
 
 async def test_every_document_answers_as_the_view(clients, view_runs):
