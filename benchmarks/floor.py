@@ -1,9 +1,11 @@
-"""The floor: a hand-written Starlette + asyncpg + orjson server answering the four workloads.
+"""The floor: a hand-written Starlette + asyncpg + orjson server answering the workloads.
 
 It returns the same JSON as the GraphQL server for each workload's POST, computed from the
 database on every request with one SQL statement per workload (none for W4), no GraphQL
 parsing or validation, no ORM: the speed a Python server on this stack could reach, which
-the GraphQL server is measured against (issue 13). It routes on the operation name.
+the GraphQL server is measured against (issue 13). It routes on the operation name. The
+client-shaped W1C-W3C (issue 24) are the same statements and the same dicts, with the
+`__typename` keys a client asks for (and W1C's package found by its global id).
 
     FLOOR_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/dpgraph_bench \\
         .venv/bin/python -m uvicorn benchmarks.floor:app --port 8001
@@ -11,6 +13,7 @@ the GraphQL server is measured against (issue 13). It routes on the operation na
 
 from __future__ import annotations
 
+import base64
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -61,6 +64,8 @@ FROM package AS p LEFT JOIN category AS c ON c.id = p.category_id
 WHERE p.slug = $1
 """
 
+W1C_SQL = W1_SQL.replace("WHERE p.slug = $1", "WHERE p.id = $1")
+
 W2_SQL = f"""
 SELECT p.title, p.slug, p.repo_watchers, p.category_id, c.title AS category_title,
        {_GRIDS} AS grids, {_logins(20)} AS logins
@@ -90,57 +95,95 @@ def _timestamp(instant: datetime | None, offset: int | None) -> str | None:
     return instant.astimezone(timezone(timedelta(minutes=offset or 0))).isoformat()
 
 
-def _category(row: Any) -> dict[str, Any] | None:
-    return None if row["category_id"] is None else {"title": row["category_title"]}
+def _category(row: Any, typed: bool = False) -> dict[str, Any] | None:
+    if row["category_id"] is None:
+        return None
+    if typed:
+        return {"title": row["category_title"], "__typename": "Category"}
+    return {"title": row["category_title"]}
 
 
-def _grids(grids: Sequence[tuple[Any, ...]]) -> list[dict[str, Any]]:
+def _grids(grids: Sequence[tuple[Any, ...]], typed: bool = False) -> list[dict[str, Any]]:
+    if typed:
+        return [{"title": title, "slug": slug, "__typename": "Grid"} for title, slug in grids]
     return [{"title": title, "slug": slug} for title, slug in grids]
 
 
-def _nodes(logins: Sequence[str]) -> dict[str, Any]:
+def _nodes(logins: Sequence[str], typed: bool = False) -> dict[str, Any]:
+    if typed:
+        return {
+            "nodes": [{"login": login, "__typename": "Participant"} for login in logins],
+            "__typename": "ParticipantConnection",
+        }
     return {"nodes": [{"login": login} for login in logins]}
+
+
+def _database_id(global_id: str, type_name: str) -> int | None:
+    """The row id in a global id of `type_name` (base64 of `Type:id`); None otherwise."""
+    try:
+        kind, _, number = base64.b64decode(global_id).decode().partition(":")
+        return int(number) if kind == type_name else None
+    except ValueError:
+        return None
+
+
+def _package_page(row: Any, typed: bool) -> dict[str, Any]:
+    return {
+        "title": row["title"],
+        "slug": row["slug"],
+        "repoUrl": row["repo_url"],
+        "repoDescription": row["repo_description"],
+        "pypiVersion": row["pypi_version"],
+        "repoWatchers": row["repo_watchers"],
+        "repoForks": row["repo_forks"],
+        "score": row["score"],
+        "documentationUrl": row["documentation_url"],
+        "lastUpdated": _timestamp(row["last_updated"], row["last_updated_offset"]),
+        # The column holds a JSON array of ints: passed through, never parsed.
+        "commitsOver52": orjson.Fragment(row["commits_over_52"]),
+        "category": _category(row, typed),
+        "grids": _grids(row["grids"], typed),
+        "participants": _nodes(row["logins"], typed),
+    }
 
 
 async def w1(db: Fetcher, variables: dict[str, Any]) -> Any:
     row = await db.fetchrow(W1_SQL, variables["slug"])
+    return {"package": None if row is None else _package_page(row, typed=False)}
+
+
+async def w1c(db: Fetcher, variables: dict[str, Any]) -> Any:
+    """`node(id:)`: `__typename` and `id` first, then the fragment's fields."""
+    package_id = _database_id(variables["id"], "Package")
+    row = None if package_id is None else await db.fetchrow(W1C_SQL, package_id)
     if row is None:
-        return {"package": None}
-    return {
-        "package": {
-            "title": row["title"],
-            "slug": row["slug"],
-            "repoUrl": row["repo_url"],
-            "repoDescription": row["repo_description"],
-            "pypiVersion": row["pypi_version"],
-            "repoWatchers": row["repo_watchers"],
-            "repoForks": row["repo_forks"],
-            "score": row["score"],
-            "documentationUrl": row["documentation_url"],
-            "lastUpdated": _timestamp(row["last_updated"], row["last_updated_offset"]),
-            # The column holds a JSON array of ints: passed through, never parsed.
-            "commitsOver52": orjson.Fragment(row["commits_over_52"]),
-            "category": _category(row),
-            "grids": _grids(row["grids"]),
-            "participants": _nodes(row["logins"]),
-        }
-    }
+        return {"node": None}
+    head = {"__typename": "Package", "id": variables["id"]}
+    return {"node": head | _package_page(row, typed=True)}
 
 
-async def w2(db: Fetcher, variables: dict[str, Any]) -> Any:
+async def w2(db: Fetcher, variables: dict[str, Any], typed: bool = False) -> Any:
     rows = await db.fetch(W2_SQL)
     nodes = [
         {
             "title": row["title"],
             "slug": row["slug"],
             "repoWatchers": row["repo_watchers"],
-            "category": _category(row),
-            "grids": _grids(row["grids"]),
-            "participants": _nodes(row["logins"]),
+            "category": _category(row, typed),
+            "grids": _grids(row["grids"], typed),
+            "participants": _nodes(row["logins"], typed),
         }
         for row in rows
     ]
+    if typed:
+        for node in nodes:
+            node["__typename"] = "Package"
+        return {"packages": {"nodes": nodes, "__typename": "PackageConnection"}}
     return {"packages": {"nodes": nodes}}
+
+
+async def w2c(db: Fetcher, variables: dict[str, Any]) -> Any:
+    return await w2(db, variables, typed=True)
 
 
 async def w3(db: Fetcher, variables: dict[str, Any]) -> Any:
@@ -183,7 +226,55 @@ async def w3(db: Fetcher, variables: dict[str, Any]) -> Any:
     }
 
 
-HANDLERS: dict[str, Handler] = {"W1": w1, "W2": w2, "W3": w3}
+async def w3c(db: Fetcher, variables: dict[str, Any]) -> Any:
+    row = await db.fetchrow(W3_SQL, variables["slug"])
+    if row is None:
+        return {"grid": None}
+    packages = row["packages"]
+    return {
+        "grid": {
+            "title": row["title"],
+            "slug": row["slug"],
+            "description": row["description"],
+            "features": [
+                {"id": id_, "title": title, "description": description, "__typename": "Feature"}
+                for id_, title, description in row["features"]
+            ],
+            "packages": {
+                "nodes": [
+                    {
+                        "title": title,
+                        "slug": slug,
+                        "repoWatchers": watchers,
+                        "pypiVersion": version,
+                        "participants": _nodes(logins, typed=True),
+                        "__typename": "Package",
+                    }
+                    for title, slug, watchers, version, logins, _ in packages
+                ],
+                "__typename": "PackageConnection",
+            },
+            "rows": [
+                {
+                    "package": {"slug": slug, "__typename": "Package"},
+                    "elements": [
+                        {
+                            "feature": {"id": feature_id, "__typename": "Feature"},
+                            "text": text,
+                            "__typename": "Element",
+                        }
+                        for feature_id, text in elements
+                    ],
+                    "__typename": "GridRow",
+                }
+                for _, slug, _, _, _, elements in packages
+            ],
+            "__typename": "Grid",
+        }
+    }
+
+
+HANDLERS: dict[str, Handler] = {"W1": w1, "W2": w2, "W3": w3, "W1C": w1c, "W2C": w2c, "W3C": w3c}
 """The workloads that read the database; W4 (`{ __typename }`) needs none."""
 
 TYPENAME = orjson.dumps({"data": {"__typename": "Query"}})

@@ -2,7 +2,10 @@
 """The benchmark of issue 13: the GraphQL server against a hand-written floor, same rows, same JSON.
 
     .venv/bin/python benchmarks/run.py [--packages 5000|50000] [--duration 10]
-        [--concurrency 16] [--workloads W1,W2,W3,W4] [--database-url URL]
+        [--concurrency 16] [--workloads W1,W1C,W2,W2C,W3,W3C,W4] [--database-url URL]
+
+W1C-W3C are W1-W3 as a client library sends them (named fragments, `__typename`; W1C
+through `node(id:)`), each measured against the floor answering the same JSON.
 
 1. Loads the synthetic catalogue into a PostgreSQL database of its own (created if missing;
    reused when it already holds exactly --packages synthetic packages), then ANALYZE.
@@ -46,14 +49,25 @@ import orjson  # noqa: E402
 from sqlalchemy import event, text  # noqa: E402
 from sqlalchemy.engine.url import make_url  # noqa: E402
 
-from benchmarks.workloads import WORKLOADS, Workload, choose  # noqa: E402
+from benchmarks.workloads import (  # noqa: E402
+    CLIENT_WORKLOADS,
+    WORKLOADS,
+    Workload,
+    choose,
+    choose_clients,
+)
 
+ALL_WORKLOADS = tuple(sorted([*WORKLOADS, *CLIENT_WORKLOADS]))
+"""W1, W1C, W2, W2C, W3, W3C, W4: each client-shaped form beside its plain one."""
 DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/dpgraph_bench"
 PROTECTED_DATABASES = {"test", "postgres", "template0", "template1"}
 """`test` belongs to the test suite; the others to PostgreSQL itself."""
 COUNTED_RUNS = 3
 """In-process runs per workload for the statement counts (the first one warms caches)."""
 TICKS = os.sysconf("SC_CLK_TCK")
+RATE_LIMIT_POINTS = 1_000_000_000
+"""The benchmark's client is charged like any other (the check is part of the measured
+cost), with a budget its load never exhausts."""
 
 WRK_SCRIPT = """
 local f = assert(io.open("%(body)s", "rb"))
@@ -171,7 +185,7 @@ async def pick(url: str, names: list[str]) -> list[Workload]:
     db = Database.from_settings(_settings(url))
     try:
         async with db.engine.connect() as connection:
-            chosen = await choose(connection)
+            chosen = await choose(connection) | await choose_clients(connection)
     finally:
         await db.dispose()
     return [chosen[name] for name in names]
@@ -213,7 +227,10 @@ async def count_statements(url: str, workloads: list[Workload]) -> dict[str, tup
     from server.app import create_app
 
     db = Database.from_settings(_settings(url))
-    app = create_app(_settings(url), db=db)
+    # As for the servers below: every request is charged, none refused (the seven
+    # workloads' three runs each spend over the default 1,000 points).
+    unlimited = _settings(url).model_copy(update={"rate_limit_points": RATE_LIMIT_POINTS})
+    app = create_app(unlimited, db=db)
     seen = {"statements": 0, "checkouts": 0}
 
     def on_statement(*_: Any) -> None:
@@ -339,7 +356,7 @@ def servers(url: str, cpu: int, logs: Path) -> Iterator[tuple[Server, Server]]:
         "SQL_ECHO": "false",
         # One client sends every request: its budgets are charged (the check is part of
         # the measured cost) but sized so that the load is never refused.
-        "RATE_LIMIT_POINTS": "1000000000",
+        "RATE_LIMIT_POINTS": str(RATE_LIMIT_POINTS),
         "MAX_REQUESTS_IN_FLIGHT_PER_CLIENT": "0",
     }
     floor_env = base | {"FLOOR_DATABASE_URL": url}
@@ -511,6 +528,13 @@ def table(
                 f"| {result.cpu_percent:.0f} | {count.statements:g} | {count.checkouts:g} "
                 f"| {ratio if label == 'graphql' else ''} |"
             )
+    shaped = [w.name for w in workloads if w.name in CLIENT_WORKLOADS and w.name[:-1] in results]
+    if shaped:
+        lines.append("")
+    for name in shaped:
+        plain, client = results[name[:-1]][0], results[name][0]
+        share = f"{client.rate / plain.rate:.2f}" if plain.rate else "-"
+        lines.append(f"{name}: {share} of {name[:-1]}'s req/s (client-shaped over plain)")
     return "\n".join(lines)
 
 
@@ -547,7 +571,11 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--duration", type=int, default=10, help="seconds per run (10)")
     parser.add_argument("--warmup", type=int, default=2, help="warm-up seconds per run (2)")
     parser.add_argument("--concurrency", type=int, default=16, help="open connections (16)")
-    parser.add_argument("--workloads", default="W1,W2,W3,W4", help="comma-separated (all)")
+    parser.add_argument(
+        "--workloads",
+        default=",".join(ALL_WORKLOADS),
+        help="comma-separated; W1C-W3C: the client-shaped W1-W3 (all)",
+    )
     parser.add_argument("--database-url", default=DEFAULT_URL, help=f"default {DEFAULT_URL}")
     parser.add_argument("--server-cpu", type=int, default=0, help="core of the servers (0)")
     parser.add_argument("--client-cpu", type=int, default=1, help="core of wrk (1)")
@@ -556,9 +584,9 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     names = [name.strip().upper() for name in args.workloads.split(",") if name.strip()]
-    unknown = [name for name in names if name not in WORKLOADS]
+    unknown = [name for name in names if name not in ALL_WORKLOADS]
     if unknown or not names:
-        parser.error(f"unknown workloads {unknown}; choose among {', '.join(WORKLOADS)}")
+        parser.error(f"unknown workloads {unknown}; choose among {', '.join(ALL_WORKLOADS)}")
     args.names = names
     if args.packages < 1 or args.duration <= 0 or args.concurrency < 1:
         parser.error("--packages, --duration and --concurrency must be positive")

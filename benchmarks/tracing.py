@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """What tracing costs a request: W1 (a package page) and W4 (`{ __typename }`, the fixed
-cost) of benchmarks/workloads.py, sent in-process straight to the ASGI app (no socket,
-no client: only the server's own work is timed), with tracing off and on.
+cost) of benchmarks/workloads.py (or any workload, the client-shaped W1C-W3C included),
+sent in-process straight to the ASGI app (no socket, no client: only the server's own
+work is timed), with tracing off and on.
 
     .venv/bin/python benchmarks/tracing.py [--requests 2000] [--rounds 7] \
         [--modes off,on] [--database-url URL]
@@ -35,7 +36,7 @@ from sqlalchemy.exc import SQLAlchemyError
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.workloads import WORKLOADS, choose  # noqa: E402
+from benchmarks.workloads import CLIENT_WORKLOADS, WORKLOADS, choose, choose_clients  # noqa: E402
 from core.db import Database  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from server.app import create_app  # noqa: E402
@@ -135,7 +136,7 @@ async def main(args: argparse.Namespace) -> None:
         async with database.engine.connect() as connection:
             ready = False
             try:
-                chosen = await choose(connection)
+                chosen = await choose(connection) | await choose_clients(connection)
                 ready = True
             except (LookupError, SQLAlchemyError):  # empty: the app's start-up loads the demo
                 chosen = {}
@@ -148,9 +149,10 @@ async def main(args: argparse.Namespace) -> None:
             async with app.router.lifespan_context(app):
                 if not ready:
                     async with database.engine.connect() as connection:
-                        chosen, ready = await choose(connection), True
+                        chosen = await choose(connection) | await choose_clients(connection)
+                        ready = True
                 for name in args.workloads.split(","):
-                    workload = chosen.get(name, WORKLOADS[name])
+                    workload = chosen.get(name, (WORKLOADS | CLIENT_WORKLOADS)[name])
                     body = orjson.dumps(workload.body())
                     rounds = await _rounds(app, body, args.requests, args.rounds)
                     print(
@@ -163,7 +165,9 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=2000, help="per round (2000)")
     parser.add_argument("--rounds", type=int, default=7, help="timed rounds (7)")
-    parser.add_argument("--workloads", default="W1,W4", help="comma-separated (W1,W4)")
+    parser.add_argument(
+        "--workloads", default="W1,W4", help="comma-separated, W1C-W3C included (W1,W4)"
+    )
     parser.add_argument("--modes", default="off,on", help="off, on or both (off,on)")
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     return parser.parse_args(argv)

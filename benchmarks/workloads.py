@@ -1,4 +1,5 @@
-"""The benchmark's workloads: four GraphQL POSTs a frontend makes, and how their inputs are chosen.
+"""The benchmark's workloads: four GraphQL POSTs a frontend makes (and three of them as a
+client library shapes them), and how their inputs are chosen.
 
 Kept apart from the runner so the speed work (and a differential test that compares an
 optimised server with today's answers) can import the exact documents. Each document is a
@@ -7,6 +8,7 @@ named operation; the floor server routes on that name.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,6 +118,185 @@ WORKLOADS: dict[str, Workload] = {
 }
 """The documents without their variables; `choose` fills in the slugs."""
 
+# The same pages as an Apollo Client app sends them (issue 24): named fragments, spread
+# where they are used, and `__typename` added by the client to every selection set but the
+# operation's root. W1C reaches its package through `node(id:)` and an inline fragment, as
+# a Relay or Apollo app that keeps global ids does.
+_CONTRIBUTOR = """fragment Contributor on Participant {
+  login
+  __typename
+}"""
+
+W1C_QUERY = (
+    """query W1C($id: ID!) {
+  node(id: $id) {
+    __typename
+    id
+    ... on Package {
+      ...PackagePage
+      __typename
+    }
+  }
+}
+
+fragment PackagePage on Package {
+  title
+  slug
+  repoUrl
+  repoDescription
+  pypiVersion
+  repoWatchers
+  repoForks
+  score
+  documentationUrl
+  lastUpdated
+  commitsOver52
+  category {
+    ...CategoryName
+    __typename
+  }
+  grids {
+    ...GridLink
+    __typename
+  }
+  participants(first: 100) {
+    nodes {
+      ...Contributor
+      __typename
+    }
+    __typename
+  }
+  __typename
+}
+
+fragment CategoryName on Category {
+  title
+  __typename
+}
+
+fragment GridLink on Grid {
+  title
+  slug
+  __typename
+}
+
+"""
+    + _CONTRIBUTOR
+)
+
+W2C_QUERY = (
+    """query W2C {
+  packages(first: 100, orderBy: {field: WATCHERS, direction: DESC}) {
+    nodes {
+      ...PackageRow
+      __typename
+    }
+    __typename
+  }
+}
+
+fragment PackageRow on Package {
+  title
+  slug
+  repoWatchers
+  category {
+    title
+    __typename
+  }
+  grids {
+    title
+    slug
+    __typename
+  }
+  participants(first: 20) {
+    nodes {
+      ...Contributor
+      __typename
+    }
+    __typename
+  }
+  __typename
+}
+
+"""
+    + _CONTRIBUTOR
+)
+
+W3C_QUERY = (
+    """query W3C($slug: String!) {
+  grid(slug: $slug) {
+    ...GridPage
+    __typename
+  }
+}
+
+fragment GridPage on Grid {
+  title
+  slug
+  description
+  features {
+    ...FeatureColumn
+    __typename
+  }
+  packages(first: 100) {
+    nodes {
+      ...GridPackage
+      __typename
+    }
+    __typename
+  }
+  rows(first: 100) {
+    package {
+      slug
+      __typename
+    }
+    elements {
+      feature {
+        id
+        __typename
+      }
+      text
+      __typename
+    }
+    __typename
+  }
+  __typename
+}
+
+fragment FeatureColumn on Feature {
+  id
+  title
+  description
+  __typename
+}
+
+fragment GridPackage on Package {
+  title
+  slug
+  repoWatchers
+  pypiVersion
+  participants(first: 100) {
+    nodes {
+      ...Contributor
+      __typename
+    }
+    __typename
+  }
+  __typename
+}
+
+"""
+    + _CONTRIBUTOR
+)
+
+CLIENT_WORKLOADS: dict[str, Workload] = {
+    "W1C": Workload("W1C", "W1 as a client sends it, through node(id:)", W1C_QUERY),
+    "W2C": Workload("W2C", "W2 as a client sends it", W2C_QUERY),
+    "W3C": Workload("W3C", "W3 as a client sends it", W3C_QUERY),
+}
+"""The client-shaped form of W1-W3 (same rows, plus `__typename` and W1C's `id`), beside
+the plain ones; `choose_clients` fills in their variables."""
+
 # Portable SQL (PostgreSQL and SQLite), so a test on either database picks the same rows.
 W1_PACKAGE_SQL = """
 SELECT p.slug
@@ -152,3 +333,21 @@ async def choose(connection: AsyncConnection) -> dict[str, Workload]:
     chosen["W1"] = WORKLOADS["W1"].with_variables({"slug": package})
     chosen["W3"] = WORKLOADS["W3"].with_variables({"slug": grid})
     return chosen
+
+
+def global_id(type_name: str, database_id: int) -> str:
+    """The Relay id the server gives a row: base64 of `Type:id`."""
+    return base64.b64encode(f"{type_name}:{database_id}".encode()).decode()
+
+
+async def choose_clients(connection: AsyncConnection) -> dict[str, Workload]:
+    """The client-shaped workloads, on the rows `choose` picks (W1C by W1's package id)."""
+    plain = await choose(connection)
+    slug = plain["W1"].variables["slug"]
+    found = await connection.execute(text("SELECT id FROM package WHERE slug = :s"), {"s": slug})
+    package_id = found.scalar_one()
+    return {
+        "W1C": CLIENT_WORKLOADS["W1C"].with_variables({"id": global_id("Package", package_id)}),
+        "W2C": CLIENT_WORKLOADS["W2C"],
+        "W3C": CLIENT_WORKLOADS["W3C"].with_variables(plain["W3"].variables),
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ class Outcome:
 class Recorder:
     compiled: int = 0
     reference: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+    """How many reference answers each reason gave (the test suite's summary prints them)."""
     _logs: list[list[Outcome]] = field(default_factory=list)
 
     def record(self, outcome: Outcome) -> None:
@@ -26,6 +29,7 @@ class Recorder:
             self.compiled += 1
         else:
             self.reference += 1
+            self.reasons[outcome.reason] += 1
         for log in self._logs:
             log.append(outcome)
 

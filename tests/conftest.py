@@ -5,6 +5,7 @@ helpers to run GraphQL and count SQL statements."""
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from schema.context import Context
 from server.app import create_app
 from server.demo import load_demo_data
 from server.runtime import DEFAULT_THRESHOLDS
+from tests.fastpath.coverage import COVERAGE_LINES
 from tests.suite_database import (
     SuiteDatabase,
     SuiteDatabaseError,
@@ -36,6 +38,7 @@ from tests.suite_database import (
 # read it too): every compiled answer is checked against Strawberry's executor.
 DIFFERENTIAL = os.environ.get("COMPILED_DIFFERENTIAL", "").lower() not in ("", "0", "false")
 SERVERS = ("DATABASE_URL", "REDIS_URL")
+ABORTED = "aborted (an argument refused: the reference answers its error)"
 """Read by the suite as the servers to use; every other setting keeps its default here."""
 SUITE: SuiteDatabase | None = None
 
@@ -77,12 +80,21 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """How many GraphQL answers the compiled path gave, so a silent fallback shows."""
+    """How many GraphQL answers the compiled path gave, so a silent fallback shows, and
+    why the others were not (tests/fastpath/test_coverage.py adds the suite's documents)."""
     if RECORDER.compiled or RECORDER.reference:
         terminalreporter.write_line(
             f"compiled path: {RECORDER.compiled} answers; reference executor: "
             f"{RECORDER.reference}" + (" (each compiled answer checked)" if DIFFERENTIAL else "")
         )
+        reasons: Counter[str] = Counter()
+        for reason, count in RECORDER.reasons.items():
+            # "aborted: <the argument's error>": one line for all of them
+            reasons[ABORTED if reason.startswith("aborted: ") else reason] += count
+        for reason, count in reasons.most_common():
+            terminalreporter.write_line(f"  reference, {reason}: {count}")
+    for line in COVERAGE_LINES:
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
