@@ -53,10 +53,12 @@ def _lost_connection_state(orig: BaseException | None) -> bool:
 
 
 def _closed_asyncpg_connection(error: BaseException) -> bool:
-    """asyncpg's InterfaceError for a connection it already knows is closed."""
+    """asyncpg's InterfaceError for a connection it already knows is closed, or its
+    InternalClientError for a protocol left mid-operation ("cannot switch to state ...;
+    another operation is in progress": seen on a connection whose backend was terminated)."""
     kind = type(error)
-    return (
-        kind.__module__.startswith("asyncpg")
-        and kind.__name__ == "InterfaceError"
-        and "closed" in str(error)
-    )
+    if not kind.__module__.startswith("asyncpg"):
+        return False
+    if kind.__name__ == "InterfaceError":
+        return "closed" in str(error)
+    return kind.__name__ == "InternalClientError" and "another operation" in str(error)

@@ -19,6 +19,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from core import tracing
+from core.failures import database_unavailable
 from core.request_context import note
 from core.statement_timeout import StatementTimedOut, is_statement_timeout
 from fastpath.cache import PLANS
@@ -132,6 +133,9 @@ async def compiled_answer(
     except Exception as error:
         if is_statement_timeout(error):  # the reference would only run it again
             raise StatementTimedOut(context.settings.statement_timeout_seconds) from error
+        if database_unavailable(error):  # not the plan's fault: the reference retries
+            logger.warning("compiled plan lost its connection: %s", error)
+            return Fallback("connection lost")
         if differential:
             raise
         logger.exception("compiled plan failed; answering with the reference executor")
