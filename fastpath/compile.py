@@ -147,7 +147,7 @@ class Compiler:
             node = nodes[0]
             field_name = node.name.value
             if field_name == "__typename":
-                plan.entries.append(Value(key, _constant(name)))
+                plan.entries.append(Value(key, _constant(name), constant=name))
                 continue
             if field_name.startswith("__"):
                 raise Unsupported("introspection")

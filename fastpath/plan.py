@@ -59,6 +59,9 @@ class Value:
     key: str
     get: Getter
     index: int | None = None  # a plain column's position in the row: no getter needed
+    constant: str | None = None
+    """The same value for every row (`__typename`): written into the object template once,
+    so its objects stay on the writer's copy-and-fill path, no getter call per row."""
 
 
 @dataclass
