@@ -169,7 +169,7 @@ def _admin_shutdown() -> Exception:
 
 
 def _mid_operation() -> Exception:
-    from asyncpg.exceptions import InternalClientError  # type: ignore[import-untyped]
+    from asyncpg.exceptions import InternalClientError
 
     return InternalClientError("cannot switch to state 12; another operation (2) is in progress")
 
