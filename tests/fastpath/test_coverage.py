@@ -10,8 +10,9 @@ from core.db import Database
 from tests.fastpath.coverage import COVERAGE_LINES, coverage
 
 MINIMUM_SHARE = 0.95
-"""Measured: 165 of 173 (95.4 %; 117 of 152 before fragments, directives, node, search,
-rateLimit and comparison were compiled); the rest: the admin reads and introspection."""
+"""Measured: 165 of 171 (96.5 %; 117 of 152 before fragments, directives, node, search,
+rateLimit and comparison were compiled); the rest: the admin reads. Introspection, which
+the issue leaves to Strawberry, is listed but not counted."""
 
 
 def test_the_suite_read_documents_compile(graphql_schema: Any, database: Database) -> None:
