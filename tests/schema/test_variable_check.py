@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -50,12 +49,43 @@ def test_the_first_problem_is_named(variables: dict[str, Any], expected: str) ->
     assert message is not None and expected in message, message
 
 
-def test_it_is_linear_in_the_input() -> None:
-    """80,000 unknown keys, or keys nested deep inside a list: refused in milliseconds."""
-    for variables in (
-        {"f": {f"k{i}": 1 for i in range(80_000)}},
-        {"f": {"categorySlugs": ["ok"] * 50_000 + ["x" * 10_001]}},
-    ):
-        started = time.perf_counter()
-        assert _refused(variables) is not None
-        assert time.perf_counter() - started < 0.5
+class _WatchedDict(dict[str, Any]):
+    """Records each key the check reads."""
+
+    def __init__(self, seen: list[object], *args: Any) -> None:
+        super().__init__(*args)
+        self.seen = seen
+
+    def items(self) -> Any:
+        for pair in super().items():
+            self.seen.append(pair[0])
+            yield pair
+
+
+class _WatchedList(list[Any]):
+    """Records each item the check reads."""
+
+    def __init__(self, seen: list[object], *args: Any) -> None:
+        super().__init__(*args)
+        self.seen = seen
+
+    def __iter__(self) -> Any:
+        for item in super().__iter__():
+            self.seen.append(item)
+            yield item
+
+
+def test_the_check_reads_each_part_once_and_stops_at_the_first_problem() -> None:
+    """Linear with early exits, counted rather than timed: 80,000 unknown keys were
+    checked in quadratic time (24 s of the loop for 20,000)."""
+    seen: list[object] = []
+    many = _WatchedDict(seen, {f"k{i}": 1 for i in range(80_000)})
+    assert _refused({"f": many}) is not None
+    assert seen == []  # refused by its size, no key read
+    few = _WatchedDict(seen, {f"k{i}": 1 for i in range(99)})
+    assert _refused({"f": few}) is not None
+    assert seen == ["k0"]  # the first unknown key is enough
+    seen.clear()
+    slugs = _WatchedList(seen, ["ok"] * 50_000 + ["x" * 10_001] + ["never read"])
+    assert _refused({"f": {"categorySlugs": slugs}}) is not None
+    assert len(seen) <= len(slugs)  # each item once at most
