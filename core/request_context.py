@@ -1,5 +1,5 @@
 """What the running request has gathered for its log line and metrics: id, operation,
-cost, SQL statements. Any layer notes into it; `server.request_log` opens it per HTTP
+cost, SQL statements. Any layer notes into it; `server.observability.request_log` opens it per HTTP
 request and writes it out."""
 
 from __future__ import annotations

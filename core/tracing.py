@@ -1,7 +1,7 @@
-"""Trace spans as the layers below the server see them (the compiled plan, its statements):
-no-ops until `server.tracing` installs a tracer, which the app factory does only when the
-standard OTEL_* variables ask for traces. Nothing here imports OpenTelemetry, so with
-tracing off a hook costs one global lookup and the package need not be installed.
+"""Trace spans as the layers below the server see them (the compiled plan, its statements): no-ops
+until `server.observability.tracing` installs a tracer, which the app factory does only when the
+standard OTEL_* variables ask for traces. Nothing here imports OpenTelemetry, so with tracing
+off a hook costs one global lookup and the package need not be installed.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ _NOTHING: AbstractContextManager[None] = nullcontext()
 
 
 class Tracer(Protocol):
-    """What `server.tracing` provides: spans under the running operation's span only."""
+    """What `server.observability.tracing` provides: spans under the running operation's
+    span only."""
 
     def span(
         self, name: str, attributes: Attributes, expected: Expected

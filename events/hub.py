@@ -71,7 +71,7 @@ class Inbox:
     # opening, oldest first: they come before anything queued.
     missed: list[Event] = field(default_factory=list)
     overflowed: bool = False
-    # How many subscribers it serves, for a stream shared by several (`server.fanout`);
+    # How many subscribers it serves, for a stream shared by several (`server.websocket.fanout`);
     # those count themselves in the metric. None: one subscriber.
     listeners: Callable[[], int] | None = None
 

@@ -3,7 +3,7 @@ once per document (batched Core statements over one connection, plain dicts out)
 everything else, and every request that is not the happy path, goes to Strawberry.
 
 See `execute` for the entry point (and `compiled_answer` for the HTTP lane in
-`server.graphql_app`), `fastpath.record.RECORDER` for which path answered.
+`server.graphql_http.graphql_app`), `fastpath.record.RECORDER` for which path answered.
 """
 
 from __future__ import annotations

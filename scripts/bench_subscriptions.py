@@ -89,7 +89,7 @@ async def _issue_token(url: str) -> str:
     from auth import Scope, issue_token
     from core.db import Database
     from core.settings import Settings
-    from server.demo import load_demo_data
+    from server.commands.demo import load_demo_data
 
     db = Database.from_settings(Settings(database_url=url, _env_file=None))
     try:

@@ -28,13 +28,13 @@ from fastpath.cache import PLANS
 from rest import rest_routes
 from schema import build_schema
 from schema.documents import DOCUMENTS
-from server.body_limit import BodyLimit
-from server.demo import load_demo_data
-from server.graphiql import STATIC_DIR
-from server.graphql_app import GraphQLApp
-from server.metrics_route import metrics
-from server.readiness import RedisReadiness
-from server.request_log import RequestLog, configure_logs
+from server.commands.demo import load_demo_data
+from server.graphql_http.graphiql import STATIC_DIR
+from server.graphql_http.graphql_app import GraphQLApp
+from server.guards.body_limit import BodyLimit
+from server.observability.metrics_route import metrics
+from server.observability.readiness import RedisReadiness
+from server.observability.request_log import RequestLog, configure_logs
 from server.runtime import tune_garbage_collector
 from server.stores import make_limiter, make_persisted_queries, make_rate_limits
 from server.webhook_runner import make_webhook_runner
@@ -42,7 +42,7 @@ from server.webhook_runner import make_webhook_runner
 if TYPE_CHECKING:
     from opentelemetry.trace import TracerProvider
 
-    from server.tracing import Tracing
+    from server.observability.tracing import Tracing
 
 EXAMPLES_DIR = PROJECT_ROOT / "examples"
 READY_TIMEOUT_SECONDS = 2.0
@@ -174,7 +174,7 @@ def _start_tracing(database: Database, provider: TracerProvider | None) -> Traci
     if provider is None and not core_tracing.requested(os.environ):
         return None
     try:
-        from server.tracing import Tracing
+        from server.observability.tracing import Tracing
     except ImportError as missing:
         logging.getLogger("dpgraph").warning(
             "OTEL_* variables ask for traces, but OpenTelemetry is not installed (%s): "

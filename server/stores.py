@@ -6,13 +6,13 @@ from __future__ import annotations
 from core.settings import Settings
 from ratelimit import MemoryBudgets, RateLimits, RedisBudgets
 from schema.trusted import load_manifest
-from server.limits import ConnectionLimiter, MemoryLimiter, RedisLimiter
-from server.persisted import (
+from server.graphql_http.persisted import (
     MemoryPersistedQueries,
     PersistedQueries,
     RedisPersistedQueries,
     TrustedPersistedQueries,
 )
+from server.guards.limits import ConnectionLimiter, MemoryLimiter, RedisLimiter
 
 
 def make_limiter(settings: Settings) -> ConnectionLimiter:

@@ -1,4 +1,5 @@
-"""`python -m server generate`: the run and its summary (server/cli.py declares the flags)."""
+"""`python -m server generate`: the run and its summary
+(server/commands/cli.py declares the flags)."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ from fastpath.differential import in_shadow
 from schema import build_schema
 from schema.context import Context
 from server.app import create_app
-from server.demo import load_demo_data
+from server.commands.demo import load_demo_data
 from server.runtime import DEFAULT_THRESHOLDS
 from tests.fastpath.coverage import COVERAGE_LINES
 from tests.suite_database import (

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from auth import Scope, issue_token
 from core.db import Database
 from core.settings import Settings
-from server.demo import load_demo_data
+from server.commands.demo import load_demo_data
 from tests.conftest import suite_database
 from tests.server_process import ROOT
 from tests.suite_database import NAME_STEM_LENGTH

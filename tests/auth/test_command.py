@@ -10,7 +10,7 @@ import pytest
 from auth import authenticate
 from core.db import Database
 from core.settings import Settings
-from server.cli import main
+from server.commands.cli import main
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from server.graphiql import EXAMPLE_QUERIES
+from server.graphql_http.graphiql import EXAMPLE_QUERIES
 from tests.server_process import running_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

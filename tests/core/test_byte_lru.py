@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from core.byte_lru import ByteLRU, document_bytes
-from server.persisted import MemoryPersistedQueries
+from server.graphql_http.persisted import MemoryPersistedQueries
 
 
 def test_least_recently_used_out_past_the_budget() -> None:

@@ -10,7 +10,7 @@ import pytest
 from core.db import Database
 from core.settings import Settings
 from schema.context import Context
-from server.demo import load_demo_data
+from server.commands.demo import load_demo_data
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from server.examples import readme_examples
+from server.graphql_http.examples import readme_examples
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 TOOLS = ("apollo", "urql", "graphcache", "relay", "codegen", "app", "graphiql")

@@ -14,7 +14,7 @@ from graphql import (
 )
 
 from core.settings import PROJECT_ROOT
-from server.examples import readme_examples
+from server.graphql_http.examples import readme_examples
 
 TESTS = PROJECT_ROOT / "tests"
 

@@ -12,8 +12,8 @@ import pytest
 
 from benchmarks.workloads import choose
 from core.settings import Settings
-from server.graphql_app import GraphQLApp
-from server.http_protocol import GRAPHQL_RESPONSE_JSON
+from server.graphql_http.graphql_app import GraphQLApp
+from server.graphql_http.http_protocol import GRAPHQL_RESPONSE_JSON
 from tests.conftest import app_client
 from tests.fastpath.documents import example_documents, suite_documents
 from tests.fastpath.measure import APOLLO_W1, COMPARISON, SEARCH

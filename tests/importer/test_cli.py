@@ -12,7 +12,7 @@ import pytest
 
 import importer.run
 from importer.client import build_http
-from server.cli import main
+from server.commands.cli import main
 from tests.conftest import SEEDS_DIR
 from tests.importer.fake_api import BASE, FakeAPI, seed_packages
 

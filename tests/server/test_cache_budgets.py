@@ -6,7 +6,7 @@ from core.settings import Settings
 from fastpath.cache import PLANS
 from schema.documents import DOCUMENTS
 from server.app import create_app
-from server.persisted import MemoryPersistedQueries
+from server.graphql_http.persisted import MemoryPersistedQueries
 from server.stores import make_persisted_queries
 
 

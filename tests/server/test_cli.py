@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from schema import build_schema
-from server.cli import main
+from server.commands.cli import main
 
 
 def test_export_schema_to_a_file(tmp_path: Path) -> None:

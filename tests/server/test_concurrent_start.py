@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 import models
 from core.db import Database
-from server.demo import load_demo_data
+from server.commands.demo import load_demo_data
 
 
 async def test_workers_starting_together_load_the_demo_once(db, settings):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.limits import MemoryLimiter
+from server.guards.limits import MemoryLimiter
 
 
 async def test_tickets_hold_the_limit_and_release_only_their_own_place():

@@ -196,7 +196,7 @@ def test_what_counts_as_the_database_unavailable(error: Exception, unavailable: 
 async def test_a_bug_outside_execution_is_still_a_graphql_answer(
     db: Database, settings: Settings, monkeypatch
 ):
-    from server.graphql_app import GraphQLApp
+    from server.graphql_http.graphql_app import GraphQLApp
 
     async def broken(*args: Any) -> Any:
         raise RuntimeError("a bug in the context")

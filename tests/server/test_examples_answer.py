@@ -36,8 +36,8 @@ from auth import Scope, issue_token
 from core.db import Database
 from core.settings import PROJECT_ROOT, Settings
 from server.app import create_app
-from server.cli import prepare_database
-from server.examples import Example, readme_examples
+from server.commands.cli import prepare_database
+from server.graphql_http.examples import Example, readme_examples
 from server.runtime import DEFAULT_THRESHOLDS
 from tests.conftest import DIFFERENTIAL
 from tests.server_process import free_port

@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 
 from core.settings import PROJECT_ROOT
-from server.examples import Example, read_examples
-from server.graphiql import EXAMPLE_QUERIES, graphiql_page
+from server.graphql_http.examples import Example, read_examples
+from server.graphql_http.graphiql import EXAMPLE_QUERIES, graphiql_page
 
 
 def test_page_embeds_every_example_safely():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.http_protocol import GRAPHQL_RESPONSE_JSON, JSON, response_media_type
+from server.graphql_http.http_protocol import GRAPHQL_RESPONSE_JSON, JSON, response_media_type
 
 GQL = {"accept": GRAPHQL_RESPONSE_JSON}
 SUBSCRIPTION = "subscription { packageChanged(ids: [1]) { title } }"

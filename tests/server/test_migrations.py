@@ -31,7 +31,7 @@ from core.migrations import (
     include_object,
 )
 from core.settings import Settings
-from server.demo import load_demo_data
+from server.commands.demo import load_demo_data
 from tests.conftest import suite_database
 from tests.server_process import ROOT
 

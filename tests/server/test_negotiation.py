@@ -1,11 +1,11 @@
-"""Which answer an `Accept` header asks for (`server.negotiation`), for a query or mutation
-and for a subscription: the clients' real headers, then the RFC 9110 rules one by one."""
+"""Which answer an `Accept` header asks for (`server.graphql_http.negotiation`), for a query or
+mutation and for a subscription: the clients' real headers, then the RFC 9110 rules one by one."""
 
 from __future__ import annotations
 
 import pytest
 
-from server.negotiation import (
+from server.graphql_http.negotiation import (
     MAX_ACCEPT_CHARS,
     MAX_MEDIA_RANGES,
     Answers,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from server.outbox import SLOW_CONSUMER, Outbox
+from server.websocket.outbox import SLOW_CONSUMER, Outbox
 
 
 class FakeSocket:

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from server.persisted import RedisPersistedQueries, sha256_of
+from server.graphql_http.persisted import RedisPersistedQueries, sha256_of
 
 QUERY = "{ packages(first: 2) { nodes { slug } } }"
 HASH = sha256_of(QUERY)

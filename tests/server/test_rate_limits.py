@@ -20,7 +20,7 @@ from fastpath.plan import Abort
 from ratelimit import MemoryBudgets, RateLimits, points_for
 from ratelimit import stores as budget_stores
 from schema.context import Context
-from server.in_flight import InFlight
+from server.guards.in_flight import InFlight
 from tests.conftest import app_client
 
 PAGE = "{ packages(first: 100) { nodes { slug } } }"  # 1 + 100 objects: 2 points

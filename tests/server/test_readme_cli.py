@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from core.settings import PROJECT_ROOT
-from server.cli import build_parser
+from server.commands.cli import build_parser
 
 README = (PROJECT_ROOT / "README.md").read_text()
 WRAPPER = "scripts/dpgraph"

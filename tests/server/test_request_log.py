@@ -10,7 +10,7 @@ import re
 import orjson
 
 from loaders import batch
-from server.request_log import ACCESS, JsonFormatter
+from server.observability.request_log import ACCESS, JsonFormatter
 
 QUERY = {"query": "query Pick { packages(first: 2) { nodes { slug } } }", "operationName": "Pick"}
 
@@ -64,7 +64,7 @@ async def test_a_masked_error_names_its_request(demo, client, reference_executor
 
 
 def test_access_lines_are_written_in_json_mode_only():
-    from server.request_log import configure_logs
+    from server.observability.request_log import configure_logs
 
     dpgraph = logging.getLogger("dpgraph")
     saved = (dpgraph.handlers[:], dpgraph.level, dpgraph.propagate, ACCESS.level)

@@ -1,4 +1,4 @@
-"""Identical WebSocket subscribers share one stream (server.fanout) and answer exactly as
+"""Identical WebSocket subscribers share one stream (server.websocket.fanout) and answer exactly as
 subscribers with a stream each do."""
 
 from __future__ import annotations

@@ -213,7 +213,7 @@ async def _until_redis(url: str) -> None:
 async def test_the_connection_count_does_not_drift_after_a_redis_restart(private_redis) -> None:
     """Issue 14: connections let go after a restart decremented an emptied counter below
     zero, and the limit drifted up by as many."""
-    from server.limits import RedisLimiter
+    from server.guards.limits import RedisLimiter
 
     url, start_redis = private_redis
     await _until_redis(url)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.cli import build_parser, main
+from server.commands.cli import build_parser, main
 from synthetic.command import format_summary
 from synthetic.load import Summary
 

@@ -10,7 +10,7 @@ from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExport
 from opentelemetry.sdk.trace.export import ConsoleSpanExporter
 
 from core.tracing import requested
-from server.tracing.provider import SERVICE, service_resource, span_exporters
+from server.observability.tracing.provider import SERVICE, service_resource, span_exporters
 
 ENDPOINT = {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318"}
 

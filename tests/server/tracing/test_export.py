@@ -19,7 +19,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceResponse,
 )
 
-from server.tracing import EXPORT_ON_STOP_SECONDS
+from server.observability.tracing import EXPORT_ON_STOP_SECONDS
 from tests.server_process import running_server
 
 TRACE_ID = "5b8efff798038103d269b633813fc60c"

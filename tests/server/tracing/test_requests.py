@@ -14,7 +14,7 @@ import pytest
 from opentelemetry.trace import SpanKind, StatusCode
 
 from loaders import batch
-from server.request_log import ACCESS, JsonFormatter
+from server.observability.request_log import ACCESS, JsonFormatter
 from tests.schema.mutations.conftest import gid
 from tests.server.tracing.conftest import (
     attributes,

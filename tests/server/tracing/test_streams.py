@@ -11,7 +11,12 @@ from opentelemetry.trace import SpanKind
 from websockets.asyncio.client import connect
 
 from tests.schema.mutations.conftest import gid
-from tests.server.tracing.conftest import attributes, descends_from, one, statements_of
+from tests.server.tracing.conftest import (
+    attributes,
+    descends_from,
+    one,
+    statements_of,
+)
 from tests.subscriptions.wsclient import LEGACY_WS, TRANSPORT_WS, GraphQLSocket
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"

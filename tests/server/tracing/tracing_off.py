@@ -60,7 +60,9 @@ async def main() -> None:
             {
                 "statuses": statuses,
                 "imported_by_requests": [m for m in imported if "opentelemetry" in m],
-                "tracing_modules": sorted(m for m in sys.modules if m.startswith("server.tracing")),
+                "tracing_modules": sorted(
+                    m for m in sys.modules if m.startswith("server.observability.tracing")
+                ),
                 "app_tracing": app.state.tracing is not None,
                 "hooks_installed": core.tracing.installed() is not None,
                 "middleware": [getattr(m.cls, "__name__", "?") for m in app.user_middleware],

@@ -5,7 +5,7 @@ Bounded in messages (WEBSOCKET_SEND_QUEUE) and in characters of text
 queued results of 600 KB took a process to 609 MB before the message count closed it.
 One message larger than the byte bound alone is still sent when nothing waits before it.
 
-Shared subscription streams (`server.fanout`) hand the same frame to thousands of
+Shared subscription streams (`server.websocket.fanout`) hand the same frame to thousands of
 connections and must never wait for one of them: they `offer`, which does not wait. A
 connection whose outbox is full is not reading what it is sent; it is closed with 1013
 (try again later) and resumes with `lastEventId` on its next connection. The

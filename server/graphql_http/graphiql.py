@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from server.examples import readme_examples
+from server.graphql_http.examples import readme_examples
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 ASSETS_URL = "/static/graphiql"
 
 EXAMPLE_QUERIES: tuple[str, ...] = tuple(example.document for example in readme_examples())

@@ -29,7 +29,7 @@ from events import EventHub, Place
 from metrics import SUBSCRIPTIONS
 from schema.subscriptions.place import subscribed_at
 from schema.subscriptions.sharing import group_stream
-from server.outbox import Outbox
+from server.websocket.outbox import Outbox
 
 if TYPE_CHECKING:
     from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Operation

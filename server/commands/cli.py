@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from core.env_file import EnvFileError
 from core.settings import PROJECT_ROOT, Settings, describe_invalid_settings
-from server import preflight
+from server.commands import preflight
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -65,11 +65,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         # saves, and a zlib context per connection costs ~100 KiB of memory.
         ws_per_message_deflate=False,
         ws_max_size=settings.max_body_bytes,  # a WebSocket message is no bigger than a body
-        ws="server.going_away:GoingAwayWebSockets",  # close code 1001 on shutdown
+        ws="server.websocket.going_away:GoingAwayWebSockets",  # close code 1001 on shutdown
         # Slow and greedy clients: a deadline and a size limit on the request head, a cap on
         # each address's connections, idle keep-alives closed, and a cap on what one
         # process takes at once.
-        http="server.connection_cap:ConnectionCapHttpTools",
+        http="server.guards.connection_cap:ConnectionCapHttpTools",
         timeout_keep_alive=settings.keepalive_timeout_seconds,
         limit_concurrency=settings.max_concurrency,
     )
@@ -82,7 +82,7 @@ def _share_metrics_between_workers() -> None:
     fresh directory per start: values of an earlier run must not be summed in."""
     import tempfile
 
-    from server.metrics_route import MULTIPROC_DIR
+    from server.observability.metrics_route import MULTIPROC_DIR
 
     if not os.environ.get(MULTIPROC_DIR):
         os.environ[MULTIPROC_DIR] = tempfile.mkdtemp(prefix="dpgraph-metrics-")
@@ -90,7 +90,7 @@ def _share_metrics_between_workers() -> None:
 
 async def prepare_database(settings: Settings) -> None:
     from core.db import Database
-    from server.demo import load_demo_data
+    from server.commands.demo import load_demo_data
 
     db = Database.from_settings(settings)
     try:

@@ -10,7 +10,7 @@ as its request head arrives (within a second, or it is closed), and it is not co
 A connection from a trusted proxy (uvicorn's FORWARDED_ALLOW_IPS, with proxy headers
 on) carries many clients: it is not capped here; the limits per request (requests in
 flight, rate limits) apply to the address the proxy forwards. A connection upgraded to a
-WebSocket leaves this count for MAX_CONNECTIONS_PER_CLIENT's (`server.limits`).
+WebSocket leaves this count for MAX_CONNECTIONS_PER_CLIENT's (`server.guards.limits`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any
 from uvicorn.middleware.proxy_headers import _TrustedHosts
 
 from metrics import REFUSALS
-from server.header_limit import HeaderLimitHttpTools, error_body, protocol_settings
+from server.guards.header_limit import HeaderLimitHttpTools, error_body, protocol_settings
 
 TOO_MANY_CONNECTIONS = "TOO_MANY_CONNECTIONS"
 OVER_CAP_HEAD_SECONDS = 1.0

@@ -9,7 +9,7 @@ from typing import Any
 
 from core.failures import DATABASE_UNAVAILABLE, UNAVAILABLE_MESSAGE, database_unavailable
 from core.request_context import request_id
-from server.http_protocol import RequestError
+from server.graphql_http.http_protocol import RequestError
 
 logger = logging.getLogger("dpgraph.errors")
 

@@ -42,8 +42,8 @@ from ratelimit import spending
 from schema.errors import TooManySubscriptions
 from schema.subscriptions.place import subscribed_now, subscription_place
 from schema.subscriptions.sharing import admitting
-from server.fanout import Group, StreamStarter, SubscriptionGroups
-from server.outbox import Outbox
+from server.websocket.fanout import Group, StreamStarter, SubscriptionGroups
+from server.websocket.outbox import Outbox
 
 TRY_AGAIN_LATER = 1013
 """The close code (RFC 6455) when the token cannot be checked: the database is out of
@@ -53,7 +53,7 @@ UNAVAILABLE_REASON = "Database unavailable; try again shortly"
 
 class TextFrameWebSocketAdapter(ASGIWebSocketAdapter):
     """Every message goes out as a text frame, as graphql-transport-ws and graphql-ws require,
-    through the connection's outbox (`server.outbox`), in order.
+    through the connection's outbox (`server.websocket.outbox`), in order.
 
     The view's `encode_json` returns bytes (fast for HTTP bodies), which strawberry would
     send as binary frames: real clients (graphql-ws, gql, GraphiQL) reject those.
@@ -78,7 +78,7 @@ class TextFrameWebSocketAdapter(ASGIWebSocketAdapter):
 class PingingTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
     """Sends `{"type": "ping"}` every `keepalive` seconds once the connection is acknowledged,
     so proxies keep idle subscriptions open and dead peers are noticed. Subscriptions join
-    a shared stream (`server.fanout`) when the view keeps groups."""
+    a shared stream (`server.websocket.fanout`) when the view keeps groups."""
 
     _ping_task: asyncio.Task[None] | None = None
     _joined: dict[str, Group] | None = None
@@ -105,7 +105,7 @@ class PingingTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
             with spending():  # the `rateLimit` field reads the operation's charge
                 await super().run_operation(operation)
             return
-        # The same call strawberry makes; a group's stream repeats it (server.fanout).
+        # The same call strawberry makes; a group's stream repeats it (server.websocket.fanout).
         starter = StreamStarter(
             self.schema,
             operation.query,

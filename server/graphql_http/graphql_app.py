@@ -48,13 +48,10 @@ from schema.operation_type import names_a_subscription
 from schema.permissions import AUTH_HINT
 from schema.subscriptions.place import subscribed_now
 from schema.variable_lists import BAD_USER_INPUT, long_list_refusal
-from server.body_limit import BodyTooLarge
-from server.disconnects import ClientGone, cancelled_on_disconnect
-from server.failures import failure_answer, only_unavailable, unavailable
-from server.fanout import SubscriptionGroups
-from server.graphiql import graphiql_page
-from server.http_cache import with_cache_headers
-from server.http_protocol import (
+from server.graphql_http.failures import failure_answer, only_unavailable, unavailable
+from server.graphql_http.graphiql import graphiql_page
+from server.graphql_http.http_cache import with_cache_headers
+from server.graphql_http.http_protocol import (
     BAD_REQUEST,
     GRAPHQL_RESPONSE_JSON,
     JSON,
@@ -65,18 +62,21 @@ from server.http_protocol import (
     request_error_response,
     response_media_type,
 )
-from server.http_streams import LineFeedSSETransport, StartedStream
-from server.in_flight import InFlight
-from server.limits import ConnectionLimiter, MemoryLimiter
-from server.negotiation import JSON as JSON_ANSWER
-from server.negotiation import Answer, answers
-from server.persisted import (
+from server.graphql_http.http_streams import LineFeedSSETransport, StartedStream
+from server.graphql_http.negotiation import JSON as JSON_ANSWER
+from server.graphql_http.negotiation import Answer, answers
+from server.graphql_http.persisted import (
     MemoryPersistedQueries,
     PersistedQueries,
     requested_hash,
     sha256_of,
 )
-from server.websockets import (
+from server.guards.body_limit import BodyTooLarge
+from server.guards.disconnects import ClientGone, cancelled_on_disconnect
+from server.guards.in_flight import InFlight
+from server.guards.limits import ConnectionLimiter, MemoryLimiter
+from server.websocket.fanout import SubscriptionGroups
+from server.websocket.websockets import (
     PingingTransportWSHandler,
     PlacedLegacyWSHandler,
     TextFrameWebSocketAdapter,
@@ -144,7 +144,8 @@ class GraphQLApp(GraphQL[Context, None]):
         MappingProxyType(
             {
                 **GraphQL.stream_transport_classes_by_protocol,
-                GRAPHQL_SSE_PROTOCOL: LineFeedSSETransport,  # LF framing (`server.http_streams`)
+                # LF framing (`server.graphql_http.http_streams`)
+                GRAPHQL_SSE_PROTOCOL: LineFeedSSETransport,
             }
         )
     )
@@ -529,8 +530,8 @@ class GraphQLApp(GraphQL[Context, None]):
         sub_response: Response,
     ) -> Any:
         """One JSON answer, or a stream, as the request's `Accept` and operation ask
-        (`server.negotiation`). A stream holds one of the client's streaming places and is
-        started, so the answer's head carries what the operation was charged."""
+        (`server.graphql_http.negotiation`). A stream holds one of the client's streaming
+        places and is started, so the answer's head carries what the operation was charged."""
         if isinstance(request_data, GraphQLRequestData):
             answer = await self._negotiated(request, request_data, context)
             request_data.protocol = _PROTOCOLS[answer]

@@ -25,7 +25,7 @@ from importer.v4 import parse_category, parse_package
 from synthetic import generate, plan_for
 from writes import Actor, open_unit, upsert_category, upsert_package
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 SEEDS_DIR = DATA_DIR / "seeds"
 SYNTHETIC_SEED = 0
 """Fixed, so every demo database holds the same synthetic rows (and README slugs exist)."""

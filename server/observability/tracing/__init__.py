@@ -1,12 +1,12 @@
 """OpenTelemetry traces, on when the standard OTEL_* variables ask for them
 (`core.tracing.requested`); the app factory imports this package only then.
 
-Per HTTP request a SERVER span named after the GraphQL operation (`server.tracing.http`);
-under it the compiled plan (`plan`) or Strawberry's executor (`execute`,
-`server.tracing.operations`), and under those a CLIENT span per SQL statement
-(`server.tracing.statements`). A WebSocket operation gets a span of its own. Inner spans
-are made only under a recording operation span: start-up work, the webhook runner and
-the differential check's reference run make none.
+Per HTTP request a SERVER span named after the GraphQL operation
+(`server.observability.tracing.http`); under it the compiled plan (`plan`) or Strawberry's
+executor (`execute`, `server.observability.tracing.operations`), and under those a CLIENT span
+per SQL statement (`server.observability.tracing.statements`). A WebSocket operation gets a span
+of its own. Inner spans are made only under a recording operation span: start-up work, the
+webhook runner and the differential check's reference run make none.
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ from starlette.middleware import Middleware
 
 import core.tracing
 from core.tracing import Attributes, Expected
-from server.tracing.http import RequestSpans
-from server.tracing.operations import OperationSpans, name_operation
-from server.tracing.provider import configured_provider, provider_from_environment
-from server.tracing.statements import StatementSpans
+from server.observability.tracing.http import RequestSpans
+from server.observability.tracing.operations import OperationSpans, name_operation
+from server.observability.tracing.provider import configured_provider, provider_from_environment
+from server.observability.tracing.statements import StatementSpans
 
 logger = logging.getLogger("dpgraph.tracing")
 

@@ -6,7 +6,7 @@ on, `schema.Schema.get_extensions`):
 - a WebSocket operation's own SERVER span, since the connection has no request span: it
   continues the trace of the upgrade request's `traceparent`, covers a query or mutation
   to its answer, and a subscription to its start (events pushed later make no spans, nor
-  does the stream identical subscribers share, `server.fanout`).
+  does the stream identical subscribers share, `server.websocket.fanout`).
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from schema.subscriptions.sharing import in_group_stream
-from server.tracing.http import SERVER_FAULTS, headers_of
+from server.observability.tracing.http import SERVER_FAULTS, headers_of
 
 if TYPE_CHECKING:
-    from server.tracing import Tracing
+    from server.observability.tracing import Tracing
 
 UNNAMED = "GraphQL Operation"
 """The conventions' name for an operation whose type is not known (it did not parse)."""

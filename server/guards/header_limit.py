@@ -20,7 +20,7 @@ import orjson
 
 from core.settings import Settings
 from metrics import REFUSALS
-from server.slow_clients import HeadDeadlineHttpTools
+from server.guards.slow_clients import HeadDeadlineHttpTools
 
 HEADERS_TOO_LARGE = "HEADERS_TOO_LARGE"
 LINGER_SECONDS = 1.0
