@@ -49,6 +49,7 @@ import orjson  # noqa: E402
 from sqlalchemy import event, text  # noqa: E402
 from sqlalchemy.engine.url import make_url  # noqa: E402
 
+from benchmarks.server_metrics import HEADER, Tail, scrape, tail  # noqa: E402
 from benchmarks.workloads import (  # noqa: E402
     CLIENT_WORKLOADS,
     WORKLOADS,
@@ -108,6 +109,7 @@ class Result:
     errors: int
     peak_rss_mib: float | None
     cpu_percent: float
+    tail: Tail | None = None
 
     @property
     def rate(self) -> float:
@@ -439,12 +441,14 @@ def measure(server: Server, script: Path, args: argparse.Namespace) -> Result:
         wrk(server, script, args.warmup, args.concurrency, args.client_cpu)
         wait_idle(server, args.drain)
     server.reset_peak()
+    scraped = scrape(server.url)
     cpu_before = server.cpu_seconds()
     started = time.monotonic()
     raw = wrk(server, script, args.duration, args.concurrency, args.client_cpu)
     wall = time.monotonic() - started
     cpu = server.cpu_seconds() - cpu_before
     peak = server.peak_rss_mib()
+    waited = tail(scraped, scrape(server.url))
     wait_idle(server, args.drain)
     seconds = raw["duration_us"] / 1e6
     measured = raw["requests"] > 0
@@ -457,6 +461,7 @@ def measure(server: Server, script: Path, args: argparse.Namespace) -> Result:
         errors=errors,
         peak_rss_mib=peak,
         cpu_percent=100 * cpu / wall if wall else 0.0,
+        tail=waited,
     )
 
 
@@ -535,6 +540,12 @@ def table(
         plain, client = results[name[:-1]][0], results[name][0]
         share = f"{client.rate / plain.rate:.2f}" if plain.rate else "-"
         lines.append(f"{name}: {share} of {name[:-1]}'s req/s (client-shaped over plain)")
+    waits = [(w.name, results[w.name][0]) for w in workloads if results[w.name][0].tail]
+    if waits:
+        lines += ["", "Where the GraphQL server waited during each run (its /metrics):", HEADER]
+    for name, result in waits:
+        assert result.tail is not None
+        lines.append(f"| {name} " + result.tail.row(result.requests))
     return "\n".join(lines)
 
 

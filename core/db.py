@@ -26,6 +26,7 @@ from core.ping import ping_after_idle
 from core.request_context import count_statement
 from core.settings import Settings
 from core.statement_timeout import bound_sqlite, postgresql_connect_args, unbounded
+from metrics import CONNECTIONS_OPENED
 
 logger = logging.getLogger("dpgraph.db")
 
@@ -87,11 +88,16 @@ def create_engine(settings: Settings, *, statement_timeout: float = 0) -> AsyncE
     )
     engine = create_async_engine(url, echo=settings.sql_echo, connect_args=connect_args, **pool)
     ping_after_idle(engine.sync_engine, settings.db_ping_after_idle_seconds)
+    event.listen(engine.sync_engine, "connect", _count_connection)
     if sqlite:
         event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
         event.listen(engine.sync_engine, "begin", _begin_sqlite_transaction)
         bound_sqlite(engine.sync_engine, statement_timeout)
     return engine
+
+
+def _count_connection(*_: Any) -> None:
+    CONNECTIONS_OPENED.inc()
 
 
 class Database:

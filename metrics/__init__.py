@@ -59,6 +59,24 @@ SUBSCRIPTIONS = Gauge(
     multiprocess_mode="livesum",
 )
 
+GC_PAUSES = Histogram(
+    "dpgraph_gc_pause_seconds",
+    "Cyclic garbage collections and how long each stopped the process, by generation: "
+    "every request in flight waits for one (a source of tail latency).",
+    ["generation"],
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25),
+)
+POOL_WAIT = Histogram(
+    "dpgraph_db_pool_wait_seconds",
+    "Time a request waited for a database connection (a new one's connect included).",
+    buckets=(0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
+)
+CONNECTIONS_OPENED = Counter(
+    "dpgraph_db_connections_opened_total",
+    "Database connections opened: beyond start-up, a pool too small for the concurrency "
+    "(DB_POOL_SIZE) opens and closes one per request in a burst.",
+)
+
 _NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,63}")
 
 

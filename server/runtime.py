@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import gc
 
+from core.gc_pauses import time_collections
 from core.settings import Settings
 
 DEFAULT_THRESHOLDS = gc.get_threshold()
 
 
 def tune_garbage_collector(settings: Settings) -> None:
+    time_collections()
     if settings.gc_freeze:
         gc.collect()
         gc.freeze()
