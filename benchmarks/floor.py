@@ -27,8 +27,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-POOL_MAX = 30
-"""The GraphQL server's SQLAlchemy pool holds at most DB_POOL_SIZE + DB_MAX_OVERFLOW (20 + 10)."""
+POOL_MAX = 20
+"""The connections the GraphQL server's reads use: DB_POOL_SIZE (20), the width of the gate
+in front of its pool (`core.fair_gate`); its DB_MAX_OVERFLOW (10) is for other work."""
 
 
 class Fetcher(Protocol):
