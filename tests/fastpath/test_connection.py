@@ -59,7 +59,7 @@ async def test_sqlite_runs_through_sqlalchemy(db):
 
 async def test_a_burst_above_the_pool_waits_in_order_and_opens_no_overflow(db):
     """64 requests on a pool of 2 (+5 overflow): the compiled path's gate lets two run at a
-    time, first come first served, on the pool's two connections: no connection opened and
+    time, in the order they came, on the pool's two connections: no connection opened and
     closed per request, none passed over."""
     if db.dialect != "postgresql":
         pytest.skip("needs DATABASE_URL (PostgreSQL): SQLite's engine keeps no pool")
@@ -70,6 +70,8 @@ async def test_a_burst_above_the_pool_waits_in_order_and_opens_no_overflow(db):
     served: list[int] = []
     backends: set[int] = set()
     try:
+        async with checkout(engine), checkout(engine):
+            pass  # the pool's two connections are open: a cold connect reorders the first
         opened_before = CONNECTIONS_OPENED._value.get()
 
         async def one(number: int) -> None:
@@ -82,8 +84,11 @@ async def test_a_burst_above_the_pool_waits_in_order_and_opens_no_overflow(db):
             tasks.append(asyncio.create_task(one(number)))
             await asyncio.sleep(0)  # each starts (and queues) in turn
         await asyncio.gather(*tasks)
-        assert served == list(range(64))
+        # Two hold a place at a time, so a neighbour may finish first; nobody further
+        # back ever does (asyncio's queue let newcomers pass a waiter again and again).
+        assert sorted(served) == list(range(64))
+        assert all(abs(position - number) <= 1 for position, number in enumerate(served))
         assert len(backends) <= 2
-        assert CONNECTIONS_OPENED._value.get() - opened_before <= 2
+        assert CONNECTIONS_OPENED._value.get() == opened_before
     finally:
         await engine.dispose()
