@@ -30,9 +30,12 @@ from fastpath.plan import Abort, Plan
 from fastpath.record import RECORDER, Outcome
 from fastpath.switches import Switched
 from ratelimit import spending
+from schema.context import Context
 from schema.cost import query_cost
 from schema.documents import prepare
 from schema.limits import DocumentLimits
+from schema.rate_limit import charge
+from schema.refusal_cost import spent
 from schema.trusted import untrusted
 from schema.variable_check import refused_variables
 from schema.variable_lists import BAD_USER_INPUT, long_list_refusal
@@ -72,10 +75,6 @@ async def compiled_answer(
     """The `data` of the compiled answer (recorded, and compared with the reference's under
     COMPILED_DIFFERENTIAL), the refusal of its variables, or why the reference executor
     must answer."""
-    from schema.context import Context
-    from schema.rate_limit import charge
-    from schema.refusal_cost import spent
-
     if (
         not query
         or not isinstance(context, Context)
