@@ -14,7 +14,7 @@ from typing import Any
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-import fastpath
+from execution.choice import execute
 from schema import Schema, make_schema
 
 
@@ -45,7 +45,7 @@ class CompiledFirst(Schema):
                 operation_extensions,
             )
 
-        return await fastpath.execute(
+        return await execute(
             self, query, variable_values, context_value, operation_name, allowed, reference
         )
 

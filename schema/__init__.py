@@ -16,7 +16,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from core import tracing
-from schema.documents import CachedDocuments
+from schema.cached_documents import CachedDocuments
 from schema.extensions import CostLimit, FreshLoaders, SafeErrors
 from schema.limits import Limits
 from schema.mutations import Mutation

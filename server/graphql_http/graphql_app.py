@@ -32,17 +32,19 @@ from strawberry.subscriptions import (
 from strawberry.types import SubscriptionExecutionResult
 from strawberry.types.graphql import OperationType
 
-import fastpath
 from core.db import Database
 from core.deadline import bounded_by
 from core.request_context import note
 from core.settings import Settings
 from core.statement_timeout import StatementTimedOut
 from events import EventHub
+from execution.choice import compilable, compiled
+from fastpath import Fallback, Refused
 from metrics import REFUSALS, STREAMING_CONNECTIONS
 from ratelimit import RateLimits, spending
 from ratelimit.spending import current as current_spending
 from schema import Schema
+from schema.admission import admitting
 from schema.context import Context
 from schema.operation_type import names_a_subscription
 from schema.permissions import AUTH_HINT
@@ -347,7 +349,11 @@ class GraphQLApp(GraphQL[Context, None]):
     async def _answer_in_time(self, request: Request) -> Response:
         await request.body()  # the body's read time counts in the deadline too
         async with cancelled_on_disconnect(request.receive):
-            return await self._compiled_response(request) or await self.run(request)
+            response = await self._compiled_response(request)
+            if response is not None:
+                return response
+            with admitting(getattr(request.state, "admission", None)):
+                return await self.run(request)
 
     async def _compiled_response(self, request: Request) -> Response | None:
         """The plain case answered without Strawberry's HTTP view: an anonymous POST of one
@@ -386,20 +392,22 @@ class GraphQLApp(GraphQL[Context, None]):
         schema = self.schema
         assert isinstance(schema, Schema)
         allowed = schema.allowed_for_one_answer(None)
-        answer = await fastpath.compiled_answer(
+        if not compilable(query, context, allowed, operation_name):
+            return None
+        admission, answer = await compiled(
             schema,
             query,
             variables,
             context,
             operation_name,
-            allowed,
             lambda: schema.reference_execute(
                 query, variables, context, None, operation_name, allowed
             ),
         )
-        if isinstance(answer, fastpath.Fallback):
-            return None  # the view runs it again, and records why it was not compiled
-        if isinstance(answer, fastpath.Refused):
+        if isinstance(answer, Fallback):
+            request.state.admission = admission  # the view's executor takes it as it is
+            return None
+        if isinstance(answer, Refused):
             refused: GraphQLHTTPResponse = {
                 "data": None,
                 "errors": [error.formatted for error in answer.errors],
