@@ -73,7 +73,8 @@ async def execute(
 ) -> ExecutionResult:
     """The compiled answer when the plan covers the request, else the reference's."""
     with spending():  # one charge, whichever path answers
-        if admitted(query, operation_name, variables) is not None:
+        lane = admitted(query, operation_name, variables)
+        if lane is not None and lane.declined is not None:
             return await reference()  # the HTTP lane admitted it, and its executor declined
         if query is None or not compilable(query, context, allowed, operation_name):
             return await reference()
