@@ -36,6 +36,7 @@ COPY rest ./rest
 COPY synthetic ./synthetic
 COPY auth ./auth
 COPY events ./events
+COPY execution ./execution
 COPY fastpath ./fastpath
 COPY ratelimit ./ratelimit
 COPY metrics ./metrics

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.settings import Settings  # noqa: E402
-from schema import build_schema  # noqa: E402
+from execution import build_schema  # noqa: E402
 from schema.cost import query_cost  # noqa: E402
 from schema.documents import DOCUMENTS, parsed, validated  # noqa: E402
 from schema.limits import DEFAULTS, refusal  # noqa: E402

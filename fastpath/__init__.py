@@ -1,22 +1,20 @@
-"""The compiled execution path: supported query documents are answered from a plan built
-once per document (batched Core statements over one connection, plain dicts out);
-everything else, and every request that is not the happy path, goes to Strawberry.
+"""The compiled executor: an admitted query (`schema.admission`) whose document is
+supported is answered from a plan built once per document (batched Core statements over
+one connection, plain dicts out); everything else goes to Strawberry.
 
-See `execute` for the entry point (and `compiled_answer` for the HTTP lane in
-`server.graphql_http.graphql_app`), `fastpath.record.RECORDER` for which path answered.
+`compiled_answer` is the entry point (`execution` chooses the executor and calls it),
+`fastpath.record.RECORDER` records which path answered.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLError
-from graphql.execution.values import get_variable_values
 from strawberry.types import ExecutionResult
-from strawberry.types.graphql import OperationType
 
 from core import tracing
 from core.failures import database_unavailable
@@ -29,13 +27,10 @@ from fastpath.execute import new_env, run_plan
 from fastpath.plan import Abort, Plan
 from fastpath.record import RECORDER, Outcome
 from fastpath.switches import Switched
-from ratelimit import spending
-from schema.cost import query_cost
-from schema.documents import prepare
+from schema.admission import NOT_A_QUERY, Admission
+from schema.context import Context
 from schema.limits import DocumentLimits
-from schema.trusted import untrusted
-from schema.variable_check import refused_variables
-from schema.variable_lists import BAD_USER_INPUT, long_list_refusal
+from schema.variable_lists import BAD_USER_INPUT
 
 logger = logging.getLogger("dpgraph.fastpath")
 
@@ -45,76 +40,41 @@ _PLAN_SPAN = {"dpgraph.executor": "compiled"}
 
 @dataclass(frozen=True)
 class Fallback:
-    """The reference executor answers: `reason` is recorded; None: not a compiled request
-    at all (compiled execution off, no query, not a query operation), nothing recorded."""
+    """The reference executor answers; `reason` is recorded."""
 
-    reason: str | None
+    reason: str
 
 
 @dataclass(frozen=True)
 class Refused:
-    """The request's variables are refused (`schema.variable_check` before coercion, or
-    graphql-core's coercion): these errors are the answer, as Strawberry's would be, and
-    Strawberry never walks the variables again."""
+    """graphql-core refused to coerce the request's variables (`schema.admission`): these
+    errors are the answer, as Strawberry's would be, and Strawberry never walks the
+    variables again."""
 
     errors: list[GraphQLError]
 
 
 async def compiled_answer(
-    schema: Any,
-    query: str | None,
-    variable_values: dict[str, Any] | None,
-    context: Any,
-    operation_name: str | None,
-    allowed: Iterable[OperationType],
-    reference: Reference,
+    schema: Any, admission: Admission, context: Context, reference: Reference
 ) -> dict[str, Any] | Fallback | Refused:
-    """The `data` of the compiled answer (recorded, and compared with the reference's under
-    COMPILED_DIFFERENTIAL), the refusal of its variables, or why the reference executor
-    must answer."""
-    from schema.context import Context
-    from schema.rate_limit import charge
-    from schema.refusal_cost import spent
-
-    if (
-        not query
-        or not isinstance(context, Context)
-        or not context.settings.compiled_execution
-        or OperationType.QUERY not in allowed
-        or not isinstance(operation_name, str | None)  # the reference refuses it clearly
-    ):
-        return Fallback(None)
-    if untrusted(query, context.settings) is not None:
-        return Fallback("not a trusted document")  # the reference refuses it
-    if long_list_refusal(variable_values) is not None:
-        return Fallback("a long variable list")  # the reference refuses it
-    if await spent(context) is not None:
-        return Fallback("rate limited")  # the reference refuses it, before parsing
+    """The `data` of the compiled answer to an admitted query (recorded, and compared with
+    the reference's under COMPILED_DIFFERENTIAL), the refusal of its variables, or why
+    the reference executor must answer (a refused admission: the reference reports it)."""
+    if admission.why is not None:
+        return Fallback(admission.why)  # the reference reports the refusal
+    if admission.operation is None:
+        return Fallback(NOT_A_QUERY)
+    query, operation_name = admission.query, admission.operation_name
     limits = DocumentLimits.of(context)
-    await prepare(schema, query, limits, context.settings)  # a long new one: off the loop
     entry = PLANS.get(schema, query, operation_name, context.db.dialect, limits)
     if isinstance(entry, Switched):
-        switches = entry.values(schema, variable_values)
+        switches = entry.values(schema, admission.variables)
         if switches is None:
             return Fallback("directive variables")  # the reference refuses them
         entry = PLANS.get(schema, query, operation_name, context.db.dialect, limits, switches)
     if not isinstance(entry, Plan):
         return Fallback(entry.reason)
-    points = entry.cost
-    if points is None and entry.document is not None:
-        points = query_cost(schema._schema, entry.document, operation_name, variable_values).points
-    note(cost=points)
-    if points is not None and points > context.settings.max_query_cost:
-        return Fallback("over the cost limit")  # the reference refuses it (QUERY_TOO_COMPLEX)
-    budget = await charge(context, points)
-    if budget is not None and not budget.allowed:
-        return Fallback("rate limited")  # the reference refuses it (RATE_LIMITED), uncharged
-    refused = refused_variables(schema._schema, entry.variable_definitions, variable_values)
-    variables = (
-        [refused]
-        if refused is not None
-        else get_variable_values(schema._schema, entry.variable_definitions, variable_values or {})
-    )
+    variables = admission.coerced
     if isinstance(variables, list):  # answered here: the reference would walk them again
         RECORDER.record(Outcome(query, operation_name, compiled=True))
         return _refused(variables)
@@ -154,34 +114,4 @@ def _refused(errors: list[GraphQLError]) -> Refused:
     return Refused(errors)
 
 
-async def execute(
-    schema: Any,
-    query: str | None,
-    variable_values: dict[str, Any] | None,
-    context: Any,
-    operation_name: str | None,
-    allowed: Iterable[OperationType],
-    reference: Reference,
-) -> ExecutionResult:
-    """The compiled answer when the plan covers the request, else the reference's."""
-    with spending():  # one charge, whichever path answers
-        answer = await compiled_answer(
-            schema, query, variable_values, context, operation_name, allowed, reference
-        )
-        if isinstance(answer, Refused):
-            return ExecutionResult(data=None, errors=answer.errors, extensions={})
-        if not isinstance(answer, Fallback):
-            return ExecutionResult(data=answer, errors=None, extensions={})
-        if answer.reason is None or not query:
-            return await reference()
-        return await _fallback(query, operation_name, answer.reason, reference)
-
-
-async def _fallback(
-    query: str, operation_name: str | None, reason: str, reference: Reference
-) -> ExecutionResult:
-    RECORDER.record(Outcome(query, operation_name, compiled=False, reason=reason))
-    return await reference()
-
-
-__all__ = ["PLANS", "RECORDER", "Fallback", "Refused", "compiled_answer", "execute"]
+__all__ = ["PLANS", "RECORDER", "Fallback", "Refused", "compiled_answer"]

@@ -22,7 +22,6 @@ from fastpath.compile import compile_plan
 from fastpath.compiler_tools import Unsupported
 from fastpath.plan import Plan
 from fastpath.switches import Switched, Switches
-from schema.cost import query_cost
 from schema.documents import Checked, parsed, validated
 from schema.limits import DEFAULTS, DocumentLimits, refusal
 
@@ -112,8 +111,6 @@ def _build(
         return plan
     plan.size = checked.size
     plan.document = checked.document
-    cost = query_cost(schema._schema, checked.document, operation_name, None)
-    plan.cost = None if cost.reads_variables else cost.points
     return plan
 
 

@@ -4,22 +4,19 @@ selection (`fastpath.comparison` writes the matrix from them)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from graphql import FieldNode, GraphQLObjectType, SelectionSetNode
 from sqlalchemy import ColumnElement
 
 from fastpath.comparison import Shape, package_key, row_selection, with_feature_id
-from fastpath.compiler_tools import column_index, object_type, subselections
+from fastpath.compiler_tools import Levels, column_index, object_type, subselections
 from fastpath.plan import Child, Comparison
 from fastpath.relations import RELATIONS
 
-if TYPE_CHECKING:
-    from fastpath.compile import Compiler
-
 
 def compile_comparison(
-    compiler: Compiler,
+    compiler: Levels,
     key: str,
     grid: GraphQLObjectType,
     nodes: list[FieldNode],

@@ -1,12 +1,16 @@
 """What the compiler and its parts for particular fields (`comparison_plan`, `rate_limit`)
-share: the refusal, merged sub-selections, a column's place in a level's row."""
+share: the refusal, merged sub-selections, a column's place in a level's row, and the
+compiler's face those parts see (`Levels`), so they never import `fastpath.compile`."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from graphql import FieldNode, GraphQLObjectType, SelectionSetNode, get_named_type
 from sqlalchemy import ColumnElement
+
+if TYPE_CHECKING:
+    from fastpath.plan import Arguments, ObjectPlan
 
 
 class Unsupported(Exception):
@@ -31,3 +35,21 @@ def object_type(parent: GraphQLObjectType, field_name: str) -> GraphQLObjectType
     named = get_named_type(parent.fields[field_name].type)
     assert isinstance(named, GraphQLObjectType)
     return named
+
+
+class Levels(Protocol):
+    """What `fastpath.compile.Compiler` offers the parts it calls: collected fields, an
+    object level and a field's arguments (the parts stay below the compiler)."""
+
+    def fields(
+        self, graphql_type: GraphQLObjectType, selection_sets: list[SelectionSetNode]
+    ) -> list[tuple[str, list[FieldNode]]]: ...
+
+    def object(
+        self,
+        graphql_type: GraphQLObjectType,
+        selection_sets: list[SelectionSetNode],
+        columns: list[ColumnElement[Any]],
+    ) -> ObjectPlan: ...
+
+    def arguments(self, parent: GraphQLObjectType, node: FieldNode) -> Arguments | None: ...

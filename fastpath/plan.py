@@ -183,7 +183,6 @@ class Plan:
     root: ObjectPlan
     size: Size = field(default_factory=Size)
     document: DocumentNode | None = None
-    cost: int | None = None  # None: the page sizes come from variables, counted per request
 
     @property
     def reads_database(self) -> bool:

@@ -6,17 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from graphql import FieldNode, GraphQLObjectType, get_named_type
 
-from fastpath.compiler_tools import Unsupported, subselections
+from fastpath.compiler_tools import Levels, Unsupported, subselections
 from fastpath.plan import Env, Getter, Row
 from ratelimit.budget import Budget
 from ratelimit.spending import current
-
-if TYPE_CHECKING:
-    from fastpath.compile import Compiler
 
 _READ: dict[str, Callable[[Budget], Any]] = {
     "__typename": lambda budget: "RateLimit",
@@ -44,7 +41,7 @@ def rate_limit(fields: list[tuple[str, str]], serialize: Callable[[str, Any], An
 
 
 def compile_rate_limit(
-    compiler: Compiler, parent: GraphQLObjectType, nodes: list[FieldNode]
+    compiler: Levels, parent: GraphQLObjectType, nodes: list[FieldNode]
 ) -> Getter:
     """`rateLimit`'s fields, read from the request's charge when the plan runs."""
     limit_type = get_named_type(parent.fields["rateLimit"].type)

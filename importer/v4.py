@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
-from importer.records import CategoryRecord, GridRecord, PackageRecord
+from writes.records import CategoryRecord, GridRecord, PackageRecord
 
 T = TypeVar("T")
 

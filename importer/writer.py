@@ -25,7 +25,6 @@ import models
 from core.db import Database
 from importer.items import WRITE_ORDER, Item, Kind, UnknownKind
 from importer.progress import Reporter
-from importer.records import CategoryRecord, GridRecord, PackageRecord
 from importer.summary import Failure, Summary
 from importer.v4 import MalformedRecord, parse_category, parse_grid, parse_package
 from writes import (
@@ -39,6 +38,7 @@ from writes import (
     upsert_grid,
     upsert_package,
 )
+from writes.records import CategoryRecord, GridRecord, PackageRecord
 
 logger = logging.getLogger("dpgraph.import")
 

@@ -1,8 +1,8 @@
 """One charge per operation, whichever path answers it.
 
-The compiled path charges first; when it hands the request to the reference executor
-(a plan that aborts, a shape it does not cover) the reference must not charge again. A
-`Spending` slot, open for the whole HTTP request (or one `Schema.execute`), remembers the
+A query is charged by its admission (`schema.admission`), before either executor runs;
+a mutation or a subscription by the reference's CostLimit. A `Spending` slot, open for
+the whole HTTP request (or one `Schema.execute`), remembers the
 charge; the `rateLimit` field and the X-RateLimit headers read it. A stream over HTTP
 waits for the charge (`until_charged`) before it sends its head, which carries them.
 """

@@ -5,9 +5,8 @@ Not to be confused with the PyPI package called `schema`, which this project nev
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Awaitable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -16,9 +15,8 @@ from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
-import fastpath
 from core import tracing
-from schema.documents import CachedDocuments
+from schema.cached_documents import CachedDocuments
 from schema.extensions import CostLimit, FreshLoaders, SafeErrors
 from schema.limits import Limits
 from schema.mutations import Mutation
@@ -28,6 +26,10 @@ from schema.subscriptions.shared_results import SharedResultsExecutionContext
 
 
 class Schema(strawberry.Schema):
+    """Strawberry's schema with one answer per `execute` (a subscription needs a stream),
+    changed-only streams and our extensions. Which executor answers a query is chosen a
+    layer above (`execution`): this class is the reference."""
+
     async def execute(
         self,
         query: str | None,
@@ -40,21 +42,14 @@ class Schema(strawberry.Schema):
     ) -> ExecutionResult:
         """One answer, one result: a subscription needs a stream (WebSocket, SSE, multipart)."""
         allowed = self.allowed_for_one_answer(allowed_operation_types)
-
-        def reference() -> Awaitable[ExecutionResult]:
-            return self.reference_execute(
-                query,
-                variable_values,
-                context_value,
-                root_value,
-                operation_name,
-                allowed,
-                operation_extensions,
-            )
-
-        # Supported queries take the compiled path; everything else, Strawberry's executor.
-        return await fastpath.execute(
-            self, query, variable_values, context_value, operation_name, allowed, reference
+        return await self.reference_execute(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed,
+            operation_extensions,
         )
 
     @staticmethod
@@ -107,25 +102,26 @@ class Schema(strawberry.Schema):
         """Client mistakes are answers, not server faults: SafeErrors logs the real faults."""
 
 
-@functools.cache
-def build_schema() -> strawberry.Schema:
-    """The schema with its protections against expensive or malformed queries.
+S = TypeVar("S", bound=Schema)
 
-    Built once per process: strawberry's relay `node` fields can be bound to one schema only.
+EXTENSIONS = (FreshLoaders, Limits, CachedDocuments, CostLimit, SafeErrors)
+"""In this order: fresh loaders, the parser's token cap, cached parse and validation
+(with the document limits), cost and rate-limit charge, then error codes."""
+
+
+def make_schema(schema_class: type[S]) -> S:
+    """The schema with its protections against expensive or malformed queries, as an
+    instance of `schema_class` (`execution.build_schema` builds the one the app serves).
+
+    Build one per process: strawberry's relay `node` fields can be bound to one schema only.
     """
-    return Schema(
+    return schema_class(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         execution_context_class=SharedResultsExecutionContext,
-        extensions=[
-            FreshLoaders,
-            Limits,
-            CachedDocuments,
-            CostLimit,
-            SafeErrors,
-        ],
+        extensions=list(EXTENSIONS),
     )
 
 
-__all__ = ["build_schema"]
+__all__ = ["EXTENSIONS", "Schema", "make_schema"]

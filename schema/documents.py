@@ -20,9 +20,8 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import strawberry.schema.schema as strawberry_schema
@@ -35,19 +34,13 @@ from graphql import (
     specified_rules,
     validate,
 )
-from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from core.byte_lru import ByteLRU, document_bytes
 from core.garbage import parsed_bytes
-from schema.context import Context
 from schema.document_size import Size, measure
 from schema.limits import MAX_TOKENS, DocumentLimits, refusal
-from schema.refusal_cost import charge_refusal, spent
-from schema.trusted import untrusted
-from schema.variable_check import refused_operation_variables
-from schema.variable_lists import long_list_refusal
 
 DEFAULT_BUDGET = 64 * 1024 * 1024
 OFF_LOOP_BYTES = 4096
@@ -67,6 +60,8 @@ class Checked:
     errors: tuple[GraphQLError, ...] | None = None
     variant: tuple[bool, bool] | None = None  # (suggestions, introspection) of `errors`
     work: float = 0.0  # seconds its parse and validation took (a refusal is charged them)
+    # The cost of each operation name that does not read variables (`schema.admission`).
+    costs: dict[str | None, int] = field(default_factory=dict)
 
 
 class DocumentCache:
@@ -179,7 +174,7 @@ def _prepare(schema: Any, text: str, limits: DocumentLimits, settings: Any) -> N
 _NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]*")
 
 
-def _stand_in(operation_name: str | None) -> DocumentNode:
+def stand_in(operation_name: str | None) -> DocumentNode:
     """A document standing in for one refused before parsing (never run), with an
     operation of the requested name so the name resolves."""
     if operation_name is not None and _NAME.fullmatch(operation_name):
@@ -187,76 +182,12 @@ def _stand_in(operation_name: str | None) -> DocumentNode:
     return parse("{ __typename }")
 
 
-class CachedDocuments(SchemaExtension):
-    """Parses, measures and validates a document once; refuses one over the request's
-    limits (`schema.limits`) before any validation rule walks it. Validation is ours,
-    not Strawberry's: its rules plus the settings' FIELD_SUGGESTIONS and INTROSPECTION."""
-
-    _hit: Checked | None = None
-    _refused: GraphQLError | None = None  # not trusted, or a syntax error
-    _charged: bool = False  # refused as out of budget: nothing more to charge
-
-    async def on_parse(self) -> AsyncIterator[None]:
-        context = self.execution_context
-        if context.query:
-            settings = getattr(context.context, "settings", None)
-            self._refused = untrusted(context.query, settings)
-            if self._refused is None and isinstance(context.context, Context):
-                # Not even parsed for a client whose refusals spent its budget.
-                self._refused = await spent(context.context)
-                self._charged = self._refused is not None
-            if self._refused is None:
-                limits = DocumentLimits.of(context.context)
-                await prepare(context.schema, context.query, limits, settings)
-                entry = parsed(context.query)
-                if isinstance(entry, Checked):  # Strawberry's own parse is skipped
-                    self._hit = entry
-                    context.graphql_document = entry.document
-                else:
-                    self._refused = entry
-            if self._refused is not None:  # reported in on_validate; nothing is parsed again
-                context.graphql_document = _stand_in(context.operation_name)
-        yield
-
-    async def on_validate(self) -> AsyncIterator[None]:
-        context = self.execution_context
-        entry = self._hit
-        long_list = long_list_refusal(context.variables)
-        if self._refused is not None:
-            context.pre_execution_errors = [self._refused]
-        elif long_list is not None:
-            context.pre_execution_errors = [long_list]
-        elif entry is not None:
-            refused = refusal(entry.size, DocumentLimits.of(context.context))
-            settings = getattr(context.context, "settings", None)
-            errors = [refused] if refused else validated(context.schema, entry, settings)
-            if not errors:
-                variables = refused_operation_variables(
-                    context.schema._schema,
-                    entry.document,
-                    context.operation_name,
-                    context.variables,
-                )
-                errors = [variables] if variables else errors
-            context.pre_execution_errors = list(errors)  # Strawberry's validation is skipped
-        if (
-            context.pre_execution_errors
-            and not self._charged
-            and isinstance(context.context, Context)
-        ):
-            work = entry.work if entry is not None else 0.0
-            out = await charge_refusal(context.context, context.query or "", work)
-            if out is not None:
-                context.pre_execution_errors = [out]
-        yield
-
-
 __all__ = [
     "DOCUMENTS",
-    "CachedDocuments",
     "Checked",
     "DocumentCache",
     "parsed",
+    "stand_in",
     "validate",  # graphql-core's, named here so tests can count validations
     "validated",
 ]

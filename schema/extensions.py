@@ -16,6 +16,7 @@ from core.deadline import DeadlinePassed
 from core.failures import DATABASE_UNAVAILABLE, UNAVAILABLE_MESSAGE, database_unavailable
 from core.request_context import note, request_id
 from core.statement_timeout import StatementTimedOut, is_statement_timeout
+from schema.admission import current
 from schema.context import Context
 from schema.cost import query_cost, too_complex
 from schema.rate_limit import charge, rate_limited
@@ -128,12 +129,19 @@ def _code_for(error: GraphQLError) -> str:
 class CostLimit(SchemaExtension):
     """Refuses, before it runs, a query that may return more objects than the settings'
     MAX_QUERY_COST (`schema.cost`, QUERY_TOO_COMPLEX), or whose points do not fit in the
-    caller's rate-limit budget (`schema.rate_limit`, RATE_LIMITED): never executed."""
+    caller's rate-limit budget (`schema.rate_limit`, RATE_LIMITED): never executed. A
+    query admitted before the executor was chosen (`schema.admission`) was costed and
+    charged there: its refusal, if any, is reported, and nothing is charged again."""
 
     async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
         settings = getattr(context.context, "settings", None)
-        if settings is not None and context.graphql_document is not None:
+        admission = current(context.query, context.operation_name, context.variables)
+        if admission is not None:
+            note(cost=admission.cost)
+            if admission.refused is not None:
+                context.result = GraphQLExecutionResult(data=None, errors=[admission.refused])
+        elif settings is not None and context.graphql_document is not None:
             cost = query_cost(
                 context.schema._schema,
                 context.graphql_document,

@@ -25,8 +25,8 @@ def client_address(context: Context) -> str:
 
 
 async def charge(context: Context, cost: int | None) -> Budget | None:
-    """Spend this operation's points once (None: not limited). The compiled path and the
-    reference executor both call this; the request's slot remembers the first charge."""
+    """Spend this operation's points once (None: not limited). A query's admission and
+    the reference's CostLimit both call this; the request's slot remembers the first."""
     slot = current()
     if slot is not None and slot.charged:
         return slot.budget

@@ -24,9 +24,9 @@ from core.db import Database
 from core.settings import PROJECT_ROOT, Settings
 from events import EventHub
 from events.factory import make_broker, subscriptions_refusal
+from execution import build_schema
 from fastpath.cache import PLANS
 from rest import rest_routes
-from schema import build_schema
 from schema.documents import DOCUMENTS
 from server.commands.demo import load_demo_data
 from server.graphql_http.graphiql import STATIC_DIR

@@ -19,9 +19,9 @@ from sqlmodel import SQLModel
 
 from core.db import Database
 from core.settings import ENV_FILE_VARIABLE, Settings
+from execution import build_schema
 from fastpath import RECORDER
 from fastpath.differential import in_shadow
-from schema import build_schema
 from schema.context import Context
 from server.app import create_app
 from server.commands.demo import load_demo_data

@@ -9,8 +9,8 @@ from sqlmodel import col
 
 import models
 from core.db import Database
-from importer.records import CategoryRecord, GridRecord, PackageRecord
 from writes import IMPORTER, open_unit, upsert_category, upsert_grid, upsert_package
+from writes.records import CategoryRecord, GridRecord, PackageRecord
 
 EASTERN = timezone(timedelta(hours=-5))
 BASE_TIME = datetime(2024, 1, 15, 9, 30, 0, 123456, tzinfo=EASTERN)

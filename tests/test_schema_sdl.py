@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from schema import build_schema
+from execution import build_schema
 
 SDL_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
 

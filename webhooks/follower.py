@@ -18,8 +18,8 @@ from typing import Any
 import orjson
 
 from core.db import Database
+from events.resume import resume_point
 from models import Webhook
-from schema.subscriptions.emission import resume_point
 from webhooks import store
 
 logger = logging.getLogger("dpgraph.webhooks")

@@ -16,11 +16,11 @@ from sqlalchemy import select
 from sqlmodel import SQLModel
 
 import models
-from importer.records import CategoryRecord, GridRecord, PackageRecord
 from writes import links, rows
 from writes import validation as check
 from writes.changes import ObjectRef
 from writes.fields import column_values
+from writes.records import CategoryRecord, GridRecord, PackageRecord
 from writes.rules import CATEGORY_RULES, GRID_RULES, PACKAGE_RULES, Rule, apply_rules
 from writes.unit import WriteUnit
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
+from events import resume
 from loaders import Loaders
 from schema.context import use_loaders
 
@@ -32,7 +33,6 @@ class Emission:
 
 
 _EMISSION: ContextVar[Emission | None] = ContextVar("dpgraph_emission", default=None)
-_RESUME_AFTER: ContextVar[str | None] = ContextVar("dpgraph_resume_after", default=None)
 
 
 def announce(emission: Emission, loaders: Loaders) -> None:
@@ -53,10 +53,5 @@ def take() -> Emission | None:
 
 def mark_sent(emission: Emission) -> None:
     """Called as a result is sent: a consumer that stores its position (a webhook) reads
-    `resume_point()` after each result (None: no safe point is known for this one)."""
-    _RESUME_AFTER.set(emission.resume_after)
-
-
-def resume_point() -> str | None:
-    """The event to resume after so that nothing after the last result sent is lost."""
-    return _RESUME_AFTER.get()
+    `events.resume.resume_point()` after each result."""
+    resume.sent(emission.resume_after)

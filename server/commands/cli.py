@@ -132,7 +132,7 @@ async def _apply_migrations(settings: Settings) -> tuple[str | None, str]:
 
 
 def _export_schema(args: argparse.Namespace, settings: Settings) -> int:
-    from schema import build_schema
+    from execution import build_schema
 
     sdl = build_schema().as_str() + "\n"
     if args.output == "-":

@@ -31,18 +31,21 @@ from strawberry.subscriptions import (
 )
 from strawberry.types import SubscriptionExecutionResult
 from strawberry.types.graphql import OperationType
+from strawberry.types.unset import UNSET
 
-import fastpath
 from core.db import Database
 from core.deadline import bounded_by
 from core.request_context import note
 from core.settings import Settings
 from core.statement_timeout import StatementTimedOut
 from events import EventHub
+from execution.choice import compilable, compiled
+from fastpath import Fallback, Refused
 from metrics import REFUSALS, STREAMING_CONNECTIONS
 from ratelimit import RateLimits, spending
 from ratelimit.spending import current as current_spending
 from schema import Schema
+from schema.admission import admitting
 from schema.context import Context
 from schema.operation_type import names_a_subscription
 from schema.permissions import AUTH_HINT
@@ -119,6 +122,8 @@ class _Hold:
 
 
 _HOLD: ContextVar[_Hold | None] = ContextVar("dpgraph_http_hold", default=None)
+_PARSED_BODY: ContextVar[tuple[bytes, Any] | None] = ContextVar("dpgraph_body", default=None)
+"""The body the lane read and what it parsed it into (`parse_json` has no request to ask)."""
 
 
 TOO_MANY_CONNECTIONS = 4429
@@ -347,14 +352,25 @@ class GraphQLApp(GraphQL[Context, None]):
     async def _answer_in_time(self, request: Request) -> Response:
         await request.body()  # the body's read time counts in the deadline too
         async with cancelled_on_disconnect(request.receive):
-            return await self._compiled_response(request) or await self.run(request)
+            kept = _PARSED_BODY.set(None)
+            try:
+                response = await self._compiled_response(request)
+                if response is not None:
+                    return response
+                # The view goes on with what the lane made: the parsed body (`parse_json`),
+                # the sub-response and context, the admission.
+                context = getattr(request.state, "graphql_context", UNSET)
+                with admitting(getattr(request.state, "admission", None)):
+                    return await self.run(request, context=context)
+            finally:
+                _PARSED_BODY.reset(kept)
 
     async def _compiled_response(self, request: Request) -> Response | None:
         """The plain case answered without Strawberry's HTTP view: an anonymous POST of one
         JSON operation whose plan exists. It builds the same context, sub-response and
         response as the view (`get_context`, `get_sub_response`, `create_response`), and
         the answer is `fastpath`'s; anything else (None) goes through the view, which
-        reads the body this left cached on `request`."""
+        takes the body this parsed, its sub-response and context, and its admission."""
         headers = request.headers
         if (
             request.method != "POST"
@@ -364,10 +380,12 @@ class GraphQLApp(GraphQL[Context, None]):
             or answers(headers.get("accept")).operation != JSON_ANSWER  # it prefers a stream
         ):
             return None
+        raw = await request.body()
         try:
-            body = orjson.loads(await request.body())
+            body = self.decode_json(raw)
         except orjson.JSONDecodeError:
-            return None
+            return None  # the view answers 400
+        _PARSED_BODY.set((raw, body))  # the view's `parse_json` takes it as it is
         if not isinstance(body, dict) or not body.keys() <= _PLAIN_BODY_KEYS:
             return None
         query, variables = body.get("query"), body.get("variables")
@@ -383,23 +401,26 @@ class GraphQLApp(GraphQL[Context, None]):
         note(operation=operation_name)
         sub_response = await self.get_sub_response(request)
         context = await self.get_context(request, sub_response)
+        request.state.graphql_context = context  # the view's, if it answers instead
         schema = self.schema
         assert isinstance(schema, Schema)
         allowed = schema.allowed_for_one_answer(None)
-        answer = await fastpath.compiled_answer(
+        if not compilable(query, context, allowed, operation_name):
+            return None
+        admission, answer = await compiled(
             schema,
             query,
             variables,
             context,
             operation_name,
-            allowed,
             lambda: schema.reference_execute(
                 query, variables, context, None, operation_name, allowed
             ),
         )
-        if isinstance(answer, fastpath.Fallback):
-            return None  # the view runs it again, and records why it was not compiled
-        if isinstance(answer, fastpath.Refused):
+        if isinstance(answer, Fallback):
+            request.state.admission = admission  # the view's executor takes it as it is
+            return None
+        if isinstance(answer, Refused):
             refused: GraphQLHTTPResponse = {
                 "data": None,
                 "errors": [error.formatted for error in answer.errors],
@@ -445,8 +466,15 @@ class GraphQLApp(GraphQL[Context, None]):
         return context
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        """One per request: the lane's, when the view answers after it (its context
+        holds it, and the answer's status and headers are read from it)."""
+        kept = getattr(request.state, "graphql_sub_response", None)
+        if isinstance(kept, Response):
+            return kept
         sub_response = await super().get_sub_response(request)
         sub_response.media_type = response_media_type(request.headers.get("accept"))
+        if isinstance(request, Request):
+            request.state.graphql_sub_response = sub_response
         return sub_response
 
     def create_response(
@@ -612,6 +640,13 @@ class GraphQLApp(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """The body the lane parsed, when it is this one (parsed once per request)."""
+        kept = _PARSED_BODY.get()
+        if kept is not None and kept[0] is data:
+            return kept[1]
+        return super().parse_json(data)
 
     def decode_json(self, data: str | bytes) -> Any:
         return orjson.loads(data)

@@ -79,7 +79,7 @@ def coverage(schema: Any, dialect: str) -> Coverage:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from schema import build_schema
+    from execution import build_schema
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dialect", default="sqlite", choices=("sqlite", "postgresql"))

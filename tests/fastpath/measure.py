@@ -15,7 +15,7 @@ from typing import Any
 from benchmarks.workloads import Workload, choose
 from core.db import Database
 from core.settings import Settings
-from schema import build_schema
+from execution import build_schema
 from schema.context import Context
 
 DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/dpgraph_lead"

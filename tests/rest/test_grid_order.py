@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from importer.records import GridRecord
 from tests.factories import BASE_TIME, package_record
 from writes import IMPORTER, Outcome, open_unit, upsert_grid, upsert_package
+from writes.records import GridRecord
 
 
 async def _upsert(db, record) -> Outcome:

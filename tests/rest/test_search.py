@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import models
-from importer.records import GridRecord
 from rest.search_index import clean_title, grid_weight, package_weight, remove_prefix
 from tests.factories import BASE_TIME, build_catalogue, category_record, package_record
 from writes import IMPORTER, open_unit, upsert_category, upsert_grid, upsert_package
+from writes.records import GridRecord
 
 SEARCH_KEYS = [
     "description",

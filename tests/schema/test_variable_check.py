@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from graphql import parse
 
-from schema import build_schema
+from execution import build_schema
 from schema.variable_check import MAX_VARIABLE_STRING, refused_operation_variables
 
 DOCUMENT = parse(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from schema import build_schema
+from execution import build_schema
 from server.commands.cli import main
 
 

@@ -1,4 +1,5 @@
-"""Validated, source-neutral records: what the write path accepts, whoever produced it."""
+"""Validated, source-neutral records: what the write path accepts, whoever produced it
+(the importer builds them from the v4 API; `writes.catalogue` upserts them)."""
 
 from __future__ import annotations
 
