@@ -37,6 +37,7 @@ COPY synthetic ./synthetic
 COPY auth ./auth
 COPY events ./events
 COPY fastpath ./fastpath
+COPY readmodel ./readmodel
 COPY ratelimit ./ratelimit
 COPY metrics ./metrics
 COPY webhooks ./webhooks

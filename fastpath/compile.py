@@ -1,5 +1,6 @@
 """Builds a `Plan` from a validated document: the graphql-core schema gives each field's
-type and arguments, `writers` and `relations` say how each supported field is produced.
+type and arguments; `writers` reads each scalar's fetch from the schema's own fields
+(`readmodel`), and `relations` says how each relation is fetched.
 
 Fields are collected as the spec says (`fastpath.collect`): fragments, `@include`/`@skip`
 and a response key selected several times are resolved here, once per plan. Abstract root
@@ -58,7 +59,7 @@ from fastpath.plan import (
 from fastpath.rate_limit import compile_rate_limit
 from fastpath.relations import INLINE, RELATIONS, Relation
 from fastpath.switches import Switched, Switches, directive_variables
-from fastpath.writers import SCALARS, is_plain
+from fastpath.writers import scalars_of
 from loaders.cursors import InvalidCursor
 
 
@@ -139,8 +140,8 @@ class Compiler:
         columns: list[ColumnElement[Any]],
     ) -> ObjectPlan:
         name = graphql_type.name
-        scalars = SCALARS.get(name, {}) if name != "Query" else {}
-        if name != "Query" and name not in SCALARS:
+        scalars = {} if name == "Query" else scalars_of(graphql_type)
+        if scalars is None:
             raise Unsupported(f"type {name}")
         plan = ObjectPlan()
         for key, nodes in self.fields(graphql_type, selection_sets):
@@ -154,9 +155,9 @@ class Compiler:
             if field_name in scalars:
                 if node.arguments or node.selection_set:
                     raise Unsupported("arguments on a scalar")
-                wanted, build = scalars[field_name]
-                at = tuple(column_index(columns, c) for c in wanted)
-                plan.entries.append(Value(key, build(at), at[0] if is_plain(build) else None))
+                scalar = scalars[field_name]
+                at = tuple(column_index(columns, c) for c in scalar.columns)
+                plan.entries.append(Value(key, scalar.build(at), at[0] if scalar.plain else None))
                 continue
             definition = graphql_type.fields.get(field_name)
             if definition is None:

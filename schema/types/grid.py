@@ -12,6 +12,7 @@ from strawberry import relay
 
 import models
 from loaders import ChildKey
+from readmodel import read_field, read_from, row_values, stamp_field
 from schema.arguments import page_size
 from schema.context import Info
 from schema.described import RowLimit
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 
 @strawberry.type(description="A package's row of a comparison grid.")
+@read_from(models.GridPackage)
 class GridRow:
     package_id: strawberry.Private[int]
     elements: list[Element] = strawberry.field(description="The row's cells, by feature id.")
@@ -41,54 +43,44 @@ class GridRow:
 
 
 @strawberry.type(description="A comparison grid: packages side by side on a set of features.")
+@read_from(models.Grid)
 class Grid(relay.Node):
-    database_id: int = strawberry.field(description="The Django Packages id.")
-    title: str | None = strawberry.field(
+    database_id: int = read_field(column="id", description="The Django Packages id.")
+    title: str | None = read_field(
         description="The grid's title; null until the grid is fetched (`isFetched: false`)."
     )
-    slug: str | None = strawberry.field(
+    slug: str | None = read_field(
         description="The grid's key in Django Packages URLs (`/grids/g/<slug>/`); unique; null "
         "until the grid is fetched."
     )
-    description: str | None = strawberry.field(
+    description: str | None = read_field(
         description="What the grid compares; null until the grid is fetched."
     )
-    is_locked: bool | None = strawberry.field(
+    is_locked: bool | None = read_field(
         description="Locked grids are edited by admin tokens only; null until fetched."
     )
-    header: bool | None = strawberry.field(
+    header: bool | None = read_field(
         description="Whether Django Packages shows the grid in its home page's header; null "
         "until fetched."
     )
-    created: datetime | None = strawberry.field(
+    created: datetime | None = stamp_field(
         description="When the grid was made on Django Packages; null when unknown."
     )
-    modified: datetime | None = strawberry.field(
+    modified: datetime | None = stamp_field(
         description="When its record last changed (an edit here sets it to now); null when unknown."
     )
-    is_fetched: bool = strawberry.field(
+    is_fetched: bool = read_field(
         description="False when only a package's reference to this grid is known yet: no "
         "title, slug or features until an import fetches it. Lists leave such grids out "
         "unless asked (`includeUnfetched`)."
     )
-    version: int = strawberry.field(
+    version: int = read_field(
         description="Goes up with every change; pass it back as `expectedVersion` to edit."
     )
 
     @classmethod
     def from_row(cls, row: models.Grid) -> Grid:
-        return cls(
-            database_id=row.id,
-            title=row.title,
-            slug=row.slug,
-            description=row.description,
-            is_locked=row.is_locked,
-            header=row.header,
-            created=models.with_offset(row.created, row.created_offset),
-            modified=models.with_offset(row.modified, row.modified_offset),
-            is_fetched=row.is_fetched,
-            version=row.version,
-        )
+        return cls(**row_values(cls, row))
 
     @classmethod
     def resolve_id(cls, root: Grid, *, info: Info) -> str:

@@ -9,20 +9,32 @@ from strawberry import relay
 
 import models
 from domain.packages import github_avatar_url, github_profile_url
+from readmodel import read_field, read_from, row_values
 from schema.context import Info
 from schema.package_lists import nested_packages_field
 from schema.types.nodes import load_nodes
 
 
 @strawberry.type(description="A contributor to one or more packages' repositories.")
+@read_from(models.Participant)
 class Participant(relay.Node):
-    login: str = strawberry.field(description="The repository host login (GitHub username).")
+    login: str = read_field(description="The repository host login (GitHub username).")
+    profile_url: str = read_field(
+        column="login",
+        compute=github_profile_url,
+        description="GitHub profile page of the login.",
+    )
+    avatar_url: str = read_field(
+        column="login",
+        compute=github_avatar_url,
+        description="GitHub avatar image of the login.",
+    )
     row_id: strawberry.Private[int]
 
     @classmethod
     def from_row(cls, row: models.Participant) -> Participant:
         assert row.id is not None
-        return cls(login=row.login, row_id=row.id)
+        return cls(**row_values(cls, row), row_id=row.id)
 
     @classmethod
     def resolve_id(cls, root: Participant, *, info: Info) -> str:
@@ -35,14 +47,6 @@ class Participant(relay.Node):
         loader = info.context.loaders.participant_by_id
         rows = await load_nodes(loader, node_ids, "Participant", required)
         return [cls.from_row(row) if row else None for row in rows]
-
-    @strawberry.field(description="GitHub profile page of the login.")
-    def profile_url(self) -> str:
-        return github_profile_url(self.login)
-
-    @strawberry.field(description="GitHub avatar image of the login.")
-    def avatar_url(self) -> str:
-        return github_avatar_url(self.login)
 
     @strawberry.field(description="How many packages list this participant.")
     async def package_count(self, info: Info) -> int:
