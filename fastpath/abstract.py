@@ -17,8 +17,8 @@ from sqlalchemy import ColumnElement, Select, case, func, null, select
 
 from fastpath import sql, statements
 from fastpath.plan import Abort, AbstractFetch, Env, Found, Variant
-from fastpath.writers import CATEGORY, GRID, PACKAGE, PARTICIPANT
 from loaders.filters import text_matches
+from readmodel.relations import CATEGORY, GRID, PACKAGE, PARTICIPANT
 from schema.arguments import MAX_PAGE_SIZE, checked_search, page_size
 from schema.types.nodes import database_ids
 

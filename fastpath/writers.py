@@ -24,20 +24,10 @@ from graphql import (
 from sqlalchemy import Column
 from strawberry.relay.utils import to_base64
 
-import models
 from fastpath.plan import Env, Getter, Row
 from readmodel import Bound, bound_reads, table_of
 
 Builder = Callable[[tuple[int, ...]], Getter]
-
-PACKAGE = models.Package.__table__  # type: ignore[attr-defined]
-CATEGORY = models.Category.__table__  # type: ignore[attr-defined]
-GRID = models.Grid.__table__  # type: ignore[attr-defined]
-PARTICIPANT = models.Participant.__table__  # type: ignore[attr-defined]
-FEATURE = models.Feature.__table__  # type: ignore[attr-defined]
-ELEMENT = models.Element.__table__  # type: ignore[attr-defined]
-GRID_PACKAGE = models.GridPackage.__table__  # type: ignore[attr-defined]
-PACKAGE_PARTICIPANT = models.PackageParticipant.__table__  # type: ignore[attr-defined]
 
 DEFINITION = "strawberry-definition"
 """Where Strawberry keeps a graphql-core type's or field's own definition (its back reference)."""
