@@ -33,7 +33,15 @@ from loaders.orderings import (
 )
 from loaders.paging import Ordering, SortColumn, Window, window_clauses
 from readmodel import relations as links
-from readmodel.relations import CATEGORY, GRID, PACKAGE, PACKAGE_PARTICIPANT, PARTICIPANT, Link
+from readmodel.relations import (
+    CATEGORY,
+    GRID,
+    PACKAGE,
+    PACKAGE_PARTICIPANT,
+    PARTICIPANT,
+    Link,
+    Listing,
+)
 from schema.arguments import checked_name, one_of_id_or_slug, page_size, page_window
 from schema.package_lists import package_window
 
@@ -168,15 +176,15 @@ async def _top_page(
 
 
 def _top_connection(
-    table: Any,
+    listing: Listing,
     paging: Callable[[dict[str, Any]], tuple[Ordering, Window]],
     filtered: Callable[[Any, Env], Conditions] | None = None,
-    *,
-    listed_only: bool = False,
 ) -> Fetch:
-    """A root connection: its ordering and window from the arguments, then its filter's
-    conditions (built per request, as they hold the request's values). `listed_only`:
-    rows known only by id are left out unless `includeUnfetched` (`loaders.listing`)."""
+    """A root connection (the read model's `listing`): its ordering and window from the
+    arguments, then its filter's conditions (built per request, as they hold the
+    request's values)."""
+    table = listing.source
+    listed_only = listing.listed_only
 
     async def fetch(
         env: Env,
@@ -232,17 +240,18 @@ def _package_conditions(spec: Any, env: Env) -> Conditions:
     return lambda: filters.package_conditions(spec, dialect=env.dialect, now=now)
 
 
-_packages = _top_connection(PACKAGE, _package_paging, _package_conditions)
+_packages = _top_connection(links.PACKAGES, _package_paging, _package_conditions)
 _grids = _top_connection(
-    GRID,
-    _ordered_by(GRID_ORDERINGS, "ID_ASC"),
+    links.GRIDS,
+    _ordered_by(GRID_ORDERINGS, links.GRIDS.ordering),
     lambda spec, env: lambda: filters.grid_conditions(spec, dialect=env.dialect),
-    listed_only=True,
 )
-_categories = _top_connection(CATEGORY, _ordered_by(CATEGORY_ORDERINGS, "ID_ASC"), listed_only=True)
+_categories = _top_connection(
+    links.CATEGORIES, _ordered_by(CATEGORY_ORDERINGS, links.CATEGORIES.ordering)
+)
 _participants = _top_connection(
-    PARTICIPANT,
-    _ordered_by(PARTICIPANT_ORDERINGS, "LOGIN_ASC"),
+    links.PARTICIPANTS,
+    _ordered_by(PARTICIPANT_ORDERINGS, links.PARTICIPANTS.ordering),
     lambda spec, env: lambda: filters.participant_conditions(spec),
 )
 

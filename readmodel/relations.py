@@ -22,14 +22,30 @@ class Link:
     """`entity`: the children's model class; `source`: their rows (their table, joined to
     the link table when there is one); `child_key`: the column of `source` holding the
     parent's key; `parent_key`: the parent's column it equals; `order`: a list's order,
-    after the parent; `ordering`: a connection's default ordering (its `orderBy` key)."""
+    after the parent; `ordering`: a connection's default ordering (its `orderBy` key; ""
+    for a list)."""
 
     entity: Any
     source: FromClause
     child_key: Column[Any]
     parent_key: Column[Any]
     order: tuple[ColumnElement[Any], ...] = ()
-    ordering: str | None = None
+    ordering: str = ""
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A root connection: `entity`'s rows, in the ordering its `orderBy` key defaults to
+    (`ordering`); `listed_only`: rows known only by id (`is_fetched` false) are left out
+    unless the client asks (`includeUnfetched`, `loaders.listing`)."""
+
+    entity: Any
+    ordering: str
+    listed_only: bool = False
+
+    @property
+    def source(self) -> Any:
+        return self.entity.__table__
 
 
 PACKAGE = models.Package.__table__  # type: ignore[attr-defined]
@@ -111,3 +127,15 @@ ROW_ELEMENTS = Link(
 
 ELEMENT_FEATURE = Link(models.Feature, FEATURE, FEATURE.c.id, ELEMENT.c.feature_id)
 """`Element.feature`."""
+
+PACKAGES = Listing(models.Package, "ID_ASC")
+"""`Query.packages`."""
+
+GRIDS = Listing(models.Grid, "ID_ASC", listed_only=True)
+"""`Query.grids`."""
+
+CATEGORIES = Listing(models.Category, "ID_ASC", listed_only=True)
+"""`Query.categories`."""
+
+PARTICIPANTS = Listing(models.Participant, "LOGIN_ASC")
+"""`Query.participants`."""

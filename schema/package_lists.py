@@ -12,6 +12,7 @@ from loaders import Loaders
 from loaders.connections import PageKey
 from loaders.orderings import PACKAGE_ORDERINGS
 from loaders.paging import Ordering, Page, Window
+from readmodel import relations as links
 from schema.arguments import page_window
 from schema.context import Info
 from schema.described import (
@@ -26,7 +27,7 @@ from schema.inputs import PackageFilter, PackageOrder
 from schema.types.connection import Connection
 from schema.types.package import Package
 
-DEFAULT_PACKAGE_ORDER = "ID_ASC"
+DEFAULT_PACKAGE_ORDER = links.PACKAGES.ordering
 
 
 def package_ordering(order_by: PackageOrder | None) -> tuple[str, Ordering]:

@@ -14,6 +14,7 @@ from domain import packages as facts
 from loaders.connections import PageKey
 from loaders.orderings import SOURCE_ORDER
 from readmodel import read_field, read_from, row_values, stamp_field
+from readmodel import relations as links
 from schema.arguments import page_window
 from schema.context import Info
 from schema.described import After, Before, First, Last
@@ -223,6 +224,6 @@ class Package(relay.Node):
         window = page_window(
             first=first, after=after, last=last, before=before, ordering=SOURCE_ORDER
         )
-        key = PageKey(self.database_id, window, "SOURCE_ORDER")
+        key = PageKey(self.database_id, window, links.PACKAGE_PARTICIPANTS.ordering)
         page: Any = await info.context.loaders.participants_page_of_package.load(key)
         return Connection.from_page(page, Participant.from_row)
