@@ -34,7 +34,7 @@ from graphql import (
 from graphql.utilities import get_operation_ast
 from sqlalchemy import ColumnElement
 
-from fastpath.abstract import ABSTRACT, TABLES
+from fastpath.abstract import ABSTRACT
 from fastpath.arguments import convert
 from fastpath.collect import CannotCollect, Selections
 from fastpath.comparison_plan import compile_comparison
@@ -59,7 +59,7 @@ from fastpath.plan import (
 from fastpath.rate_limit import compile_rate_limit
 from fastpath.relations import INLINE, RELATIONS, Relation
 from fastpath.switches import Switched, Switches, directive_variables
-from fastpath.writers import scalars_of
+from fastpath.writers import scalars_of, table_of_type
 from loaders.cursors import InvalidCursor
 
 
@@ -218,11 +218,12 @@ class Compiler:
             raise Unsupported(f"{parent.name}.{nodes[0].name.value} is not abstract")
         variants: dict[str, Variant] = {}
         for possible in self.schema._schema.get_possible_types(abstract_type):
-            if possible.name not in TABLES:
+            table = table_of_type(possible)
+            if table is None:
                 raise Unsupported(f"type {possible.name}")
             columns: list[ColumnElement[Any]] = []
             plan = self.object(possible, subselections(nodes), columns)
-            variants[possible.name] = Variant(plan, columns)
+            variants[possible.name] = Variant(plan, columns, table)
         many = is_list_type(get_nullable_type(definition.type))
         return Abstract(key, fetch, self.arguments(parent, nodes[0]), variants, many)
 

@@ -54,13 +54,25 @@ def scalars_of(graphql_type: GraphQLObjectType) -> dict[str, Scalar] | None:
     return _SCALARS[graphql_type]
 
 
-def _scalars(graphql_type: GraphQLObjectType) -> dict[str, Scalar] | None:
+def _origin(graphql_type: GraphQLObjectType) -> type | None:
+    """The Strawberry class behind a schema type."""
     definition = (graphql_type.extensions or {}).get(DEFINITION)
-    origin = getattr(definition, "origin", None)
+    origin: type | None = getattr(definition, "origin", None)
+    return origin
+
+
+def table_of_type(graphql_type: GraphQLObjectType) -> Any:
+    """The table a schema type's rows come from (`readmodel.read_from`), or None."""
+    origin = _origin(graphql_type)
+    return None if origin is None else table_of(origin)
+
+
+def _scalars(graphql_type: GraphQLObjectType) -> dict[str, Scalar] | None:
+    origin = _origin(graphql_type)
     table = None if origin is None else table_of(origin)
-    if table is None:
+    if origin is None or table is None:
         return None
-    reads = {bound.python_name: bound for bound in bound_reads(origin)}  # type: ignore[arg-type]
+    reads = {bound.python_name: bound for bound in bound_reads(origin)}
     scalars: dict[str, Scalar] = {}
     for name, field in graphql_type.fields.items():
         strawberry_field = (field.extensions or {}).get(DEFINITION)
