@@ -8,9 +8,10 @@ ORM row (the reference path, `from_row`), and `bound_reads` the same reads as ta
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any, TypeVar
 
 import strawberry
@@ -49,15 +50,6 @@ class Bound:
     def plain(self) -> bool:
         """The value is its one column's, as stored (the compiled row is read by position)."""
         return self.read.compute is None
-
-    def value(self, values: Sequence[Any], now: datetime) -> Any:
-        """The field's value from its columns' values."""
-        compute = self.read.compute
-        if compute is None:
-            return values[0]
-        if self.read.clock:
-            return compute(*values, now=now)
-        return compute(*values)
 
 
 def read_field(
@@ -134,10 +126,33 @@ def _bind(cls: type) -> list[Bound]:
     return bound
 
 
+Reader = Callable[[Any, datetime | None], Any]
+
+_READERS: dict[type, tuple[tuple[tuple[str, Reader], ...], bool]] = {}
+
+
 def row_values(cls: type, row: Any) -> dict[str, Any]:
     """The read fields' values from an ORM row: the keyword arguments of `cls(...)`."""
-    now = datetime.now(UTC)
-    return {
-        field.python_name: field.value([getattr(row, c.key) for c in field.columns], now)
-        for field in bound_reads(cls)
-    }
+    known = _READERS.get(cls)
+    if known is None:
+        bound = bound_reads(cls)
+        readers = tuple((field.python_name, _reader(field)) for field in bound)
+        known = _READERS[cls] = (readers, any(field.read.clock for field in bound))
+    readers, clock = known
+    now = datetime.now(UTC) if clock else None
+    return {name: read(row, now) for name, read in readers}
+
+
+def _reader(field: Bound) -> Reader:
+    """One field's value from an ORM row (the row's attributes are its columns' keys)."""
+    get = attrgetter(*(column.key for column in field.columns))
+    compute = field.read.compute
+    if compute is None:
+        return lambda row, now: get(row)
+    if len(field.columns) == 1:
+        if field.read.clock:
+            return lambda row, now: compute(get(row), now=now)
+        return lambda row, now: compute(get(row))
+    if field.read.clock:
+        return lambda row, now: compute(*get(row), now=now)
+    return lambda row, now: compute(*get(row))

@@ -7,9 +7,10 @@ import pytest
 import strawberry
 from graphql import GraphQLObjectType
 
+import models
 from fastpath.relations import INLINE, RELATIONS
 from fastpath.writers import scalars_of
-from readmodel import bound_reads, read_field
+from readmodel import bound_reads, read_field, read_from, row_values
 from schema import build_schema
 
 
@@ -25,6 +26,32 @@ def test_a_type_without_a_table_has_no_reads() -> None:
 
     with pytest.raises(TypeError, match="Loose has no table"):
         bound_reads(Loose)
+
+
+def test_row_values_reads_each_field_as_declared() -> None:
+    @strawberry.type
+    @read_from(models.Participant)
+    class Person:
+        login: str = read_field(description="As stored.")
+        loud: str = read_field(column="login", compute=str.upper, description="Computed.")
+        aged: str = read_field(
+            column="login",
+            compute=lambda login, *, now: f"{login}@{now.tzinfo}",
+            clock=True,
+            description="Computed with the clock.",
+        )
+        both: str = read_field(
+            columns=("id", "login"), compute=lambda i, login: f"{i}:{login}", description="Two."
+        )
+
+    values = row_values(Person, models.Participant(id=7, login="ada"))
+    assert values == {"login": "ada", "loud": "ADA", "aged": "ada@UTC", "both": "7:ada"}
+    assert [[c.name for c in f.columns] for f in bound_reads(Person)] == [
+        ["login"],
+        ["login"],
+        ["login"],
+        ["id", "login"],
+    ]
 
 
 _SPECIAL = {("Grid", "comparison")}  # its own part of the compiler (`comparison_plan`)
