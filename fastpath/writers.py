@@ -105,16 +105,7 @@ def _written(bound: Bound, output: GraphQLOutputType) -> Scalar:
     clock = bound.read.clock
 
     def build(at: tuple[int, ...]) -> Getter:
-        get: Getter
-        if compute is None:
-            get = _read(at)
-        elif clock:
-            get = lambda row, env: compute(*(row[i] for i in at), now=env.now)  # noqa: E731
-        elif len(at) == 1:
-            index = at[0]
-            get = lambda row, env: compute(row[index])  # noqa: E731
-        else:
-            get = lambda row, env: compute(*(row[i] for i in at))  # noqa: E731
+        get = _computed(compute, clock, at) if compute is not None else _read(at)
         if serialize is None:
             return get
 
@@ -125,6 +116,20 @@ def _written(bound: Bound, output: GraphQLOutputType) -> Scalar:
         return serialized
 
     return Scalar(bound.columns, build)
+
+
+def _computed(compute: Callable[..., Any], clock: bool, at: tuple[int, ...]) -> Getter:
+    """`compute` over the columns at `at` (the common arities without a generator: these
+    run once per field and row)."""
+    if clock:
+        return lambda row, env: compute(*[row[i] for i in at], now=env.now)
+    if len(at) == 1:
+        (a,) = at
+        return lambda row, env: compute(row[a])
+    if len(at) == 2:
+        a, b = at
+        return lambda row, env: compute(row[a], row[b])
+    return lambda row, env: compute(*[row[i] for i in at])
 
 
 def _global_id(type_name: str, column: Column[Any]) -> Scalar:
