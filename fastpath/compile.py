@@ -19,6 +19,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     GraphQLError,
+    GraphQLField,
     GraphQLObjectType,
     ListValueNode,
     ObjectValueNode,
@@ -57,10 +58,11 @@ from fastpath.plan import (
     Variant,
 )
 from fastpath.rate_limit import compile_rate_limit
-from fastpath.relations import INLINE, RELATIONS, Relation
+from fastpath.relations import BY_LINK, INLINE, RELATIONS, Relation
 from fastpath.switches import Switched, Switches, directive_variables
-from fastpath.writers import scalars_of, table_of_type
+from fastpath.writers import DEFINITION, scalars_of, table_of_type
 from loaders.cursors import InvalidCursor
+from readmodel.relations import LINK
 
 
 def compile_plan(
@@ -173,14 +175,15 @@ class Compiler:
                 plan.entries.append(self.abstract(key, graphql_type, nodes, fetch))
                 continue
             child_type = get_named_type(definition.type)
-            if (name, field_name) in INLINE:
+            link = _link(definition)
+            if link in INLINE:
                 if node.arguments or not isinstance(child_type, GraphQLObjectType):
                     raise Unsupported("inline object with arguments")
                 plan.entries.append(
                     Inline(key, self.object(child_type, subselections(nodes), columns))
                 )
                 continue
-            relation = RELATIONS.get((name, field_name))
+            relation = RELATIONS.get((name, field_name)) if link is None else BY_LINK.get(link)
             if relation is None:
                 raise Unsupported(f"{name}.{field_name}")
             child_columns: list[ColumnElement[Any]] = []
@@ -336,6 +339,12 @@ class Compiler:
             else:
                 raise Unsupported(f"PageInfo.{field_name}")
         return PageInfoPlan(entries), cursors
+
+
+def _link(definition: GraphQLField) -> Any:
+    """The read model's link of a relation field (`readmodel.relations.fetched_by`)."""
+    field = (definition.extensions or {}).get(DEFINITION)
+    return None if field is None else field.metadata.get(LINK)
 
 
 def _constant(value: str) -> Any:

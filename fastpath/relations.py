@@ -513,29 +513,31 @@ RELATIONS: dict[tuple[str, str], Relation] = {
     ("Query", "grids"): Relation("page", None, _grids),
     ("Query", "categories"): Relation("page", None, _categories),
     ("Query", "participants"): Relation("page", None, _participants),
-    ("Package", "category"): _one(links.PACKAGE_CATEGORY),
-    ("Package", "grids"): _list(links.PACKAGE_GRIDS),
-    ("Package", "participants"): Relation(
+}
+"""(Query, field) -> how a root field is fetched: by its arguments, not by a parent."""
+
+BY_LINK: dict[Link, Relation] = {
+    links.PACKAGE_CATEGORY: _one(links.PACKAGE_CATEGORY),
+    links.PACKAGE_GRIDS: _list(links.PACKAGE_GRIDS),
+    links.PACKAGE_PARTICIPANTS: Relation(
         "page", _PARTICIPANTS.parent_key, _participants_of_package, _nest_participants
     ),
-    ("Category", "packages"): _package_page(links.CATEGORY_PACKAGES),
-    ("Grid", "packages"): _package_page(links.GRID_PACKAGES),
-    ("Participant", "packages"): _package_page(links.PARTICIPANT_PACKAGES),
-    ("Participant", "packageCount"): Relation(
+    links.CATEGORY_PACKAGES: _package_page(links.CATEGORY_PACKAGES),
+    links.GRID_PACKAGES: _package_page(links.GRID_PACKAGES),
+    links.PARTICIPANT_PACKAGES: _package_page(links.PARTICIPANT_PACKAGES),
+    links.PARTICIPANT_MEMBERSHIPS: Relation(
         "value", links.PARTICIPANT_MEMBERSHIPS.parent_key, _package_counts
     ),
-    ("Grid", "features"): _list(links.GRID_FEATURES),
-    ("Grid", "rows"): _list(
+    links.GRID_FEATURES: _list(links.GRID_FEATURES),
+    links.GRID_ROWS: _list(
         links.GRID_ROWS, _joined(links.GRID_ROWS, links.ROW_PACKAGE), _rows_first
     ),
-    ("GridRow", "elements"): _list(
+    links.ROW_ELEMENTS: _list(
         links.ROW_ELEMENTS, _joined(links.ROW_ELEMENTS, links.ELEMENT_FEATURE)
     ),
 }
-"""(GraphQL type, field) -> how the field is fetched."""
+"""A relation field's link (its Strawberry metadata, `readmodel.relations.fetched_by`) ->
+how the compiler fetches it: the kind of fetch, and its folding on PostgreSQL."""
 
-INLINE: dict[tuple[str, str], str] = {
-    ("GridRow", "package"): "Package",
-    ("Element", "feature"): "Feature",
-}
-"""(GraphQL type, field) -> the object type whose columns are joined into the parent row."""
+INLINE: frozenset[Link] = frozenset({links.ROW_PACKAGE, links.ELEMENT_FEATURE})
+"""Links whose object is written from columns joined into the parent's row (`_joined`)."""

@@ -1,8 +1,10 @@
 """Relation facts, declared once: which rows are a parent's children and in what order.
 
-Both executors read these: the DataLoaders' batch functions (`loaders.batch`,
+Each relation field carries its `Link` in its Strawberry metadata (`fetched_by`). Both
+executors read these: the DataLoaders' batch functions (`loaders.batch`,
 `loaders.connections`) select `entity` from `source`, and the compiler
-(`fastpath.relations`) selects its columns from the same `source`; both match
+(`fastpath.relations`, through the field's metadata) selects its columns from the same
+`source`; both match
 `child_key` to the parents' `parent_key` and sort by `order` (a list) or by the
 named ordering a connection's `orderBy` picks, `ordering` when it is not given.
 """
@@ -17,7 +19,7 @@ from sqlalchemy import Column, ColumnElement, FromClause
 import models
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Link:
     """`entity`: the children's model class; `source`: their rows (their table, joined to
     the link table when there is one); `child_key`: the column of `source` holding the
@@ -31,6 +33,16 @@ class Link:
     parent_key: Column[Any]
     order: tuple[ColumnElement[Any], ...] = ()
     ordering: str = ""
+
+
+LINK = "dpgraph.link"
+"""The key of a relation field's `Link` in its Strawberry metadata."""
+
+
+def fetched_by(link: Link) -> dict[str, Link]:
+    """A relation field's metadata (`strawberry.field(metadata=fetched_by(...))`): the
+    compiler finds the field's fetch through it, in the schema it is handed."""
+    return {LINK: link}
 
 
 @dataclass(frozen=True)

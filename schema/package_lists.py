@@ -13,6 +13,7 @@ from loaders.connections import PageKey
 from loaders.orderings import PACKAGE_ORDERINGS
 from loaders.paging import Ordering, Page, Window
 from readmodel import relations as links
+from readmodel.relations import Link, fetched_by
 from schema.arguments import page_window
 from schema.context import Info
 from schema.described import (
@@ -68,6 +69,7 @@ def nested_packages_field(
     loader: Callable[[Loaders], DataLoader[PageKey, Page[Any]]],
     parent_id: Callable[[Any], int],
     description: str,
+    link: Link,
 ) -> Any:
     """`packages(first, after, last, before, filter, orderBy)` under a category, grid or person.
 
@@ -95,4 +97,4 @@ def nested_packages_field(
             order_by=order_by,
         )
 
-    return strawberry.field(resolver=resolve, description=description)
+    return strawberry.field(resolver=resolve, description=description, metadata=fetched_by(link))

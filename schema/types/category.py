@@ -10,6 +10,7 @@ from strawberry import relay
 
 import models
 from readmodel import read_field, read_from, row_values, stamp_field
+from readmodel import relations as links
 from schema.context import Info
 from schema.package_lists import nested_packages_field
 from schema.types.nodes import load_nodes
@@ -71,4 +72,5 @@ class Category(relay.Node):
         lambda loaders: loaders.packages_page_of_category,
         lambda parent: parent.database_id,
         "Packages in this category (default order: by id).",
+        links.CATEGORY_PACKAGES,
     )

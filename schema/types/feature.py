@@ -6,6 +6,7 @@ import strawberry
 
 import models
 from readmodel import read_field, read_from, row_values
+from readmodel import relations as links
 from schema.context import Info
 
 
@@ -38,7 +39,10 @@ class Element:
     def from_row(cls, row: models.Element) -> Element:
         return cls(**row_values(cls, row), feature_id=row.feature_id)
 
-    @strawberry.field(description="The feature (column) this cell belongs to.")
+    @strawberry.field(
+        description="The feature (column) this cell belongs to.",
+        metadata=links.fetched_by(links.ELEMENT_FEATURE),
+    )
     async def feature(self, info: Info) -> Feature:
         row = await info.context.loaders.feature_by_id.load(self.feature_id)
         assert row is not None, "an element's feature is enforced by a foreign key"

@@ -13,6 +13,7 @@ from strawberry import relay
 import models
 from loaders import ChildKey
 from readmodel import read_field, read_from, row_values, stamp_field
+from readmodel import relations as links
 from schema.arguments import page_size
 from schema.context import Info
 from schema.described import RowLimit
@@ -29,9 +30,15 @@ if TYPE_CHECKING:
 @read_from(models.GridPackage)
 class GridRow:
     package_id: strawberry.Private[int]
-    elements: list[Element] = strawberry.field(description="The row's cells, by feature id.")
+    elements: list[Element] = strawberry.field(
+        description="The row's cells, by feature id.",
+        metadata=links.fetched_by(links.ROW_ELEMENTS),
+    )
 
-    @strawberry.field(description="The package this row is about.")
+    @strawberry.field(
+        description="The package this row is about.",
+        metadata=links.fetched_by(links.ROW_PACKAGE),
+    )
     async def package(
         self, info: Info
     ) -> Annotated[Package, strawberry.lazy("schema.types.package")]:
@@ -97,9 +104,13 @@ class Grid(relay.Node):
         lambda loaders: loaders.packages_page_of_grid,
         lambda parent: parent.database_id,
         "Packages compared by this grid (default order: by id).",
+        links.GRID_PACKAGES,
     )
 
-    @strawberry.field(description="The features (columns) of the grid, by id; may be empty.")
+    @strawberry.field(
+        description="The features (columns) of the grid, by id; may be empty.",
+        metadata=links.fetched_by(links.GRID_FEATURES),
+    )
     async def features(self, info: Info) -> list[Feature]:
         rows = await info.context.loaders.features_of_grid.load(self.database_id)
         return [Feature.from_row(row) for row in rows]
@@ -107,7 +118,8 @@ class Grid(relay.Node):
     @strawberry.field(
         description="The raw comparison cells: for each package (by id) its elements, by "
         "feature; a package without cells has an empty list. `comparison` gives them as a "
-        "matrix with ratings."
+        "matrix with ratings.",
+        metadata=links.fetched_by(links.GRID_ROWS),
     )
     async def rows(self, info: Info, first: RowLimit = None) -> list[GridRow]:
         key = ChildKey(self.database_id, page_size(first, default=None))

@@ -185,7 +185,8 @@ class Package(relay.Node):
 
     @strawberry.field(
         description="The category the package is listed in; null when it has none. A category "
-        "known only by id (not imported yet) has `isFetched: false` and a null title."
+        "known only by id (not imported yet) has `isFetched: false` and a null title.",
+        metadata=links.fetched_by(links.PACKAGE_CATEGORY),
     )
     async def category(
         self, info: Info
@@ -200,7 +201,8 @@ class Package(relay.Node):
     @strawberry.field(
         description="The comparison grids the package appears in, in Django Packages' order. "
         "Grids known only by id (not imported yet) are included, with `isFetched: false` "
-        "and null title and slug."
+        "and null title and slug.",
+        metadata=links.fetched_by(links.PACKAGE_GRIDS),
     )
     async def grids(
         self, info: Info
@@ -210,7 +212,10 @@ class Package(relay.Node):
         rows = await info.context.loaders.grids_of_package.load(self.database_id)
         return [Grid.from_row(row) for row in rows]
 
-    @strawberry.field(description="Contributors, in the order Django Packages lists them.")
+    @strawberry.field(
+        description="Contributors, in the order Django Packages lists them.",
+        metadata=links.fetched_by(links.PACKAGE_PARTICIPANTS),
+    )
     async def participants(
         self,
         info: Info,

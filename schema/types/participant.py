@@ -10,6 +10,7 @@ from strawberry import relay
 import models
 from domain.packages import github_avatar_url, github_profile_url
 from readmodel import read_field, read_from, row_values
+from readmodel import relations as links
 from schema.context import Info
 from schema.package_lists import nested_packages_field
 from schema.types.nodes import load_nodes
@@ -48,7 +49,10 @@ class Participant(relay.Node):
         rows = await load_nodes(loader, node_ids, "Participant", required)
         return [cls.from_row(row) if row else None for row in rows]
 
-    @strawberry.field(description="How many packages list this participant.")
+    @strawberry.field(
+        description="How many packages list this participant.",
+        metadata=links.fetched_by(links.PARTICIPANT_MEMBERSHIPS),
+    )
     async def package_count(self, info: Info) -> int:
         return await info.context.loaders.package_count_of_participant.load(self.row_id)
 
@@ -56,4 +60,5 @@ class Participant(relay.Node):
         lambda loaders: loaders.packages_page_of_participant,
         lambda parent: parent.row_id,
         "Packages this participant contributes to (default: by id).",
+        links.PARTICIPANT_PACKAGES,
     )
