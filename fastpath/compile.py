@@ -1,12 +1,12 @@
 """Builds a `Plan` from a validated document: the graphql-core schema gives each field's
-type and arguments; `writers` reads each scalar's fetch from the schema's own fields
-(`readmodel`), and `relations` says how each relation is fetched.
+type and arguments; each field's fetch is read from the Strawberry field itself: a
+scalar's `readmodel` declaration (`writers`), a relation's `Link` (`relations.BY_LINK`).
 
 Fields are collected as the spec says (`fastpath.collect`): fragments, `@include`/`@skip`
 and a response key selected several times are resolved here, once per plan. Abstract root
 fields get a plan per possible type (`fastpath.abstract`); `Grid.comparison` and
 `rateLimit` have parts of their own (`comparison_plan`, `rate_limit`). Anything else
-(mutations, introspection beyond `__typename`, a field not in the tables) raises
+(mutations, introspection beyond `__typename`, a field the read model does not declare) raises
 `Unsupported`: the document is then always executed by Strawberry.
 """
 
