@@ -48,13 +48,13 @@ class WiderQuery:
         return cast(WiderPackage, WiderPackage.from_row(row)) if row else None
 
 
-DOCUMENT = """
-query Wider($slug: String!) {
-  package(slug: $slug) {
-    __typename id databaseId slug categoryNumber lastUpdated isActive repoHost commitsOver52
-  }
-}
-"""
+_SCALARS = "id databaseId slug categoryNumber lastUpdated isActive repoHost commitsOver52".split()
+# Built at run time: the suite's document scan (`tests.fastpath.documents`) validates every
+# literal document against the real schema, and the process-wide document cache would then
+# hold this one as invalid.
+DOCUMENT = (
+    "query Wider($slug: String!) { package(slug: $slug) { __typename " + " ".join(_SCALARS) + " } }"
+)
 
 
 @pytest.fixture
@@ -80,15 +80,12 @@ async def test_a_field_declared_once_is_answered_alike_by_both_paths(
 
     with RECORDER.listening() as outcomes:
         compiled = await _answer(wider_schema, demo, settings, row.slug, compiled_differential=True)
-    assert [outcome.compiled for outcome in outcomes] == [True]
+    assert [(o.compiled, o.reason) for o in outcomes] == [(True, "")]
     reference = await _answer(wider_schema, demo, settings, row.slug, compiled_execution=False)
 
     assert compiled == reference
     assert compiled["package"]["categoryNumber"] == row.category_id
     assert set(compiled["package"]) == {"__typename", *_SCALARS}
-
-
-_SCALARS = "id databaseId slug categoryNumber lastUpdated isActive repoHost commitsOver52".split()
 
 
 def test_the_real_schema_does_not_have_the_field() -> None:
