@@ -38,6 +38,7 @@ COPY auth ./auth
 COPY events ./events
 COPY execution ./execution
 COPY fastpath ./fastpath
+COPY readmodel ./readmodel
 COPY ratelimit ./ratelimit
 COPY metrics ./metrics
 COPY webhooks ./webhooks

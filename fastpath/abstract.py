@@ -17,18 +17,10 @@ from sqlalchemy import ColumnElement, Select, case, func, null, select
 
 from fastpath import sql, statements
 from fastpath.plan import Abort, AbstractFetch, Env, Found, Variant
-from fastpath.writers import CATEGORY, GRID, PACKAGE, PARTICIPANT
 from loaders.filters import text_matches
+from readmodel.relations import PACKAGE
 from schema.arguments import MAX_PAGE_SIZE, checked_search, page_size
 from schema.types.nodes import database_ids
-
-TABLES: dict[str, Any] = {
-    "Package": PACKAGE,
-    "Grid": GRID,
-    "Category": CATEGORY,
-    "Participant": PARTICIPANT,
-}
-"""The object types an abstract field may resolve to, and the table of each."""
 
 
 async def _by_global_ids(env: Env, ids: list[Any], variants: dict[str, Variant]) -> Found:
@@ -44,7 +36,7 @@ async def _by_global_ids(env: Env, ids: list[Any], variants: dict[str, Variant])
     found: dict[str, dict[Hashable, Any]] = {}
     for type_name in dict.fromkeys(name for name, _ in keys):
         variant = variants[type_name]
-        table = TABLES[type_name]
+        table = variant.table
         wanted = [key for name, key in keys if name == type_name]
         found[type_name] = await sql.lookup(
             env, variant.statements, variant.columns, table, table.c.id, wanted
@@ -103,7 +95,7 @@ async def _search(env: Env, kwargs: dict[str, Any], variants: dict[str, Variant]
         variant = variants[type_name]
         # Not kept: the statement holds the text (as a filter holds its values).
         prepared = variant.statements.get(
-            None, partial(_matches, env, variant, TABLES[type_name], needle, first)
+            None, partial(_matches, env, variant, variant.table, needle, first)
         )
         for row in await statements.fetch(env, prepared, {}):
             score = -(row[-1] or 0) if order == 0 else 0

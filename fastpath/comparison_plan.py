@@ -12,7 +12,8 @@ from sqlalchemy import ColumnElement
 from fastpath.comparison import Shape, package_key, row_selection, with_feature_id
 from fastpath.compiler_tools import Levels, column_index, object_type, subselections
 from fastpath.plan import Child, Comparison
-from fastpath.relations import RELATIONS
+from fastpath.relations import BY_LINK
+from readmodel import relations as links
 
 
 def compile_comparison(
@@ -33,7 +34,7 @@ def compile_comparison(
     rating_type = object_type(cell_type, "rating")
 
     def feature_level(selection_sets: list[SelectionSetNode]) -> int:
-        relation = RELATIONS[("Grid", "features")]
+        relation = BY_LINK[links.GRID_FEATURES]
         assert relation.parent_column is not None
         level: list[ColumnElement[Any]] = []
         shape = compiler.object(feature_type, with_feature_id(selection_sets), level)
@@ -79,7 +80,7 @@ def compile_comparison(
             shape.append((matrix_key, "features", feature_level(subselections(matrix_nodes))))
         else:
             shape.append((matrix_key, "rows", row(subselections(matrix_nodes))))
-    relation = RELATIONS[("Grid", "rows")]
+    relation = BY_LINK[links.GRID_ROWS]
     assert relation.parent_column is not None
     level: list[ColumnElement[Any]] = []
     grid_row = object_type(grid, "rows")

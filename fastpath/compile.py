@@ -1,11 +1,12 @@
 """Builds a `Plan` from a validated document: the graphql-core schema gives each field's
-type and arguments, `writers` and `relations` say how each supported field is produced.
+type and arguments; each field's fetch is read from the Strawberry field itself: a
+scalar's `readmodel` declaration (`writers`), a relation's `Link` (`relations.BY_LINK`).
 
 Fields are collected as the spec says (`fastpath.collect`): fragments, `@include`/`@skip`
 and a response key selected several times are resolved here, once per plan. Abstract root
 fields get a plan per possible type (`fastpath.abstract`); `Grid.comparison` and
 `rateLimit` have parts of their own (`comparison_plan`, `rate_limit`). Anything else
-(mutations, introspection beyond `__typename`, a field not in the tables) raises
+(mutations, introspection beyond `__typename`, a field the read model does not declare) raises
 `Unsupported`: the document is then always executed by Strawberry.
 """
 
@@ -18,6 +19,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     GraphQLError,
+    GraphQLField,
     GraphQLObjectType,
     ListValueNode,
     ObjectValueNode,
@@ -33,7 +35,7 @@ from graphql import (
 from graphql.utilities import get_operation_ast
 from sqlalchemy import ColumnElement
 
-from fastpath.abstract import ABSTRACT, TABLES
+from fastpath.abstract import ABSTRACT
 from fastpath.arguments import convert
 from fastpath.collect import CannotCollect, Selections
 from fastpath.comparison_plan import compile_comparison
@@ -56,10 +58,11 @@ from fastpath.plan import (
     Variant,
 )
 from fastpath.rate_limit import compile_rate_limit
-from fastpath.relations import INLINE, RELATIONS, Relation
+from fastpath.relations import BY_LINK, INLINE, RELATIONS, Relation
 from fastpath.switches import Switched, Switches, directive_variables
-from fastpath.writers import SCALARS, is_plain
+from fastpath.writers import DEFINITION, scalars_of, table_of_type
 from loaders.cursors import InvalidCursor
+from readmodel.relations import LINK
 
 
 def compile_plan(
@@ -139,8 +142,8 @@ class Compiler:
         columns: list[ColumnElement[Any]],
     ) -> ObjectPlan:
         name = graphql_type.name
-        scalars = SCALARS.get(name, {}) if name != "Query" else {}
-        if name != "Query" and name not in SCALARS:
+        scalars = {} if name == "Query" else scalars_of(graphql_type)
+        if scalars is None:
             raise Unsupported(f"type {name}")
         plan = ObjectPlan()
         for key, nodes in self.fields(graphql_type, selection_sets):
@@ -154,9 +157,9 @@ class Compiler:
             if field_name in scalars:
                 if node.arguments or node.selection_set:
                     raise Unsupported("arguments on a scalar")
-                wanted, build = scalars[field_name]
-                at = tuple(column_index(columns, c) for c in wanted)
-                plan.entries.append(Value(key, build(at), at[0] if is_plain(build) else None))
+                scalar = scalars[field_name]
+                at = tuple(column_index(columns, c) for c in scalar.columns)
+                plan.entries.append(Value(key, scalar.build(at), at[0] if scalar.plain else None))
                 continue
             definition = graphql_type.fields.get(field_name)
             if definition is None:
@@ -172,14 +175,15 @@ class Compiler:
                 plan.entries.append(self.abstract(key, graphql_type, nodes, fetch))
                 continue
             child_type = get_named_type(definition.type)
-            if (name, field_name) in INLINE:
+            link = _link(definition)
+            if link in INLINE:
                 if node.arguments or not isinstance(child_type, GraphQLObjectType):
                     raise Unsupported("inline object with arguments")
                 plan.entries.append(
                     Inline(key, self.object(child_type, subselections(nodes), columns))
                 )
                 continue
-            relation = RELATIONS.get((name, field_name))
+            relation = RELATIONS.get((name, field_name)) if link is None else BY_LINK.get(link)
             if relation is None:
                 raise Unsupported(f"{name}.{field_name}")
             child_columns: list[ColumnElement[Any]] = []
@@ -217,11 +221,12 @@ class Compiler:
             raise Unsupported(f"{parent.name}.{nodes[0].name.value} is not abstract")
         variants: dict[str, Variant] = {}
         for possible in self.schema._schema.get_possible_types(abstract_type):
-            if possible.name not in TABLES:
+            table = table_of_type(possible)
+            if table is None:
                 raise Unsupported(f"type {possible.name}")
             columns: list[ColumnElement[Any]] = []
             plan = self.object(possible, subselections(nodes), columns)
-            variants[possible.name] = Variant(plan, columns)
+            variants[possible.name] = Variant(plan, columns, table)
         many = is_list_type(get_nullable_type(definition.type))
         return Abstract(key, fetch, self.arguments(parent, nodes[0]), variants, many)
 
@@ -334,6 +339,12 @@ class Compiler:
             else:
                 raise Unsupported(f"PageInfo.{field_name}")
         return PageInfoPlan(entries), cursors
+
+
+def _link(definition: GraphQLField) -> Any:
+    """The read model's link of a relation field (`readmodel.relations.fetched_by`)."""
+    field = (definition.extensions or {}).get(DEFINITION)
+    return None if field is None else field.metadata.get(LINK)
 
 
 def _constant(value: str) -> Any:

@@ -105,10 +105,12 @@ class Nested:
 
 @dataclass
 class Variant:
-    """One possible type of an abstract field: its plan and the columns its rows hold."""
+    """One possible type of an abstract field: its plan, the columns its rows hold, and
+    the table they come from (the type's `readmodel.read_from`)."""
 
     plan: ObjectPlan
     columns: list[ColumnElement[Any]]
+    table: Any
     statements: StatementCache = field(default_factory=StatementCache)
 
 

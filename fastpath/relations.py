@@ -1,4 +1,6 @@
 """The fields that fetch: one batched statement per field and level, for every parent;
+which rows and in what order is the read model's (`readmodel.relations`), shared with the
+DataLoaders;
 on PostgreSQL, a relation's `nest` folds it into its parent's statement instead
 (`fastpath.nesting`) when the document fixes its arguments.
 
@@ -20,16 +22,6 @@ from fastpath import sql
 from fastpath.nesting import Nest
 from fastpath.plan import Env
 from fastpath.statements import StatementCache
-from fastpath.writers import (
-    CATEGORY,
-    ELEMENT,
-    FEATURE,
-    GRID,
-    GRID_PACKAGE,
-    PACKAGE,
-    PACKAGE_PARTICIPANT,
-    PARTICIPANT,
-)
 from loaders import filters
 from loaders.cursors import encode_cursor
 from loaders.listing import listed
@@ -40,6 +32,16 @@ from loaders.orderings import (
     SOURCE_ORDER,
 )
 from loaders.paging import Ordering, SortColumn, Window, window_clauses
+from readmodel import relations as links
+from readmodel.relations import (
+    CATEGORY,
+    GRID,
+    PACKAGE,
+    PACKAGE_PARTICIPANT,
+    PARTICIPANT,
+    Link,
+    Listing,
+)
 from schema.arguments import checked_name, one_of_id_or_slug, page_size, page_window
 from schema.package_lists import package_window
 
@@ -71,7 +73,6 @@ class Relation:
     """`kind`: one (object or null), list, page (a connection) or value (a scalar)."""
 
     kind: str
-    entity: str | None
     parent_column: Column[Any] | None
     fetch: Fetch
     nest: Nester | None = None
@@ -122,15 +123,20 @@ async def _participant_by_login(
     }
 
 
-async def _category_of_package(
-    env: Env,
-    keys: list[Hashable],
-    kwargs: dict[str, Any],
-    columns: Columns,
-    needs: Needs,
-    cache: StatementCache,
-) -> dict[Any, Any]:
-    return await sql.lookup(env, cache, columns, CATEGORY, CATEGORY.c.id, keys)
+def _to_one(link: Link) -> Fetch:
+    """The child whose `child_key` is the parent's `parent_key` (a foreign key)."""
+
+    async def fetch(
+        env: Env,
+        keys: list[Hashable],
+        kwargs: dict[str, Any],
+        columns: Columns,
+        needs: Needs,
+        cache: StatementCache,
+    ) -> dict[Any, Any]:
+        return await sql.lookup(env, cache, columns, link.source, link.child_key, keys)
+
+    return fetch
 
 
 # ---- connections -----------------------------------------------------------------------
@@ -170,15 +176,15 @@ async def _top_page(
 
 
 def _top_connection(
-    table: Any,
+    listing: Listing,
     paging: Callable[[dict[str, Any]], tuple[Ordering, Window]],
     filtered: Callable[[Any, Env], Conditions] | None = None,
-    *,
-    listed_only: bool = False,
 ) -> Fetch:
-    """A root connection: its ordering and window from the arguments, then its filter's
-    conditions (built per request, as they hold the request's values). `listed_only`:
-    rows known only by id are left out unless `includeUnfetched` (`loaders.listing`)."""
+    """A root connection (the read model's `listing`): its ordering and window from the
+    arguments, then its filter's conditions (built per request, as they hold the
+    request's values)."""
+    table = listing.source
+    listed_only = listing.listed_only
 
     async def fetch(
         env: Env,
@@ -234,17 +240,18 @@ def _package_conditions(spec: Any, env: Env) -> Conditions:
     return lambda: filters.package_conditions(spec, dialect=env.dialect, now=now)
 
 
-_packages = _top_connection(PACKAGE, _package_paging, _package_conditions)
+_packages = _top_connection(links.PACKAGES, _package_paging, _package_conditions)
 _grids = _top_connection(
-    GRID,
-    _ordered_by(GRID_ORDERINGS, "ID_ASC"),
+    links.GRIDS,
+    _ordered_by(GRID_ORDERINGS, links.GRIDS.ordering),
     lambda spec, env: lambda: filters.grid_conditions(spec, dialect=env.dialect),
-    listed_only=True,
 )
-_categories = _top_connection(CATEGORY, _ordered_by(CATEGORY_ORDERINGS, "ID_ASC"), listed_only=True)
+_categories = _top_connection(
+    links.CATEGORIES, _ordered_by(CATEGORY_ORDERINGS, links.CATEGORIES.ordering)
+)
 _participants = _top_connection(
-    PARTICIPANT,
-    _ordered_by(PARTICIPANT_ORDERINGS, "LOGIN_ASC"),
+    links.PARTICIPANTS,
+    _ordered_by(PARTICIPANT_ORDERINGS, links.PARTICIPANTS.ordering),
     lambda spec, env: lambda: filters.participant_conditions(spec),
 )
 
@@ -272,10 +279,10 @@ async def _participants_of_package(
         env,
         cache,
         columns=columns,
-        base=lambda: select().select_from(_PARTICIPANTS_OF_PACKAGES),
+        base=lambda: select().select_from(_PARTICIPANTS.source),
         ordering=SOURCE_ORDER,
         window=window,
-        parent=PACKAGE_PARTICIPANT.c.package_id,
+        parent=_PARTICIPANTS.child_key,
         parent_ids=keys,
         with_total=needs.total,
         lateral=_SOURCE_ORDER_LATERAL,
@@ -283,15 +290,13 @@ async def _participants_of_package(
     return _finish(pages, SOURCE_ORDER, len(columns), needs)
 
 
-_PARTICIPANTS_OF_PACKAGES = PARTICIPANT.join(
-    PACKAGE_PARTICIPANT, PACKAGE_PARTICIPANT.c.participant_id == PARTICIPANT.c.id
-)
+_PARTICIPANTS = links.PACKAGE_PARTICIPANTS
 
 # The source order on the link table's columns (participant.id is the link's
 # participant_id): PostgreSQL walks a package's memberships by its primary key and looks
 # each participant up by id, inside the LATERAL.
 _SOURCE_ORDER_LATERAL = sql.Lateral(
-    lambda: select().select_from(_PARTICIPANTS_OF_PACKAGES),
+    lambda: select().select_from(_PARTICIPANTS.source),
     Ordering(
         SOURCE_ORDER.name,
         (
@@ -381,7 +386,7 @@ async def _package_counts(
     needs: Needs,
     cache: StatementCache,
 ) -> dict[Any, Any]:
-    counts = await sql.count_by(env, cache, PACKAGE_PARTICIPANT.c.participant_id, keys)
+    counts = await sql.count_by(env, cache, links.PARTICIPANT_MEMBERSHIPS.child_key, keys)
     return {key: counts.get(key, 0) for key in keys}
 
 
@@ -422,9 +427,9 @@ def _nest_page(
 def _nest_participants(kwargs: dict[str, Any]) -> Nest | None:
     window = _window(kwargs, SOURCE_ORDER)
     return _nest_page(
-        _PARTICIPANTS_OF_PACKAGES,
-        PACKAGE_PARTICIPANT.c.package_id,
-        PACKAGE.c.id,
+        _PARTICIPANTS.source,
+        _PARTICIPANTS.child_key,
+        _PARTICIPANTS.parent_key,
         _SOURCE_ORDER_LATERAL.ordering,
         window,
     )
@@ -454,20 +459,15 @@ def _nest_children(
     )
 
 
-def _nest_category(kwargs: dict[str, Any]) -> Nest:
-    return Nest(CATEGORY, CATEGORY.c.id == PACKAGE.c.category_id, PACKAGE)
+def _nest_one(link: Link) -> Nester:
+    return lambda kwargs: Nest(
+        link.source, link.child_key == link.parent_key, link.parent_key.table
+    )
 
 
-_gp = GRID_PACKAGE.c
-_GRIDS_OF_PACKAGE = GRID.join(GRID_PACKAGE, _gp.grid_id == GRID.c.id)
-# `position IS NULL` first: NULLs sort last on SQLite and PostgreSQL alike.
-_GRIDS_ORDER = [_gp.position.is_(None), _gp.position, GRID.c.id]
-_PACKAGES_OF_GRID = PACKAGE.join(GRID_PACKAGE, _gp.package_id == PACKAGE.c.id)
-_PACKAGES_OF_PARTICIPANT = PACKAGE.join(
-    PACKAGE_PARTICIPANT, PACKAGE_PARTICIPANT.c.package_id == PACKAGE.c.id
-)
-_ROWS_OF_GRID = GRID_PACKAGE.join(PACKAGE, PACKAGE.c.id == _gp.package_id)
-_ELEMENTS = ELEMENT.join(FEATURE, FEATURE.c.id == ELEMENT.c.feature_id)
+def _joined(link: Link, inline: Link) -> FromClause:
+    """`link`'s rows with the columns of an object written inline (`INLINE`)."""
+    return link.source.join(inline.source, inline.child_key == inline.parent_key)
 
 
 def _rows_first(kwargs: dict[str, Any]) -> int | None:
@@ -475,70 +475,69 @@ def _rows_first(kwargs: dict[str, Any]) -> int | None:
 
 
 def _list(
-    entity: str,
-    parent: Column[Any],
-    source: FromClause,
-    child: Column[Any],
-    order_by: Sequence[ColumnElement[Any]],
+    link: Link,
+    source: FromClause | None = None,
     first: Callable[[dict[str, Any]], int | None] = lambda kwargs: None,
 ) -> Relation:
-    """A child list: fetched for every parent at once, or folded on PostgreSQL."""
+    """A child list: fetched for every parent at once, or folded on PostgreSQL.
+    `source`: `link.source` with the columns of an inline object joined."""
+    rows = link.source if source is None else source
     return Relation(
         "list",
-        entity,
-        parent,
-        _children(source, child, order_by, first),
-        _nest_children(source, child, parent, order_by, first),
+        link.parent_key,
+        _children(rows, link.child_key, link.order, first),
+        _nest_children(rows, link.child_key, link.parent_key, link.order, first),
     )
 
 
-def _package_page(parent: Column[Any], source: FromClause, child: Column[Any]) -> Relation:
+def _package_page(link: Link) -> Relation:
     """`packages(...)` under a category, grid or participant."""
     return Relation(
         "page",
-        "Package",
-        parent,
-        _nested_packages(source, child),
-        _nest_packages(source, child, parent),
+        link.parent_key,
+        _nested_packages(link.source, link.child_key),
+        _nest_packages(link.source, link.child_key, link.parent_key),
     )
 
 
-RELATIONS: dict[tuple[str, str], Relation] = {
-    ("Query", "package"): Relation("one", "Package", None, _by_key(PACKAGE, "Package")),
-    ("Query", "grid"): Relation("one", "Grid", None, _by_key(GRID, "Grid")),
-    ("Query", "category"): Relation("one", "Category", None, _by_key(CATEGORY, "Category")),
-    ("Query", "participant"): Relation("one", "Participant", None, _participant_by_login),
-    ("Query", "packages"): Relation("page", "Package", None, _packages),
-    ("Query", "grids"): Relation("page", "Grid", None, _grids),
-    ("Query", "categories"): Relation("page", "Category", None, _categories),
-    ("Query", "participants"): Relation("page", "Participant", None, _participants),
-    ("Package", "category"): Relation(
-        "one", "Category", PACKAGE.c.category_id, _category_of_package, _nest_category
-    ),
-    ("Package", "grids"): _list(
-        "Grid", PACKAGE.c.id, _GRIDS_OF_PACKAGE, _gp.package_id, _GRIDS_ORDER
-    ),
-    ("Package", "participants"): Relation(
-        "page", "Participant", PACKAGE.c.id, _participants_of_package, _nest_participants
-    ),
-    ("Category", "packages"): _package_page(CATEGORY.c.id, PACKAGE, PACKAGE.c.category_id),
-    ("Grid", "packages"): _package_page(GRID.c.id, _PACKAGES_OF_GRID, _gp.grid_id),
-    ("Participant", "packages"): _package_page(
-        PARTICIPANT.c.id, _PACKAGES_OF_PARTICIPANT, PACKAGE_PARTICIPANT.c.participant_id
-    ),
-    ("Participant", "packageCount"): Relation("value", None, PARTICIPANT.c.id, _package_counts),
-    ("Grid", "features"): _list("Feature", GRID.c.id, FEATURE, FEATURE.c.grid_id, [FEATURE.c.id]),
-    ("Grid", "rows"): _list(
-        "GridRow", GRID.c.id, _ROWS_OF_GRID, _gp.grid_id, [_gp.package_id], _rows_first
-    ),
-    ("GridRow", "elements"): _list(
-        "Element", GRID_PACKAGE.c.id, _ELEMENTS, ELEMENT.c.grid_package_id, [ELEMENT.c.feature_id]
-    ),
-}
-"""(GraphQL type, field) -> how the field is fetched."""
+def _one(link: Link) -> Relation:
+    return Relation("one", link.parent_key, _to_one(link), _nest_one(link))
 
-INLINE: dict[tuple[str, str], str] = {
-    ("GridRow", "package"): "Package",
-    ("Element", "feature"): "Feature",
+
+RELATIONS: dict[tuple[str, str], Relation] = {
+    ("Query", "package"): Relation("one", None, _by_key(PACKAGE, "Package")),
+    ("Query", "grid"): Relation("one", None, _by_key(GRID, "Grid")),
+    ("Query", "category"): Relation("one", None, _by_key(CATEGORY, "Category")),
+    ("Query", "participant"): Relation("one", None, _participant_by_login),
+    ("Query", "packages"): Relation("page", None, _packages),
+    ("Query", "grids"): Relation("page", None, _grids),
+    ("Query", "categories"): Relation("page", None, _categories),
+    ("Query", "participants"): Relation("page", None, _participants),
 }
-"""(GraphQL type, field) -> the object type whose columns are joined into the parent row."""
+"""(Query, field) -> how a root field is fetched: by its arguments, not by a parent."""
+
+BY_LINK: dict[Link, Relation] = {
+    links.PACKAGE_CATEGORY: _one(links.PACKAGE_CATEGORY),
+    links.PACKAGE_GRIDS: _list(links.PACKAGE_GRIDS),
+    links.PACKAGE_PARTICIPANTS: Relation(
+        "page", _PARTICIPANTS.parent_key, _participants_of_package, _nest_participants
+    ),
+    links.CATEGORY_PACKAGES: _package_page(links.CATEGORY_PACKAGES),
+    links.GRID_PACKAGES: _package_page(links.GRID_PACKAGES),
+    links.PARTICIPANT_PACKAGES: _package_page(links.PARTICIPANT_PACKAGES),
+    links.PARTICIPANT_MEMBERSHIPS: Relation(
+        "value", links.PARTICIPANT_MEMBERSHIPS.parent_key, _package_counts
+    ),
+    links.GRID_FEATURES: _list(links.GRID_FEATURES),
+    links.GRID_ROWS: _list(
+        links.GRID_ROWS, _joined(links.GRID_ROWS, links.ROW_PACKAGE), _rows_first
+    ),
+    links.ROW_ELEMENTS: _list(
+        links.ROW_ELEMENTS, _joined(links.ROW_ELEMENTS, links.ELEMENT_FEATURE)
+    ),
+}
+"""A relation field's link (its Strawberry metadata, `readmodel.relations.fetched_by`) ->
+how the compiler fetches it: the kind of fetch, and its folding on PostgreSQL."""
+
+INLINE: frozenset[Link] = frozenset({links.ROW_PACKAGE, links.ELEMENT_FEATURE})
+"""Links whose object is written from columns joined into the parent's row (`_joined`)."""

@@ -1,33 +1,87 @@
-"""How each scalar field is written from a row's columns, as the Strawberry types write it.
+"""How each scalar field is written from a row's columns, read from the schema itself.
 
-A field is a tuple of the table columns it reads and a builder that, given where those
-columns sit in the row, returns the getter. The conversions are the types' own
-(`models.with_offset`, `domain.packages`, relay global ids, DateTime's isoformat).
+A type's read fields are declared once, on the Strawberry type (`readmodel.read_field`);
+here each becomes the columns it reads and a builder that, given where those columns sit
+in the row, returns the getter. A custom scalar (DateTime) is serialised as the schema's
+own scalar serialises it; a `Node`'s `id` is the relay global id of its table's key, as
+the types' `resolve_id` gives it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
+from graphql import (
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLScalarType,
+    get_named_type,
+    is_specified_scalar_type,
+)
 from sqlalchemy import Column
 from strawberry.relay.utils import to_base64
 
-import models
-from domain import packages as facts
 from fastpath.plan import Env, Getter, Row
+from readmodel import Bound, bound_reads, table_of
 
 Builder = Callable[[tuple[int, ...]], Getter]
-FieldSpec = tuple[tuple[Column[Any], ...], Builder]
 
-PACKAGE = models.Package.__table__  # type: ignore[attr-defined]
-CATEGORY = models.Category.__table__  # type: ignore[attr-defined]
-GRID = models.Grid.__table__  # type: ignore[attr-defined]
-PARTICIPANT = models.Participant.__table__  # type: ignore[attr-defined]
-FEATURE = models.Feature.__table__  # type: ignore[attr-defined]
-ELEMENT = models.Element.__table__  # type: ignore[attr-defined]
-GRID_PACKAGE = models.GridPackage.__table__  # type: ignore[attr-defined]
-PACKAGE_PARTICIPANT = models.PackageParticipant.__table__  # type: ignore[attr-defined]
+DEFINITION = "strawberry-definition"
+"""Where Strawberry keeps a graphql-core type's or field's own definition (its back reference)."""
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """A field written from its row: the columns it reads, the getter's builder, and
+    whether it is its one column's value as stored (then read by position)."""
+
+    columns: tuple[Column[Any], ...]
+    build: Builder
+    plain: bool = False
+
+
+_SCALARS: WeakKeyDictionary[GraphQLObjectType, dict[str, Scalar] | None] = WeakKeyDictionary()
+
+
+def scalars_of(graphql_type: GraphQLObjectType) -> dict[str, Scalar] | None:
+    """GraphQL field name -> how it is written, for a type read from a table
+    (`readmodel.read_from`); None for any other type. Built once per schema type."""
+    if graphql_type not in _SCALARS:
+        _SCALARS[graphql_type] = _scalars(graphql_type)
+    return _SCALARS[graphql_type]
+
+
+def _origin(graphql_type: GraphQLObjectType) -> type | None:
+    """The Strawberry class behind a schema type."""
+    definition = (graphql_type.extensions or {}).get(DEFINITION)
+    origin: type | None = getattr(definition, "origin", None)
+    return origin
+
+
+def table_of_type(graphql_type: GraphQLObjectType) -> Any:
+    """The table a schema type's rows come from (`readmodel.read_from`), or None."""
+    origin = _origin(graphql_type)
+    return None if origin is None else table_of(origin)
+
+
+def _scalars(graphql_type: GraphQLObjectType) -> dict[str, Scalar] | None:
+    origin = _origin(graphql_type)
+    table = None if origin is None else table_of(origin)
+    if origin is None or table is None:
+        return None
+    reads = {bound.python_name: bound for bound in bound_reads(origin)}
+    scalars: dict[str, Scalar] = {}
+    for name, field in graphql_type.fields.items():
+        strawberry_field = (field.extensions or {}).get(DEFINITION)
+        bound = reads.get(getattr(strawberry_field, "python_name", ""))
+        if bound is not None:
+            scalars[name] = _written(bound, field.type)
+    if any(interface.name == "Node" for interface in graphql_type.interfaces):
+        scalars["id"] = _global_id(graphql_type.name, table.c.id)
+    return scalars
 
 
 def _read(at: tuple[int, ...]) -> Getter:
@@ -35,146 +89,52 @@ def _read(at: tuple[int, ...]) -> Getter:
     return lambda row, env: row[index]
 
 
-def plain(column: Column[Any]) -> FieldSpec:
-    return (column,), _read
+def _serializer(output: GraphQLOutputType) -> Callable[[Any], Any] | None:
+    """A custom scalar's own serialisation (DateTime's isoformat); None: written as is."""
+    named = get_named_type(output)
+    if isinstance(named, GraphQLScalarType) and not is_specified_scalar_type(named):
+        return named.serialize
+    return None
 
 
-def is_plain(build: Builder) -> bool:
-    """The field is its one column's value as the row holds it (read by position)."""
-    return build is _read
-
-
-def stamp(table: Any, name: str) -> FieldSpec:
-    """A timestamp in the offset it was written with, as DateTime serialises it."""
-
-    def build(at: tuple[int, ...]) -> Getter:
-        instant, offset = at
-
-        def get(row: Row, env: Env) -> Any:
-            value = models.with_offset(row[instant], row[offset])
-            return None if value is None else value.isoformat()
-
-        return get
-
-    return (table.c[name], table.c[f"{name}_offset"]), build
-
-
-def derived(columns: tuple[Column[Any], ...], compute: Callable[..., Any]) -> FieldSpec:
-    def build(at: tuple[int, ...]) -> Getter:
-        if len(at) == 1:
-            index = at[0]
-            return lambda row, env: compute(row[index])
-        return lambda row, env: compute(*(row[i] for i in at))
-
-    return columns, build
-
-
-def global_id(type_name: str, column: Column[Any]) -> FieldSpec:
-    return derived((column,), lambda value: to_base64(type_name, str(value)))
-
-
-def _active() -> FieldSpec:
-    p = PACKAGE.c
-    columns = (
-        p.last_updated,
-        p.last_updated_offset,
-        p.date_repo_archived,
-        p.date_repo_archived_offset,
-        p.date_deprecated,
-        p.date_deprecated_offset,
-    )
+def _written(bound: Bound, output: GraphQLOutputType) -> Scalar:
+    serialize = _serializer(output)
+    if bound.plain and serialize is None:
+        return Scalar(bound.columns, _read, plain=True)
+    compute = bound.read.compute
+    clock = bound.read.clock
 
     def build(at: tuple[int, ...]) -> Getter:
-        a, b, c, d, e, f = at
+        get = _computed(compute, clock, at) if compute is not None else _read(at)
+        if serialize is None:
+            return get
 
-        def get(row: Row, env: Env) -> Any:
-            return facts.is_active(
-                last_updated=models.with_offset(row[a], row[b]),
-                date_repo_archived=models.with_offset(row[c], row[d]),
-                date_deprecated=models.with_offset(row[e], row[f]),
-                now=env.now,
-            )
+        def serialized(row: Row, env: Env) -> Any:
+            value = get(row, env)
+            return None if value is None else serialize(value)
 
-        return get
+        return serialized
 
-    return columns, build
+    return Scalar(bound.columns, build)
 
 
-def _common(table: Any, type_name: str) -> dict[str, FieldSpec]:
-    """Category and Grid share these."""
-    c = table.c
-    return {
-        "id": global_id(type_name, c.id),
-        "databaseId": plain(c.id),
-        "title": plain(c.title),
-        "slug": plain(c.slug),
-        "description": plain(c.description),
-        "created": stamp(table, "created"),
-        "modified": stamp(table, "modified"),
-        "isFetched": plain(c.is_fetched),
-        "version": plain(c.version),
-    }
+def _computed(compute: Callable[..., Any], clock: bool, at: tuple[int, ...]) -> Getter:
+    """`compute` over the columns at `at` (the common arities without a generator: these
+    run once per field and row)."""
+    if clock:
+        return lambda row, env: compute(*[row[i] for i in at], now=env.now)
+    if len(at) == 1:
+        (a,) = at
+        return lambda row, env: compute(row[a])
+    if len(at) == 2:
+        a, b = at
+        return lambda row, env: compute(row[a], row[b])
+    return lambda row, env: compute(*[row[i] for i in at])
 
 
-_p = PACKAGE.c
-SCALARS: dict[str, dict[str, FieldSpec]] = {
-    "Package": {
-        "id": global_id("Package", _p.id),
-        "databaseId": plain(_p.id),
-        "title": plain(_p.title),
-        "slug": plain(_p.slug),
-        "repoUrl": plain(_p.repo_url),
-        "repoDescription": plain(_p.repo_description),
-        "repoWatchers": plain(_p.repo_watchers),
-        "repoForks": plain(_p.repo_forks),
-        "pypiUrl": plain(_p.pypi_url),
-        "pypiVersion": plain(_p.pypi_version),
-        "documentationUrl": plain(_p.documentation_url),
-        "lastUpdated": stamp(PACKAGE, "last_updated"),
-        "lastFetched": stamp(PACKAGE, "last_fetched"),
-        "created": stamp(PACKAGE, "created"),
-        "modified": stamp(PACKAGE, "modified"),
-        "commitsOver52": derived((_p.commits_over_52,), lambda v: list(v or [])),
-        "repoHost": derived((_p.repo_url, _p.repo_host), facts.repo_host),
-        "score": plain(_p.score),
-        "pypiDownloads": plain(_p.pypi_downloads),
-        "supportsPython3": plain(_p.supports_python3),
-        "commitCount": plain(_p.commit_count),
-        "favoriteCount": plain(_p.favorite_count),
-        "dateDeprecated": stamp(PACKAGE, "date_deprecated"),
-        "dateRepoArchived": stamp(PACKAGE, "date_repo_archived"),
-        "isActive": _active(),
-        "isArchived": derived((_p.date_repo_archived,), facts.is_archived),
-        "isDeprecated": derived((_p.date_deprecated,), facts.is_deprecated),
-        "pypiName": derived((_p.pypi_url,), facts.pypi_name),
-        "commitsLastYear": derived(
-            (_p.commits_over_52,), lambda v: facts.commits_last_year(v or [])
-        ),
-        "version": plain(_p.version),
-    },
-    "Category": {
-        **_common(CATEGORY, "Category"),
-        "titlePlural": plain(CATEGORY.c.title_plural),
-        "showPypi": plain(CATEGORY.c.show_pypi),
-    },
-    "Grid": {
-        **_common(GRID, "Grid"),
-        "isLocked": plain(GRID.c.is_locked),
-        "header": plain(GRID.c.header),
-    },
-    "Participant": {
-        "id": global_id("Participant", PARTICIPANT.c.id),
-        "login": plain(PARTICIPANT.c.login),
-        "profileUrl": derived((PARTICIPANT.c.login,), facts.github_profile_url),
-        "avatarUrl": derived((PARTICIPANT.c.login,), facts.github_avatar_url),
-    },
-    "Feature": {
-        "id": plain(FEATURE.c.id),
-        "title": plain(FEATURE.c.title),
-        "description": plain(FEATURE.c.description),
-        "version": plain(FEATURE.c.version),
-    },
-    "Element": {"text": plain(ELEMENT.c.text)},
-    "GridRow": {},
-}
-"""Per GraphQL object type, the fields written straight from the row."""
+def _global_id(type_name: str, column: Column[Any]) -> Scalar:
+    def build(at: tuple[int, ...]) -> Getter:
+        index = at[0]
+        return lambda row, env: to_base64(type_name, str(row[index]))
+
+    return Scalar((column,), build)

@@ -17,6 +17,8 @@ from sqlmodel import col
 
 import models
 from loaders.windows import ChildKey, load_windowed
+from readmodel import relations as links
+from readmodel.relations import Link
 
 Row = TypeVar("Row")
 
@@ -29,6 +31,18 @@ async def _by_column(
     rows = (await session.execute(statement)).scalars().all()
     by_key = {getattr(row, column): row for row in rows}
     return [by_key.get(key) for key in keys]
+
+
+async def _listed(session: AsyncSession, link: Link, keys: Sequence[ChildKey]) -> list[Any]:
+    """Each parent's children, as the read model's `link` declares them."""
+    return await load_windowed(
+        session,
+        entity=link.entity,
+        base=select(link.entity).select_from(link.source),
+        parent=link.child_key,
+        order_by=list(link.order),
+        keys=keys,
+    )
 
 
 async def packages_by_id(session: AsyncSession, keys: Sequence[int]) -> list[models.Package | None]:
@@ -141,18 +155,8 @@ async def packages_of_grids(
 
 
 async def grids_of_packages(session: AsyncSession, keys: Sequence[int]) -> list[list[models.Grid]]:
-    """Each package's grids in the package's own order (its source list), then by grid id."""
-    link = models.GridPackage
-    lists = await load_windowed(
-        session,
-        entity=models.Grid,
-        base=select(models.Grid).join(link, col(link.grid_id) == col(models.Grid.id)),
-        parent=col(link.package_id),
-        # `position IS NULL` first: NULLs sort last on SQLite and PostgreSQL alike.
-        order_by=[col(link.position).is_(None), col(link.position), col(models.Grid.id)],
-        keys=[ChildKey(key) for key in keys],
-    )
-    return lists
+    """Each package's grids in the package's own order (`readmodel.relations.PACKAGE_GRIDS`)."""
+    return await _listed(session, links.PACKAGE_GRIDS, [ChildKey(key) for key in keys])
 
 
 class PackageRef(NamedTuple):
@@ -194,14 +198,7 @@ async def package_counts_of_grids(session: AsyncSession, keys: Sequence[int]) ->
 async def features_of_grids(
     session: AsyncSession, keys: Sequence[int]
 ) -> list[list[models.Feature]]:
-    return await load_windowed(
-        session,
-        entity=models.Feature,
-        base=select(models.Feature),
-        parent=col(models.Feature.grid_id),
-        order_by=[col(models.Feature.id)],
-        keys=[ChildKey(key) for key in keys],
-    )
+    return await _listed(session, links.GRID_FEATURES, [ChildKey(key) for key in keys])
 
 
 @dataclass(frozen=True)
@@ -214,22 +211,16 @@ class GridRow:
 
 async def rows_of_grids(session: AsyncSession, keys: Sequence[ChildKey]) -> list[list[GridRow]]:
     """Each grid's packages (first N by id) with their cells, in one statement."""
-    link = models.GridPackage
-    memberships = await load_windowed(
-        session,
-        entity=models.GridPackage,
-        base=select(models.GridPackage),
-        parent=col(link.grid_id),
-        order_by=[col(link.package_id)],
-        keys=keys,
-    )
+    memberships = await _listed(session, links.GRID_ROWS, keys)
     membership_ids = [m.id for group in memberships for m in group if m.id is not None]
     elements: dict[int, list[models.Element]] = defaultdict(list)
     if membership_ids:
+        cells = links.ROW_ELEMENTS
         statement = (
-            select(models.Element)
-            .where(col(models.Element.grid_package_id).in_(membership_ids))
-            .order_by(col(models.Element.feature_id))
+            select(cells.entity)
+            .select_from(cells.source)
+            .where(cells.child_key.in_(membership_ids))
+            .order_by(*cells.order)
         )
         for element in (await session.execute(statement)).scalars():
             elements[element.grid_package_id].append(element)
@@ -239,12 +230,8 @@ async def rows_of_grids(session: AsyncSession, keys: Sequence[ChildKey]) -> list
 
 
 async def package_counts_of_participants(session: AsyncSession, keys: Sequence[int]) -> list[int]:
-    link = models.PackageParticipant
-    statement = (
-        select(col(link.participant_id), func.count())
-        .where(col(link.participant_id).in_(list(set(keys))))
-        .group_by(col(link.participant_id))
-    )
+    parent = links.PARTICIPANT_MEMBERSHIPS.child_key
+    statement = select(parent, func.count()).where(parent.in_(list(set(keys)))).group_by(parent)
     counts = {row[0]: row[1] for row in await session.execute(statement)}
     return [counts.get(key, 0) for key in keys]
 

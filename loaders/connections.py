@@ -15,10 +15,11 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-import models
 from loaders import filters
 from loaders.orderings import PACKAGE_ORDERINGS, SOURCE_ORDER
 from loaders.paging import Ordering, Page, Window, fetch_pages
+from readmodel import relations as links
+from readmodel.relations import Link
 
 
 @dataclass(frozen=True)
@@ -39,45 +40,24 @@ class Relation:
     orderings: dict[str, Ordering]
 
 
-def _packages(join: Callable[[Select[Any]], Select[Any]] | None) -> Callable[..., Select[Any]]:
+def _page(link: Link, orderings: dict[str, Ordering]) -> Relation:
+    """A connection under a parent, from the read model's `link`; a package filter's
+    conditions hold the request's clock and dialect."""
+
     def base(spec: Hashable | None, dialect: str, now: datetime) -> Select[Any]:
-        statement = select(models.Package)
-        if join is not None:
-            statement = join(statement)
+        statement = select(link.entity).select_from(link.source)
         if isinstance(spec, filters.PackageFilter):
             statement = statement.where(*filters.package_conditions(spec, dialect=dialect, now=now))
         return statement
 
-    return base
+    return Relation(link.entity, link.child_key, base, orderings)
 
 
-_grid_link: Any = models.GridPackage
-_people_link: Any = models.PackageParticipant
-_package: Any = models.Package
-_participant: Any = models.Participant
-
-CATEGORY_PACKAGES = Relation(
-    models.Package, _package.category_id, _packages(None), PACKAGE_ORDERINGS
-)
-GRID_PACKAGES = Relation(
-    models.Package,
-    _grid_link.grid_id,
-    _packages(lambda s: s.join(_grid_link, _grid_link.package_id == _package.id)),
-    PACKAGE_ORDERINGS,
-)
-PARTICIPANT_PACKAGES = Relation(
-    models.Package,
-    _people_link.participant_id,
-    _packages(lambda s: s.join(_people_link, _people_link.package_id == _package.id)),
-    PACKAGE_ORDERINGS,
-)
-PACKAGE_PARTICIPANTS = Relation(
-    models.Participant,
-    _people_link.package_id,
-    lambda spec, dialect, now: select(models.Participant).join(
-        _people_link, _people_link.participant_id == _participant.id
-    ),
-    {"SOURCE_ORDER": SOURCE_ORDER},
+CATEGORY_PACKAGES = _page(links.CATEGORY_PACKAGES, PACKAGE_ORDERINGS)
+GRID_PACKAGES = _page(links.GRID_PACKAGES, PACKAGE_ORDERINGS)
+PARTICIPANT_PACKAGES = _page(links.PARTICIPANT_PACKAGES, PACKAGE_ORDERINGS)
+PACKAGE_PARTICIPANTS = _page(
+    links.PACKAGE_PARTICIPANTS, {links.PACKAGE_PARTICIPANTS.ordering: SOURCE_ORDER}
 )
 
 

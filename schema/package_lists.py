@@ -12,6 +12,8 @@ from loaders import Loaders
 from loaders.connections import PageKey
 from loaders.orderings import PACKAGE_ORDERINGS
 from loaders.paging import Ordering, Page, Window
+from readmodel import relations as links
+from readmodel.relations import Link, fetched_by
 from schema.arguments import page_window
 from schema.context import Info
 from schema.described import (
@@ -26,7 +28,7 @@ from schema.inputs import PackageFilter, PackageOrder
 from schema.types.connection import Connection
 from schema.types.package import Package
 
-DEFAULT_PACKAGE_ORDER = "ID_ASC"
+DEFAULT_PACKAGE_ORDER = links.PACKAGES.ordering
 
 
 def package_ordering(order_by: PackageOrder | None) -> tuple[str, Ordering]:
@@ -67,6 +69,7 @@ def nested_packages_field(
     loader: Callable[[Loaders], DataLoader[PageKey, Page[Any]]],
     parent_id: Callable[[Any], int],
     description: str,
+    link: Link,
 ) -> Any:
     """`packages(first, after, last, before, filter, orderBy)` under a category, grid or person.
 
@@ -94,4 +97,4 @@ def nested_packages_field(
             order_by=order_by,
         )
 
-    return strawberry.field(resolver=resolve, description=description)
+    return strawberry.field(resolver=resolve, description=description, metadata=fetched_by(link))

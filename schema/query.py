@@ -16,6 +16,8 @@ from loaders import filters
 from loaders.listing import listed
 from loaders.orderings import CATEGORY_ORDERINGS, GRID_ORDERINGS, PARTICIPANT_ORDERINGS
 from loaders.paging import Ordering, SortColumn, Window, count_rows, fetch_pages
+from readmodel import relations as links
+from readmodel.relations import Listing
 from schema.arguments import (
     MAX_PAGE_SIZE,
     checked_name,
@@ -80,6 +82,13 @@ async def _by_id_or_slug(
     if id is not None:
         return await loader_by_id.load(id)
     return await loader_by_slug.load(slug)
+
+
+def _shown(listing: Listing, is_fetched: Any, include_unfetched: bool) -> list[Any]:
+    """The conditions a root listing shows its rows under (`readmodel.relations`)."""
+    if not listing.listed_only:
+        return []
+    return listed(is_fetched, include_unfetched=include_unfetched)
 
 
 _audit: Any = models.AuditEntry
@@ -149,12 +158,10 @@ class CatalogueQueries:
         order_by: GridOrderArgument = None,
         include_unfetched: IncludeUnfetched = False,
     ) -> Connection[Grid]:
-        ordering = GRID_ORDERINGS[order_by.key if order_by else "ID_ASC"]
+        ordering = GRID_ORDERINGS[order_by.key if order_by else links.GRIDS.ordering]
         window = page_window(first=first, after=after, last=last, before=before, ordering=ordering)
         grid: Any = models.Grid
-        base = select(models.Grid).where(
-            *listed(grid.is_fetched, include_unfetched=include_unfetched)
-        )
+        base = select(models.Grid).where(*_shown(links.GRIDS, grid.is_fetched, include_unfetched))
         if filter is not None:
             base = base.where(
                 *filters.grid_conditions(filter.to_spec(), dialect=info.context.db.dialect)
@@ -182,10 +189,10 @@ class CatalogueQueries:
         before: Before = None,
         include_unfetched: IncludeUnfetched = False,
     ) -> Connection[Category]:
-        ordering = CATEGORY_ORDERINGS["ID_ASC"]
+        ordering = CATEGORY_ORDERINGS[links.CATEGORIES.ordering]
         window = page_window(first=first, after=after, last=last, before=before, ordering=ordering)
         category: Any = models.Category
-        shown = listed(category.is_fetched, include_unfetched=include_unfetched)
+        shown = _shown(links.CATEGORIES, category.is_fetched, include_unfetched)
         page, total = await _connection(
             info,
             entity=models.Category,
@@ -223,7 +230,7 @@ class CatalogueQueries:
         filter: ParticipantFilterArgument = None,
         order_by: ParticipantOrderArgument = None,
     ) -> Connection[Participant]:
-        ordering = PARTICIPANT_ORDERINGS[order_by.key if order_by else "LOGIN_ASC"]
+        ordering = PARTICIPANT_ORDERINGS[order_by.key if order_by else links.PARTICIPANTS.ordering]
         window = page_window(first=first, after=after, last=last, before=before, ordering=ordering)
         base = select(models.Participant)
         if filter is not None:

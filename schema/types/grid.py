@@ -12,6 +12,8 @@ from strawberry import relay
 
 import models
 from loaders import ChildKey
+from readmodel import read_field, read_from, row_values, stamp_field
+from readmodel import relations as links
 from schema.arguments import page_size
 from schema.context import Info
 from schema.described import RowLimit
@@ -25,11 +27,18 @@ if TYPE_CHECKING:
 
 
 @strawberry.type(description="A package's row of a comparison grid.")
+@read_from(models.GridPackage)
 class GridRow:
     package_id: strawberry.Private[int]
-    elements: list[Element] = strawberry.field(description="The row's cells, by feature id.")
+    elements: list[Element] = strawberry.field(
+        description="The row's cells, by feature id.",
+        metadata=links.fetched_by(links.ROW_ELEMENTS),
+    )
 
-    @strawberry.field(description="The package this row is about.")
+    @strawberry.field(
+        description="The package this row is about.",
+        metadata=links.fetched_by(links.ROW_PACKAGE),
+    )
     async def package(
         self, info: Info
     ) -> Annotated[Package, strawberry.lazy("schema.types.package")]:
@@ -41,54 +50,44 @@ class GridRow:
 
 
 @strawberry.type(description="A comparison grid: packages side by side on a set of features.")
+@read_from(models.Grid)
 class Grid(relay.Node):
-    database_id: int = strawberry.field(description="The Django Packages id.")
-    title: str | None = strawberry.field(
+    database_id: int = read_field(column="id", description="The Django Packages id.")
+    title: str | None = read_field(
         description="The grid's title; null until the grid is fetched (`isFetched: false`)."
     )
-    slug: str | None = strawberry.field(
+    slug: str | None = read_field(
         description="The grid's key in Django Packages URLs (`/grids/g/<slug>/`); unique; null "
         "until the grid is fetched."
     )
-    description: str | None = strawberry.field(
+    description: str | None = read_field(
         description="What the grid compares; null until the grid is fetched."
     )
-    is_locked: bool | None = strawberry.field(
+    is_locked: bool | None = read_field(
         description="Locked grids are edited by admin tokens only; null until fetched."
     )
-    header: bool | None = strawberry.field(
+    header: bool | None = read_field(
         description="Whether Django Packages shows the grid in its home page's header; null "
         "until fetched."
     )
-    created: datetime | None = strawberry.field(
+    created: datetime | None = stamp_field(
         description="When the grid was made on Django Packages; null when unknown."
     )
-    modified: datetime | None = strawberry.field(
+    modified: datetime | None = stamp_field(
         description="When its record last changed (an edit here sets it to now); null when unknown."
     )
-    is_fetched: bool = strawberry.field(
+    is_fetched: bool = read_field(
         description="False when only a package's reference to this grid is known yet: no "
         "title, slug or features until an import fetches it. Lists leave such grids out "
         "unless asked (`includeUnfetched`)."
     )
-    version: int = strawberry.field(
+    version: int = read_field(
         description="Goes up with every change; pass it back as `expectedVersion` to edit."
     )
 
     @classmethod
     def from_row(cls, row: models.Grid) -> Grid:
-        return cls(
-            database_id=row.id,
-            title=row.title,
-            slug=row.slug,
-            description=row.description,
-            is_locked=row.is_locked,
-            header=row.header,
-            created=models.with_offset(row.created, row.created_offset),
-            modified=models.with_offset(row.modified, row.modified_offset),
-            is_fetched=row.is_fetched,
-            version=row.version,
-        )
+        return cls(**row_values(cls, row))
 
     @classmethod
     def resolve_id(cls, root: Grid, *, info: Info) -> str:
@@ -105,9 +104,13 @@ class Grid(relay.Node):
         lambda loaders: loaders.packages_page_of_grid,
         lambda parent: parent.database_id,
         "Packages compared by this grid (default order: by id).",
+        links.GRID_PACKAGES,
     )
 
-    @strawberry.field(description="The features (columns) of the grid, by id; may be empty.")
+    @strawberry.field(
+        description="The features (columns) of the grid, by id; may be empty.",
+        metadata=links.fetched_by(links.GRID_FEATURES),
+    )
     async def features(self, info: Info) -> list[Feature]:
         rows = await info.context.loaders.features_of_grid.load(self.database_id)
         return [Feature.from_row(row) for row in rows]
@@ -115,7 +118,8 @@ class Grid(relay.Node):
     @strawberry.field(
         description="The raw comparison cells: for each package (by id) its elements, by "
         "feature; a package without cells has an empty list. `comparison` gives them as a "
-        "matrix with ratings."
+        "matrix with ratings.",
+        metadata=links.fetched_by(links.GRID_ROWS),
     )
     async def rows(self, info: Info, first: RowLimit = None) -> list[GridRow]:
         key = ChildKey(self.database_id, page_size(first, default=None))

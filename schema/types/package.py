@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -13,6 +13,8 @@ import models
 from domain import packages as facts
 from loaders.connections import PageKey
 from loaders.orderings import SOURCE_ORDER
+from readmodel import read_field, read_from, row_values, stamp_field
+from readmodel import relations as links
 from schema.arguments import page_window
 from schema.context import Info
 from schema.described import After, Before, First, Last
@@ -25,134 +27,150 @@ if TYPE_CHECKING:
     from schema.types.participant import Participant
 
 
-@strawberry.type(description="A reusable Django app, site or tool listed on Django Packages.")
-class Package(relay.Node):
-    database_id: int = strawberry.field(
-        description="The Django Packages id (stable; use it to sync with the v4 REST API)."
+_ACTIVE_COLUMNS = (
+    "last_updated",
+    "last_updated_offset",
+    "date_repo_archived",
+    "date_repo_archived_offset",
+    "date_deprecated",
+    "date_deprecated_offset",
+)
+
+
+def _is_active(
+    last_updated: datetime | None,
+    last_updated_offset: int | None,
+    date_repo_archived: datetime | None,
+    date_repo_archived_offset: int | None,
+    date_deprecated: datetime | None,
+    date_deprecated_offset: int | None,
+    *,
+    now: datetime,
+) -> bool:
+    """`facts.is_active` on the stored instants and offsets (`_ACTIVE_COLUMNS`)."""
+    return facts.is_active(
+        last_updated=models.with_offset(last_updated, last_updated_offset),
+        date_repo_archived=models.with_offset(date_repo_archived, date_repo_archived_offset),
+        date_deprecated=models.with_offset(date_deprecated, date_deprecated_offset),
+        now=now,
     )
-    title: str = strawberry.field(description="The name shown on Django Packages.")
-    slug: str = strawberry.field(
+
+
+def _weekly(commits_over_52: list[int] | None) -> list[int]:
+    return list(commits_over_52 or [])
+
+
+def _commits_last_year(commits_over_52: list[int] | None) -> int:
+    return facts.commits_last_year(commits_over_52 or [])
+
+
+@strawberry.type(description="A reusable Django app, site or tool listed on Django Packages.")
+@read_from(models.Package)
+class Package(relay.Node):
+    database_id: int = read_field(
+        column="id",
+        description="The Django Packages id (stable; use it to sync with the v4 REST API).",
+    )
+    title: str = read_field(description="The name shown on Django Packages.")
+    slug: str = read_field(
         description="The package's key in Django Packages URLs (`/packages/p/<slug>/`); unique."
     )
-    repo_url: str = strawberry.field(
+    repo_url: str = read_field(
         description='Repository URL (GitHub, GitLab, ...); "" when none is known.'
     )
-    repo_description: str = strawberry.field(
+    repo_description: str = read_field(
         description='The repository\'s own description; "" when it has none.'
     )
-    repo_watchers: int = strawberry.field(description="Stars/watchers of the repository.")
-    repo_forks: int = strawberry.field(description="Forks of the repository.")
-    pypi_url: str | None = strawberry.field(
+    repo_watchers: int = read_field(description="Stars/watchers of the repository.")
+    repo_forks: int = read_field(description="Forks of the repository.")
+    pypi_url: str | None = read_field(
         description="The PyPI page, or a bare project name as Django Packages stores some; "
         '"" and null both mean not on PyPI. `pypiName` gives the name either way.'
     )
-    pypi_version: str | None = strawberry.field(
-        description="Latest release on PyPI; null when unknown."
-    )
-    documentation_url: str | None = strawberry.field(
+    pypi_version: str | None = read_field(description="Latest release on PyPI; null when unknown.")
+    documentation_url: str | None = read_field(
         description='Documentation URL; "" and null both mean none is known.'
     )
-    last_updated: datetime | None = strawberry.field(
+    last_updated: datetime | None = stamp_field(
         description="Date of the last commit, with the UTC offset it was imported with; null "
         "when unknown."
     )
-    last_fetched: datetime | None = strawberry.field(
+    last_fetched: datetime | None = stamp_field(
         description="When Django Packages last refreshed the repository and PyPI data."
     )
-    created: datetime | None = strawberry.field(
+    created: datetime | None = stamp_field(
         description="When the package was listed on Django Packages; null when unknown."
     )
-    modified: datetime | None = strawberry.field(
+    modified: datetime | None = stamp_field(
         description="When its record last changed (an edit here sets it to now); null when unknown."
     )
-    commits_over_52: list[int] = strawberry.field(
-        description="Commits per week over the last 52 weeks, oldest week first; may be empty."
+    commits_over_52: list[int] = read_field(
+        compute=_weekly,
+        description="Commits per week over the last 52 weeks, oldest week first; may be empty.",
     )
-    repo_host: str | None = strawberry.field(
+    repo_host: str | None = read_field(
+        columns=("repo_url", "repo_host"),
+        compute=facts.repo_host,
         description="The repository host (github, gitlab, bitbucket, ...): as stored, else "
-        "read from repoUrl; null when neither says."
+        "read from repoUrl; null when neither says.",
     )
-    score: int | None = strawberry.field(
+    score: int | None = read_field(
         description="Django Packages' ranking score, as imported; null when the source gave "
         "none (the bundled seeds)."
     )
-    pypi_downloads: int | None = strawberry.field(
+    pypi_downloads: int | None = read_field(
         description="Downloads from PyPI, as Django Packages counted them; null when unknown."
     )
-    supports_python3: bool | None = strawberry.field(
+    supports_python3: bool | None = read_field(
         description="Whether the package supports Python 3, per Django Packages; null: unknown."
     )
-    commit_count: int | None = strawberry.field(
+    commit_count: int | None = read_field(
         description="Commits in the repository, as Django Packages counted them; null: unknown."
     )
-    favorite_count: int | None = strawberry.field(
+    favorite_count: int | None = read_field(
         description="How many Django Packages users marked it a favourite; null: unknown."
     )
-    date_deprecated: datetime | None = strawberry.field(
+    date_deprecated: datetime | None = stamp_field(
         description="When it was marked deprecated; null: it is not (see `isDeprecated`)."
     )
-    date_repo_archived: datetime | None = strawberry.field(
+    date_repo_archived: datetime | None = stamp_field(
         description="When its repository was archived; null: it is not (see `isArchived`)."
     )
-    is_active: bool = strawberry.field(
-        description="A commit in the last year, and neither archived nor deprecated."
+    is_active: bool = read_field(
+        columns=_ACTIVE_COLUMNS,
+        compute=_is_active,
+        clock=True,
+        description="A commit in the last year, and neither archived nor deprecated.",
     )
-    is_archived: bool = strawberry.field(description="The repository is archived.")
-    is_deprecated: bool = strawberry.field(description="Marked deprecated on Django Packages.")
-    pypi_name: str | None = strawberry.field(
+    is_archived: bool = read_field(
+        column="date_repo_archived",
+        compute=facts.is_archived,
+        description="The repository is archived.",
+    )
+    is_deprecated: bool = read_field(
+        column="date_deprecated",
+        compute=facts.is_deprecated,
+        description="Marked deprecated on Django Packages.",
+    )
+    pypi_name: str | None = read_field(
+        column="pypi_url",
+        compute=facts.pypi_name,
         description="The project name on PyPI, read from `pypiUrl` (old and new PyPI URLs); "
-        "null when not on PyPI."
+        "null when not on PyPI.",
     )
-    commits_last_year: int = strawberry.field(description="The sum of commitsOver52.")
+    commits_last_year: int = read_field(
+        column="commits_over_52",
+        compute=_commits_last_year,
+        description="The sum of commitsOver52.",
+    )
     category_id: strawberry.Private[int | None]
-    version: int = strawberry.field(
+    version: int = read_field(
         description="Goes up with every change; pass it back as `expectedVersion` to edit."
     )
 
     @classmethod
     def from_row(cls, row: models.Package) -> Package:
-        date_deprecated = models.with_offset(row.date_deprecated, row.date_deprecated_offset)
-        date_repo_archived = models.with_offset(
-            row.date_repo_archived, row.date_repo_archived_offset
-        )
-        last_updated = models.with_offset(row.last_updated, row.last_updated_offset)
-        return cls(
-            database_id=row.id,
-            title=row.title,
-            slug=row.slug,
-            repo_url=row.repo_url,
-            repo_description=row.repo_description,
-            repo_watchers=row.repo_watchers,
-            repo_forks=row.repo_forks,
-            pypi_url=row.pypi_url,
-            pypi_version=row.pypi_version,
-            documentation_url=row.documentation_url,
-            last_updated=last_updated,
-            last_fetched=models.with_offset(row.last_fetched, row.last_fetched_offset),
-            created=models.with_offset(row.created, row.created_offset),
-            modified=models.with_offset(row.modified, row.modified_offset),
-            commits_over_52=list(row.commits_over_52 or []),
-            repo_host=facts.repo_host(row.repo_url, row.repo_host),
-            score=row.score,
-            pypi_downloads=row.pypi_downloads,
-            supports_python3=row.supports_python3,
-            commit_count=row.commit_count,
-            favorite_count=row.favorite_count,
-            date_deprecated=date_deprecated,
-            date_repo_archived=date_repo_archived,
-            is_active=facts.is_active(
-                last_updated=last_updated,
-                date_repo_archived=date_repo_archived,
-                date_deprecated=date_deprecated,
-                now=datetime.now(UTC),
-            ),
-            is_archived=facts.is_archived(date_repo_archived),
-            is_deprecated=facts.is_deprecated(date_deprecated),
-            pypi_name=facts.pypi_name(row.pypi_url),
-            commits_last_year=facts.commits_last_year(row.commits_over_52 or []),
-            category_id=row.category_id,
-            version=row.version,
-        )
+        return cls(**row_values(cls, row), category_id=row.category_id)
 
     @classmethod
     def resolve_id(cls, root: Package, *, info: Info) -> str:
@@ -167,7 +185,8 @@ class Package(relay.Node):
 
     @strawberry.field(
         description="The category the package is listed in; null when it has none. A category "
-        "known only by id (not imported yet) has `isFetched: false` and a null title."
+        "known only by id (not imported yet) has `isFetched: false` and a null title.",
+        metadata=links.fetched_by(links.PACKAGE_CATEGORY),
     )
     async def category(
         self, info: Info
@@ -182,7 +201,8 @@ class Package(relay.Node):
     @strawberry.field(
         description="The comparison grids the package appears in, in Django Packages' order. "
         "Grids known only by id (not imported yet) are included, with `isFetched: false` "
-        "and null title and slug."
+        "and null title and slug.",
+        metadata=links.fetched_by(links.PACKAGE_GRIDS),
     )
     async def grids(
         self, info: Info
@@ -192,7 +212,10 @@ class Package(relay.Node):
         rows = await info.context.loaders.grids_of_package.load(self.database_id)
         return [Grid.from_row(row) for row in rows]
 
-    @strawberry.field(description="Contributors, in the order Django Packages lists them.")
+    @strawberry.field(
+        description="Contributors, in the order Django Packages lists them.",
+        metadata=links.fetched_by(links.PACKAGE_PARTICIPANTS),
+    )
     async def participants(
         self,
         info: Info,
@@ -206,6 +229,6 @@ class Package(relay.Node):
         window = page_window(
             first=first, after=after, last=last, before=before, ordering=SOURCE_ORDER
         )
-        key = PageKey(self.database_id, window, "SOURCE_ORDER")
+        key = PageKey(self.database_id, window, links.PACKAGE_PARTICIPANTS.ordering)
         page: Any = await info.context.loaders.participants_page_of_package.load(key)
         return Connection.from_page(page, Participant.from_row)
