@@ -15,9 +15,9 @@ from strawberry.types.base import get_object_definition
 import models
 from core.db import Database
 from core.settings import Settings
+from execution import CompiledFirst, build_schema
 from fastpath import RECORDER
 from readmodel import read_field
-from schema import Schema, build_schema
 from schema.context import Context, Info
 from schema.described import PackageKeyId, PackageKeySlug
 from schema.extensions import FreshLoaders
@@ -58,12 +58,12 @@ DOCUMENT = (
 
 
 @pytest.fixture
-def wider_schema() -> Schema:
-    return Schema(query=WiderQuery, extensions=[FreshLoaders])
+def wider_schema() -> CompiledFirst:
+    return CompiledFirst(query=WiderQuery, extensions=[FreshLoaders])
 
 
 async def _answer(
-    schema: Schema, db: Database, settings: Settings, slug: str, **options: Any
+    schema: CompiledFirst, db: Database, settings: Settings, slug: str, **options: Any
 ) -> Any:
     context = Context.create(db=db, settings=settings.model_copy(update=options))
     result = await schema.execute(DOCUMENT, variable_values={"slug": slug}, context_value=context)
@@ -72,7 +72,7 @@ async def _answer(
 
 
 async def test_a_field_declared_once_is_answered_alike_by_both_paths(
-    demo: Database, settings: Settings, wider_schema: Schema
+    demo: Database, settings: Settings, wider_schema: CompiledFirst
 ) -> None:
     async with demo.session() as session:
         row = (await session.execute(_first_with_category())).scalars().first()

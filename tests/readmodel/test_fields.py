@@ -8,11 +8,11 @@ import strawberry
 from graphql import GraphQLObjectType
 
 import models
+from execution import build_schema
 from fastpath.relations import BY_LINK, INLINE
 from fastpath.writers import DEFINITION, scalars_of
 from readmodel import bound_reads, read_field, read_from, row_values
 from readmodel.relations import LINK
-from schema import build_schema
 
 
 def test_several_columns_need_a_compute() -> None:
