@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from auth import Identity, Scope
 from schema.context import Info
 from schema.errors import Forbidden, Unauthenticated
@@ -9,6 +11,22 @@ from schema.errors import Forbidden, Unauthenticated
 AUTH_HINT = (
     "Send 'Authorization: Bearer <token>' (an admin makes one with `scripts/dpgraph token create`)."
 )
+
+
+ReadClass = Literal["anonymous", "write", "admin"]
+
+
+def read_class(identity: Identity | None) -> ReadClass:
+    """What a caller may read, as a key that subscribers can share (`server.fanout`).
+
+    Every read field is public today, so the classes read the same data; they are kept
+    apart anyway so that a field that one day reads by scope cannot leak from one class's
+    shared stream to another. The token itself is not part of it: integrations with
+    their own tokens of one scope share one stream.
+    """
+    if identity is None:
+        return "anonymous"
+    return "admin" if identity.scope is Scope.ADMIN else "write"
 
 
 async def require(info: Info, scope: Scope) -> Identity:
