@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Literal
 
 from auth import Identity, Scope
-from schema.context import Info
+from schema.context import Context, Info
 from schema.errors import Forbidden, Unauthenticated
 
 AUTH_HINT = (
@@ -27,6 +28,17 @@ def read_class(identity: Identity | None) -> ReadClass:
     if identity is None:
         return "anonymous"
     return "admin" if identity.scope is Scope.ADMIN else "write"
+
+
+def known_read_class(context: Context) -> Hashable:
+    """The caller's read class without a database look-up: the class once its token has
+    been checked (a WebSocket's at `connection_init`), else the token itself (no sharing
+    with any other token: correct, only slower)."""
+    token = context.presented_token()
+    if token is None:
+        return read_class(None)
+    checked, identity = context.identity_if_known()
+    return read_class(identity) if checked and identity is not None else ("token", token)
 
 
 async def require(info: Info, scope: Scope) -> Identity:
