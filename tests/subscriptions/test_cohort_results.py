@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from graphql import OperationType, parse
+from graphql import FragmentDefinitionNode, OperationDefinitionNode, OperationType, parse
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from auth import Scope, issue_token
@@ -35,9 +35,11 @@ FIRST_N = (
 
 def _variables_of(document: str) -> frozenset[str]:
     parsed = parse(document)
-    operation: Any = next(d for d in parsed.definitions if hasattr(d, "operation"))
-    fragments = {d.name.value: d for d in parsed.definitions if not hasattr(d, "operation")}
-    return selection_variables(document, operation, lambda: fragments)  # type: ignore[arg-type]
+    [operation] = [d for d in parsed.definitions if isinstance(d, OperationDefinitionNode)]
+    fragments = {
+        d.name.value: d for d in parsed.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    return selection_variables(document, operation, lambda: fragments)
 
 
 def test_root_field_arguments_are_not_part_of_the_cohort_key():
