@@ -7,7 +7,8 @@ from typing import Any
 
 from auth import Scope, issue_token
 from tests.subscriptions.conftest import live_server
-from tests.subscriptions.test_fanout import WATCH, _messages, _solo, _until, _update
+from tests.schema.mutations.conftest import gid
+from tests.subscriptions.test_fanout import UPDATE, WATCH, _messages, _solo, _until, _update
 from tests.subscriptions.wsclient import GraphQLSocket
 
 
@@ -87,3 +88,67 @@ async def test_a_token_over_its_budget_is_refused_alone(catalogue, live_settings
             for socket in (spent, fresh):
                 payload = await socket.next_payload()
                 assert payload["data"]["packageChanged"]["title"] == "Both"
+
+
+COHORT = "subscription ($ids: [Int!]) { packageChanged(ids: $ids) { title repoWatchers repoHost } }"
+RESUME = (
+    "subscription ($ids: [Int!], $after: String) "
+    "{ packageChanged(ids: $ids, lastEventId: $after) { title repoWatchers repoHost } }"
+)
+
+
+async def _edit(live: Any, tokens: Any, package: int, version: int, **fields: Any) -> None:
+    variables = {"id": gid("Package", package), "v": version, "input": fields}
+    await live.mutate(UPDATE, variables, token=tokens.write)
+
+
+async def test_each_cohort_member_streams_what_it_would_alone(catalogue, live_settings, tokens):
+    """Members with their own variables share executions; each one's messages equal, byte
+    for byte, those of a solo subscriber (its own document text: nothing shared), changed-
+    only silences and replays included."""
+    settings = live_settings.model_copy(update={"max_connections_per_client": 20})
+    async with live_server(catalogue, settings) as live:
+        await _compare(live, tokens)
+
+
+async def _compare(live: Any, tokens: Any) -> None:
+    hub = live.app.state.hub
+    watched = ([1], [1, 2], [2, 3])
+    sockets = [await GraphQLSocket.open(live.ws_url) for _ in range(2 * len(watched))]
+    members, solos = sockets[: len(watched)], sockets[len(watched) :]
+    try:
+        for index, ids in enumerate(watched):
+            await members[index].subscribe(COHORT, {"ids": ids})
+            await solos[index].subscribe(f"{COHORT} # solo {index}", {"ids": ids})
+        await _until(lambda: hub.subscriptions == 2 * len(watched), "every subscriber")
+        await _edit(live, tokens, 1, 1, title="One")
+        await _edit(live, tokens, 1, 2, title="One")  # equal: no change
+        await _edit(live, tokens, 1, 2, repoDescription="not selected")  # silence
+        # repoHost may change with repoUrl: re-read, found equal, not sent (changed-only)
+        await _edit(live, tokens, 1, 3, repoUrl="https://github.com/example/moved")
+        await _edit(live, tokens, 2, 1, repoWatchers=5)
+        await _edit(live, tokens, 3, 1, title="Three")
+        counts = (1, 2, 2)
+        replays = (1, 2, 1)  # [1]: repoUrl; [1, 2]: repoUrl, watchers; [2, 3]: title
+        firsts = []
+        for member, solo, count in zip(members, solos, counts, strict=True):
+            expected = await _messages(solo, count)
+            assert await _messages(member, count) == expected
+            firsts.append(expected[0]["payload"]["extensions"]["eventId"])
+        for socket in sockets:
+            await socket.expect_silence(0.3)
+        for index, (ids, after) in enumerate(zip(watched, firsts, strict=True)):
+            variables = {"ids": ids, "after": after}
+            own = await GraphQLSocket.open(live.ws_url)
+            alone = await GraphQLSocket.open(live.ws_url)
+            sockets += [own, alone]
+            await own.subscribe(RESUME, variables)
+            await alone.subscribe(f"{RESUME} # solo {index}", variables)
+            # one result per object changed after `after` (state sync), each with its state now
+            replayed = await _messages(alone, replays[index])
+            assert await _messages(own, replays[index]) == replayed
+            await own.expect_silence(0.2)
+            await alone.expect_silence(0.2)
+    finally:
+        for socket in sockets:
+            await socket.close()
