@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from auth import Scope, issue_token
-from tests.subscriptions.conftest import live_server
 from tests.schema.mutations.conftest import gid
+from tests.subscriptions.conftest import live_server
 from tests.subscriptions.test_fanout import UPDATE, WATCH, _messages, _solo, _until, _update
 from tests.subscriptions.wsclient import GraphQLSocket
 
