@@ -236,6 +236,7 @@ async def _own_packages(
     started = time.perf_counter()
     await _until_ready(clients)  # every subscribe sent (not necessarily set up)
     connect_seconds = time.perf_counter() - started
+    live = asyncio.create_task(_until_live(base_url, count))
     await asyncio.sleep(import_after)
     for package in packages:
         package["repo_watchers"] += 1
@@ -256,6 +257,8 @@ async def _own_packages(
     import_seconds = time.time() - import_started
     results = await _collect(clients)
     server_cpu = _cpu_seconds(pids) - cpu_before
+    live.cancel()
+    live_seconds = await asyncio.gather(live, return_exceptions=True)
     last = max(results.latencies, default=import_started)
     return {
         "scenario": f"{count} subscribers, {per_subscriber} own packages each"
@@ -271,7 +274,25 @@ async def _own_packages(
         "last_push_after_import_end_s": round(last - import_started - import_seconds, 2),
         "server_cpu_s": round(server_cpu, 2),
         "connect_s": round(connect_seconds, 1),
+        # set-up: every subscriber a member of its stream, after the last subscribe was sent
+        "all_live_after_last_subscribe_s": live_seconds[0]
+        if isinstance(live_seconds[0], float)
+        else None,
     }
+
+
+async def _until_live(base_url: str, count: int) -> float:
+    """Seconds until the server counts `count` active subscriptions (its /metrics)."""
+    started = time.perf_counter()
+    async with httpx.AsyncClient(timeout=10) as http:
+        while True:
+            text = (await http.get(f"{base_url}/metrics")).text
+            for line in text.splitlines():
+                if line.startswith("dpgraph_active_subscriptions ") and (
+                    float(line.split()[1]) >= count
+                ):
+                    return round(time.perf_counter() - started, 2)
+            await asyncio.sleep(0.1)
 
 
 async def _subscribe_all(
