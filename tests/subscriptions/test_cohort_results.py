@@ -82,6 +82,9 @@ async def _subscribe(
 ) -> tuple[list[asyncio.Task[None]], list[asyncio.Queue[Any]]]:
     """One subscriber per context and variable set, each with its own queue of results."""
     queues: list[asyncio.Queue[Any]] = [asyncio.Queue() for _ in variables]
+    hub = contexts[0].hub
+    assert hub is not None
+    before = hub.subscriptions
 
     async def run(context: Context, values: dict[str, Any], queue: asyncio.Queue[Any]) -> None:
         results = await graphql_schema.subscribe(
@@ -94,9 +97,7 @@ async def _subscribe(
         asyncio.create_task(run(context, values, queue))
         for context, values, queue in zip(contexts, variables, queues, strict=True)
     ]
-    hub = contexts[0].hub
-    assert hub is not None
-    while hub.subscriptions < len(variables):
+    while hub.subscriptions < before + len(variables):
         await asyncio.sleep(0.01)
     return tasks, queues
 
@@ -186,5 +187,27 @@ async def test_permission_classes_never_share_an_execution(catalogue, graphql_sc
         assert all(r.data["packageChanged"]["repoWatchers"] == 99 for r in results)
         # anonymous, write (shared by two tokens), admin, and an unchecked token alone
         assert len(executions) == 4
+    finally:
+        await _stop(tasks, hub)
+
+
+async def test_a_webhook_follower_rides_the_same_batch(catalogue, graphql_schema, settings):
+    """A webhook's stream (resuming after its stored cursor) and a WebSocket subscriber
+    with other variables: after the catch-up, one execution per changed object."""
+    hub = EventHub(catalogue, MemoryBroker())
+    await hub.start()
+    live = Context.create(db=catalogue, settings=settings, hub=hub)
+    tasks, [queue] = await _subscribe(graphql_schema, [live], WATCH, [{"ids": [1]}])
+    try:
+        await hub.publish(await _write(catalogue, repo_watchers=7))
+        cursor = (await asyncio.wait_for(queue.get(), 10)).extensions["eventId"]
+        follower = Context.create(db=catalogue, settings=settings, hub=hub, resume_after=cursor)
+        more, [delivered] = await _subscribe(graphql_schema, [follower], WATCH, [{"ids": [1, 2]}])
+        tasks += more
+        with _executions() as executions:
+            await hub.publish(await _write(catalogue, repo_watchers=8))
+            results = [await asyncio.wait_for(q.get(), 10) for q in (queue, delivered)]
+        assert [r.data["packageChanged"]["repoWatchers"] for r in results] == [8, 8]
+        assert executions == ["packageChanged"]
     finally:
         await _stop(tasks, hub)
