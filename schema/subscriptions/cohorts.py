@@ -12,6 +12,11 @@ with its own last one (`schema.subscriptions.changed_only`).
 
 Variables read anywhere else (a nested field's arguments, a directive, a fragment) stay
 in the key: `participants(first: $n)` with different `$n` never shares.
+
+This holds because every subscription generator yields, for one object key, a value
+built from that object and the batch's loaders alone (`schema.subscriptions.packages`,
+`grids`). A generator whose value also depended on its arguments would have to put them
+in its emission key.
 """
 
 from __future__ import annotations
