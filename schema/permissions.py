@@ -18,7 +18,7 @@ ReadClass = Literal["anonymous", "write", "admin"]
 
 
 def read_class(identity: Identity | None) -> ReadClass:
-    """What a caller may read, as a key that subscribers can share (`server.fanout`).
+    """What a caller may read, as a key that subscribers can share (`server.websocket.fanout`).
 
     Every read field is public today, so the classes read the same data; they are kept
     apart anyway so that a field that one day reads by scope cannot leak from one class's

@@ -37,8 +37,10 @@ from graphql import (
     visit,
 )
 
-_REMEMBERED = 1000
+# Documents remembered, bounded in bytes of their text (a document may be large).
+_REMEMBERED_BYTES = 4 << 20
 _SELECTION_VARIABLES: dict[tuple[str, str | None], frozenset[str]] = {}
+_remembered_bytes = 0
 
 
 def selection_variables(
@@ -48,12 +50,16 @@ def selection_variables(
 ) -> frozenset[str]:
     """The variables the operation reads outside its root fields' arguments (memoised
     per document text and operation: the same text parses to the same operation)."""
+    global _remembered_bytes
     key = (body, operation.name.value if operation.name else None)
     found = _SELECTION_VARIABLES.get(key)
     if found is None:
-        if len(_SELECTION_VARIABLES) >= _REMEMBERED:
+        found = _collect(operation, fragments())
+        if _remembered_bytes + len(body) > _REMEMBERED_BYTES:
             _SELECTION_VARIABLES.clear()
-        found = _SELECTION_VARIABLES[key] = _collect(operation, fragments())
+            _remembered_bytes = 0
+        _SELECTION_VARIABLES[key] = found
+        _remembered_bytes += len(body)
     return found
 
 

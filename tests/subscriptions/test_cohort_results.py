@@ -17,6 +17,7 @@ from auth import Scope, issue_token
 from events import EventHub
 from events.memory import MemoryBroker
 from schema.context import Context
+from schema.subscriptions import cohorts
 from schema.subscriptions import emission as emissions
 from schema.subscriptions.cohorts import selection_variables
 from tests.factories import package_record
@@ -53,6 +54,17 @@ def test_root_field_arguments_are_not_part_of_the_cohort_key():
     fragment G on Grid { slug packages(first: $c) { nodes { slug } } }
     """
     assert _variables_of(through_fragments) == {"a", "b", "c"}
+
+
+def test_the_memo_of_documents_is_bounded_in_bytes(monkeypatch):
+    monkeypatch.setattr(cohorts, "_REMEMBERED_BYTES", 1000)
+    monkeypatch.setattr(cohorts, "_SELECTION_VARIABLES", {})
+    monkeypatch.setattr(cohorts, "_remembered_bytes", 0)
+    for number in range(50):
+        assert _variables_of(f"{FIRST_N} # {number}") == {"n"}
+    kept = cohorts._SELECTION_VARIABLES
+    assert 0 < sum(len(body) for body, _ in kept) <= 1000
+    assert cohorts._remembered_bytes == sum(len(body) for body, _ in kept)
 
 
 @contextmanager
