@@ -84,6 +84,10 @@ class Context:
             self._authenticated = True
         return self._identity
 
+    def identity_if_known(self) -> tuple[bool, Identity | None]:
+        """(whether the token was looked up yet, its identity), for code that cannot await."""
+        return self._authenticated, self._identity
+
     @classmethod
     def create(
         cls,

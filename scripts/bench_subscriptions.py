@@ -14,14 +14,16 @@ measures send-to-receive latency.
     REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python scripts/bench_subscriptions.py \
         --server-processes 2 --subscribers 10000
     REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python scripts/bench_subscriptions.py \
-        --own-packages 3 --subscribers 2000 --import-after 5
+        --own-packages 3 --subscribers 2000 --import-after 5 [--own-tokens]
 
 `--own-packages K`: each subscriber watches K packages of its own, drawn at random from
 the demo's 305 (`packageChanged(slugs: $s) { slug repoWatchers }`); `--import-after S`
 seconds after the last `subscribe` was sent, one `dpgraph import` (through Redis: the
 CLI reaches the server's subscribers only that way) raises every package's watchers by
 one. It reports the pushes delivered of those expected (one per watched package), when
-the last one arrived after the import started, and the server's CPU meanwhile.
+the last one arrived after the import started, and the server's CPU meanwhile. With
+`--own-tokens` each subscriber connects with a write token of its own (as authenticated
+integrations do); without, anonymously.
 
 Traffic goes to 127.0.0.1 only and is bounded by --seconds. Goals live here, not in tests.
 """
@@ -85,7 +87,8 @@ def _rss_mib_of(pid: int) -> float:
     return 0.0
 
 
-async def _issue_token(url: str) -> str:
+async def _issue_tokens(url: str, own: int) -> tuple[str, list[str]]:
+    """The demo catalogue, the changes' token, and `own` more (one per subscriber)."""
     from auth import Scope, issue_token
     from core.db import Database
     from core.settings import Settings
@@ -95,7 +98,11 @@ async def _issue_token(url: str) -> str:
     try:
         await db.create_tables()
         await load_demo_data(db)
-        return (await issue_token(db, name="bench", scope=Scope.WRITE)).token
+        token = (await issue_token(db, name="bench", scope=Scope.WRITE)).token
+        issued = []
+        for number in range(own):
+            issued.append(await issue_token(db, name=f"integration-{number}", scope=Scope.WRITE))
+        return token, [each.token for each in issued]
     finally:
         await db.dispose()
 
@@ -136,17 +143,25 @@ async def _subscriber(
                 return
 
 
+Watch = tuple[list[str], str | None]  # (slugs, own token or None)
 OWN_SUBSCRIPTION = (
     "subscription ($s: [String!]) { packageChanged(slugs: $s) { slug repoWatchers } }"
 )
 
 
 async def _own_subscriber(
-    ws_url: str, slugs: list[str], arrivals: list[float], results: Results, ready: asyncio.Event
+    ws_url: str,
+    watch: Watch,
+    arrivals: list[float],
+    results: Results,
+    ready: asyncio.Event,
 ) -> None:
-    """Watches its own packages; records when each push arrives (wall clock, seconds)."""
+    """Watches its own packages (with its own token, if it has one); records when each
+    push arrives (wall clock, seconds)."""
+    slugs, token = watch
+    init = {"token": token} if token is not None else {}
     async with connect(ws_url, subprotocols=["graphql-transport-ws"], max_queue=None) as ws:  # type: ignore[list-item]
-        await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+        await ws.send(json.dumps({"type": "connection_init", "payload": init}))
         await ws.recv()
         payload = {"query": OWN_SUBSCRIPTION, "variables": {"s": slugs}}
         await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
@@ -165,15 +180,15 @@ async def _own_subscriber(
                     return
 
 
-async def _own_subscriber_process(ws_url: str, watched: list[list[str]], expected: int) -> None:
+async def _own_subscriber_process(ws_url: str, watched: list[Watch], expected: int) -> None:
     """One client process of the own-packages scenario (as `_subscriber_process`)."""
     results, arrivals = Results(), list[float]()
     tasks: list[asyncio.Task[None]] = []
     for start in range(0, len(watched), 250):
         wave = []
-        for slugs in watched[start : start + 250]:
+        for watch in watched[start : start + 250]:
             ready = asyncio.Event()
-            subscriber = _own_subscriber(ws_url, slugs, arrivals, results, ready)
+            subscriber = _own_subscriber(ws_url, watch, arrivals, results, ready)
             tasks.append(asyncio.create_task(subscriber))
             wave.append(ready.wait())
         await asyncio.gather(*wave)
@@ -205,7 +220,8 @@ async def _own_packages(
             packages += listed["results"]
     slugs = [package["slug"] for package in packages]
     draw = random.Random(args.seed)
-    watched = [draw.sample(slugs, per_subscriber) for _ in range(count)]
+    tokens: list[str | None] = list(args.own_tokens_issued) or [None] * count
+    watched = [(draw.sample(slugs, per_subscriber), tokens[n]) for n in range(count)]
     clients = []
     for index in range(args.client_processes):
         mine = watched[index :: args.client_processes]
@@ -220,6 +236,7 @@ async def _own_packages(
     started = time.perf_counter()
     await _until_ready(clients)  # every subscribe sent (not necessarily set up)
     connect_seconds = time.perf_counter() - started
+    live = asyncio.create_task(_until_live(base_url, count))
     await asyncio.sleep(import_after)
     for package in packages:
         package["repo_watchers"] += 1
@@ -240,9 +257,12 @@ async def _own_packages(
     import_seconds = time.time() - import_started
     results = await _collect(clients)
     server_cpu = _cpu_seconds(pids) - cpu_before
+    live.cancel()
+    live_seconds = await asyncio.gather(live, return_exceptions=True)
     last = max(results.latencies, default=import_started)
     return {
-        "scenario": f"{count} subscribers, {per_subscriber} own packages each",
+        "scenario": f"{count} subscribers, {per_subscriber} own packages each"
+        + (", each with its own token" if args.own_tokens else ", anonymous"),
         "import_after_s": import_after,
         "import_exit": imported.returncode,
         "import_s": round(import_seconds, 2),
@@ -250,9 +270,29 @@ async def _own_packages(
         "delivered": results.received,
         "errors": results.errors,
         "last_push_after_import_start_s": round(last - import_started, 2),
+        # what the server adds after the import (a slow import on a busy machine is not it)
+        "last_push_after_import_end_s": round(last - import_started - import_seconds, 2),
         "server_cpu_s": round(server_cpu, 2),
         "connect_s": round(connect_seconds, 1),
+        # set-up: every subscriber a member of its stream, after the last subscribe was sent
+        "all_live_after_last_subscribe_s": live_seconds[0]
+        if isinstance(live_seconds[0], float)
+        else None,
     }
+
+
+async def _until_live(base_url: str, count: int) -> float:
+    """Seconds until the server counts `count` active subscriptions (its /metrics)."""
+    started = time.perf_counter()
+    async with httpx.AsyncClient(timeout=10) as http:
+        while True:
+            text = (await http.get(f"{base_url}/metrics")).text
+            for line in text.splitlines():
+                if line.startswith("dpgraph_active_subscriptions ") and (
+                    float(line.split()[1]) >= count
+                ):
+                    return round(time.perf_counter() - started, 2)
+            await asyncio.sleep(0.1)
 
 
 async def _subscribe_all(
@@ -452,7 +492,8 @@ def _global_id(package: int) -> str:
 async def _scenario(count: int, seconds: int, args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
-        token = await _issue_token(url)
+        own = count if args.own_packages and args.own_tokens else 0
+        token, args.own_tokens_issued = await _issue_tokens(url, own)
         ports = [free_port() for _ in range(args.server_processes)]
         env = {
             **os.environ,
@@ -556,6 +597,12 @@ def main() -> int:
     )
     parser.add_argument("--import-after", type=float, default=5.0, help="(--own-packages)")
     parser.add_argument("--seed", type=int, default=0, help="(--own-packages) random draw")
+    parser.add_argument(
+        "--own-tokens",
+        action="store_true",
+        help="(--own-packages) each subscriber connects with a write token of its own, as "
+        "authenticated integrations do (without: anonymous)",
+    )
     parser.add_argument("--client", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument("--own-client", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -564,10 +611,10 @@ def main() -> int:
     if args.own_packages and not os.environ.get("REDIS_URL"):
         parser.error("--own-packages needs REDIS_URL (the import reaches the server through it)")
     if args.own_client:
-        url, watched = args.own_client
-        slugs: list[list[str]] = json.loads(watched)
-        expected = sum(len(each) for each in slugs)
-        asyncio.run(_own_subscriber_process(url, slugs, expected))
+        url, given = args.own_client
+        watched: list[Watch] = [(slugs, token) for slugs, token in json.loads(given)]
+        expected = sum(len(slugs) for slugs, _ in watched)
+        asyncio.run(_own_subscriber_process(url, watched, expected))
         return 0
     if args.client:
         url, packages, expected, per_connection = args.client

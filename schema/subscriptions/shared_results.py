@@ -1,10 +1,11 @@
-"""Subscribers of one object with the same document and variables get one execution.
+"""Subscribers of one object in one cohort get one execution per change batch.
 
 Within one delivery every subscription of this process reads the same snapshot (the
-delivery's loaders), so two subscriptions with the same query text and variables
-resolve to the same result: the first computes it, the others await the same task.
-Subscription fields are public reads that do not depend on who asks; a field that
-did would have to add the viewer to the key.
+delivery's loaders), so two subscriptions with the same query text, the same values
+for the variables their selection reads (`schema.subscriptions.cohorts`: not those of
+the root field's arguments, which only choose the objects) and the same permission
+class (`schema.permissions.known_read_class`) resolve to the same result for one
+object: the first computes it, the others await the same task.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ import inspect
 from typing import Any
 
 import orjson
-from graphql import ExecutionResult, OperationType
+from graphql import ExecutionResult, FragmentDefinitionNode, OperationType
 from graphql.pyutils import RefMap
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from loaders.memo import once
+from schema.permissions import known_read_class
 from schema.subscriptions import emission as emissions
+from schema.subscriptions.cohorts import selection_variables
 
 
 class SharedResultsExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -45,11 +48,17 @@ class SharedResultsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             or operation.loc is None
         ):
             return super().execute_operation(serially)
+        body = operation.loc.source.body
+        read = selection_variables(body, operation, self._fragment_definitions)
+        given = self.variable_values.coerced
+        values = {name: given[name] for name in read if name in given}
         try:
-            variables = orjson.dumps(self.variable_values, option=orjson.OPT_SORT_KEYS)
+            variables = orjson.dumps(values, option=orjson.OPT_SORT_KEYS)
         except TypeError:  # a value orjson cannot key on: compute alone
             return super().execute_operation(serially)
-        key = ("result", operation.loc.source.body, variables, emission.key, emission.prime)
+        viewer = known_read_class(self.context_value)
+        name = operation.name.value if operation.name else None
+        key = ("result", body, name, variables, viewer, emission.key, emission.prime)
         cache = emission.loaders.memo
         shared = cache.get(key)
         if shared is None:
@@ -58,6 +67,9 @@ class SharedResultsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 return result
             shared = once(cache, key, lambda: result)
         return _copy_of(shared)
+
+    def _fragment_definitions(self) -> dict[str, FragmentDefinitionNode]:
+        return {name: details.definition for name, details in self.fragments.items()}
 
 
 async def _copy_of(shared: asyncio.Future[Any]) -> ExecutionResult:

@@ -1,8 +1,9 @@
 """How a transport shares one subscription stream between identical subscribers.
 
-Subscribers with the same document, variables and credentials receive the same results,
-so the WebSocket transport (`server.websocket.fanout`) runs one reference stream per such group
-and writes each encoded result to every member. A subscriber joins in two steps:
+Subscribers with the same document, variables and permission class receive the same
+results, so the WebSocket transport (`server.websocket.fanout`) runs one reference stream
+per such group and writes each encoded result to every member. A subscriber joins in
+two steps:
 
 1. Admission: its own stream runs with `admitting()` set, through every check a
    subscription meets (validation, cost, rate limit, argument errors). `follow` stops

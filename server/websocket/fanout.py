@@ -1,7 +1,8 @@
 """One subscription stream per group of identical WebSocket subscribers.
 
-Subscribers with the same document, variables, operation name and credentials are one
-group: the group runs the reference stream once (Strawberry, the changed-only rule,
+Subscribers with the same document, variables, operation name and permission class
+(what their token may read, `schema.permissions.read_class`, not the token itself) are
+one group: the group runs the reference stream once (Strawberry, the changed-only rule,
 replay and errors unchanged), encodes each result once, and offers the same bytes,
 behind each subscriber's own id, to every member's outbox. 10,000 subscribers of five
 packages cost five executions and five encodings per change, not 10,000.

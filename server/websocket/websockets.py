@@ -40,6 +40,7 @@ from strawberry.types.execution import ExecutionResult, PreExecutionError
 from core.failures import DATABASE_UNAVAILABLE, UNAVAILABLE_MESSAGE, database_unavailable
 from ratelimit import spending
 from schema.errors import TooManySubscriptions
+from schema.permissions import read_class
 from schema.subscriptions.place import subscribed_now, subscription_place
 from schema.subscriptions.sharing import admitting
 from server.websocket.fanout import Group, StreamStarter, SubscriptionGroups
@@ -122,7 +123,7 @@ class PingingTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
                         first = await anext(source, None)
                     if not admission.admitted:
                         await self._send_result_stream(operation, _chain(first, source))
-                    elif self._join(groups, operation, starter):
+                    elif self._join(groups, operation, starter, await self._read_class()):
                         return
                 if admission.admitted:  # the group is past this subscriber's place
                     async with aclosing(await starter.start()) as own:
@@ -137,12 +138,26 @@ class PingingTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
             self.operations.pop(operation.id, None)
             raise
 
+    async def _read_class(self) -> str:
+        """The connection's permission class (its identity was looked up at admission)."""
+        context = self.context
+        identity = await context.identity() if context.presented_token() is not None else None
+        return read_class(identity)
+
     def _join(
-        self, groups: SubscriptionGroups, operation: Operation[Any, Any], starter: StreamStarter
+        self,
+        groups: SubscriptionGroups,
+        operation: Operation[Any, Any],
+        starter: StreamStarter,
+        permission: str,
     ) -> bool:
-        """Join the group of identical subscribers (False: it cannot cover this one)."""
+        """Join the group of identical subscribers (False: it cannot cover this one).
+
+        The group is keyed on what the token may read, not on the token: each member's
+        rate limit was charged at its own admission, and a bad token never got this far.
+        """
         variables = orjson.dumps(operation.variables or {}, option=orjson.OPT_SORT_KEYS)
-        key = (operation.query, variables, operation.operation_name, self.context.presented_token())
+        key = (operation.query, variables, operation.operation_name, permission)
         group = groups.join(key, operation, starter, subscription_place())
         if group is None:
             return False

@@ -115,7 +115,7 @@ async def test_members_leave_one_at_a_time(catalogue, live, tokens):
         assert len(hub.inboxes) == 1
 
 
-async def test_different_arguments_or_tokens_make_different_groups(catalogue, live, tokens):
+async def test_different_arguments_or_scopes_make_different_groups(catalogue, live, tokens):
     hub, groups = live.app.state.hub, live.app.state.graphql.subscription_groups
     async with (
         await GraphQLSocket.open(live.ws_url) as anonymous,
