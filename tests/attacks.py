@@ -9,6 +9,7 @@ clients on the internet would.
 
 from __future__ import annotations
 
+import multiprocessing
 import socket
 import threading
 import time
@@ -48,37 +49,54 @@ class Bystander:
         return max(self.times, default=0.0)
 
 
+def _probe(base_url: str, interval: float, ready: Any, stop: Any, results: Any) -> None:
+    """The bystander's loop, in a process of its own (see `bystander`)."""
+    times: list[float] = []
+    failures: list[str] = []
+    with client_from(BYSTANDER_ADDRESS, base_url, timeout=10.0) as client:
+        client.post("/graphql", json=BYSTANDER_QUERY)
+        ready.set()
+        while not stop.is_set():
+            started = time.perf_counter()
+            try:
+                response = client.post("/graphql", json=BYSTANDER_QUERY)
+            except httpx.HTTPError as error:
+                failures.append(repr(error))
+            else:
+                if response.status_code != 200:
+                    failures.append(f"{response.status_code} {response.text[:200]}")
+            times.append(time.perf_counter() - started)
+            stop.wait(interval)
+    results.send((times, failures))
+
+
 @contextmanager
 def bystander(base_url: str, interval: float = 0.01) -> Iterator[Bystander]:
     """Ask `{ __typename }` from BYSTANDER_ADDRESS every `interval` until the block ends
-    (once warm before it starts); a refused or failed answer is a failure."""
+    (once warm before it starts); a refused or failed answer is a failure.
+
+    The probe runs in a process of its own: as a thread of the attacking process it
+    waited for the attack's own threads (building and sending 50 MB heads holds the
+    interpreter lock), and measured the attacker's client, not the server."""
     seen = Bystander()
-    ready, stop = threading.Event(), threading.Event()
-
-    def probe() -> None:
-        with client_from(BYSTANDER_ADDRESS, base_url, timeout=10.0) as client:
-            client.post("/graphql", json=BYSTANDER_QUERY)
-            ready.set()
-            while not stop.is_set():
-                started = time.perf_counter()
-                try:
-                    response = client.post("/graphql", json=BYSTANDER_QUERY)
-                except httpx.HTTPError as error:
-                    seen.failures.append(repr(error))
-                else:
-                    if response.status_code != 200:
-                        seen.failures.append(f"{response.status_code} {response.text[:200]}")
-                seen.times.append(time.perf_counter() - started)
-                stop.wait(interval)
-
-    thread = threading.Thread(target=probe, name="bystander", daemon=True)
-    thread.start()
-    ready.wait(10.0)
+    context = multiprocessing.get_context("spawn")
+    ready, stop = context.Event(), context.Event()
+    receiving, sending = context.Pipe(duplex=False)
+    process = context.Process(
+        target=_probe, args=(base_url, interval, ready, stop, sending), name="bystander"
+    )
+    process.start()
     try:
+        if not ready.wait(30.0):
+            raise RuntimeError("the bystander never got its first answer")
         yield seen
     finally:
         stop.set()
-        thread.join(15.0)
+        if receiving.poll(30.0):
+            seen.times, seen.failures = receiving.recv()
+        process.join(15.0)
+        if process.is_alive():
+            process.kill()
 
 
 @contextmanager
