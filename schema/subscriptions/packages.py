@@ -183,8 +183,16 @@ class PackageSubscriptions:
             return await target.admits(key[1], loaders)
 
         primes = [("Package", package_id) for package_id in sorted(target.ids or ())]
+        # Of the events about packages, `changed_packages` takes only the package's own:
+        # a subscriber that names its packages hears of no other package's change.
+        follows = frozenset(primes) if target.ids is not None else None
         async for package in follow(
-            info, candidates=candidates, load=load, primes=primes, last_event_id=last_event_id
+            info,
+            candidates=candidates,
+            load=load,
+            primes=primes,
+            last_event_id=last_event_id,
+            follows=follows,
         ):
             yield package
 
