@@ -944,7 +944,10 @@ def main() -> int:
         )
         return 0
     broker = "Redis" if os.environ.get("REDIS_URL") else "in-process"
-    print(f"broker: {broker}; packages: {len(PACKAGES)}, each changed once per second")
+    if args.own_packages:
+        print(f"broker: {broker}; subscribers with {args.own_packages} packages of their own")
+    else:
+        print(f"broker: {broker}; packages: {len(PACKAGES)}, each changed once per second")
     for count in args.subscribers:
         figures = _scenario(count, args.seconds, args)
         print(json.dumps(asyncio.run(figures)), flush=True)
