@@ -140,5 +140,8 @@ async def _emit(
 async def shared(loaders: Loaders, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
     """Computed once per snapshot (loaders) and key, however many subscriptions ask:
     a thousand subscriptions with one selection look for candidates once per delivery."""
-    result: T = await asyncio.shield(once(loaders.memo, ("candidates", key), compute))
+    future = once(loaders.memo, ("candidates", key), compute)
+    if future.done() and not future.cancelled() and future.exception() is None:
+        return future.result()  # every subscriber after the first: no await
+    result: T = await asyncio.shield(future)
     return result
