@@ -375,6 +375,7 @@ async def _own_stream(
     live = await asyncio.wait_for(
         asyncio.gather(*(_until_live(url, held[i]) for i, url in enumerate(base_urls))), 120
     )
+    print(f"connected in {connect_seconds:.1f} s, live", file=sys.stderr, flush=True)
     await asyncio.sleep(args.import_after)
     order = packages[:]
     draw.shuffle(order)
@@ -387,6 +388,7 @@ async def _own_stream(
         sent, failures = await _mutate(plan, base_urls, token, args.changes_per_second)
         wall = time.perf_counter() - wall_before
         cpu = (_cpu_seconds(pids) - cpu_before) / wall
+    print(f"changes done in {wall:.1f} s, cpu {cpu:.2f}", file=sys.stderr, flush=True)
     watching: dict[str, list[int]] = {}  # slug -> the client processes of its watchers
     for number, (watched_slugs, _) in enumerate(watched):
         for slug in watched_slugs:
