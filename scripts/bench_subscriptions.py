@@ -23,7 +23,21 @@ CLI reaches the server's subscribers only that way) raises every package's watch
 one. It reports the pushes delivered of those expected (one per watched package), when
 the last one arrived after the import started, and the server's CPU meanwhile. With
 `--own-tokens` each subscriber connects with a write token of its own (as authenticated
-integrations do); without, anonymously.
+integrations do); without, anonymously. The catalogue is the one a server starts with:
+the five demo packages and 300 synthetic ones.
+
+`--changes-per-second R --change-seconds T` (with `--own-packages`): instead of the
+import, a steady stream of R changes a second for T seconds, going round the catalogue in
+a random order, each raising one package's watchers by one: mutations sent to the
+servers in turn (`--changes-via mutation`: their CPU includes the writes), or a writer
+process using the write service and Redis (`--changes-via writer`, as the importer
+writes). It reports pushes expected (each change, once per subscriber watching its
+package) and delivered, p50/p99 of the delay from each write's start to each of its
+pushes, and the servers' CPU while the changes run (a share of one core):
+
+    REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python scripts/bench_subscriptions.py \
+        --own-packages 3 --own-tokens --subscribers 10000 --changes-per-second 100 \
+        --change-seconds 10 --changes-via writer [--server-processes 2]
 
 Traffic goes to 127.0.0.1 only and is bounded by --seconds. Goals live here, not in tests.
 """
@@ -52,6 +66,7 @@ from websockets.asyncio.client import connect  # noqa: E402
 from tests.server_process import free_port  # noqa: E402
 
 STAMP = '"repoDescription":"t='
+DEMO_SYNTHETIC_PACKAGES = 300  # the server's default (DEMO_SYNTHETIC_PACKAGES)
 PACKAGES = (631, 1326, 1327, 1412, 2235)  # the demo catalogue
 SUBSCRIPTION = "subscription ($id: Int!) { packageChanged(ids: [$id]) { repoDescription } }"
 UPDATE = (
@@ -60,9 +75,13 @@ UPDATE = (
 )
 
 
+Push = tuple[str, int, float]  # (slug, repoWatchers, arrival on the wall clock)
+
+
 @dataclass
 class Results:
     latencies: list[float] = field(default_factory=list)
+    pushes: list[Push] = field(default_factory=list)
     received: int = 0
     errors: int = 0
 
@@ -87,8 +106,10 @@ def _rss_mib_of(pid: int) -> float:
     return 0.0
 
 
-async def _issue_tokens(url: str, own: int) -> tuple[str, list[str]]:
-    """The demo catalogue, the changes' token, and `own` more (one per subscriber)."""
+async def _issue_tokens(url: str, own: int, synthetic: int) -> tuple[str, list[str]]:
+    """The demo catalogue (with `synthetic` synthetic packages beside its five, as a
+    server's first start loads them), the changes' token, and `own` more (one per
+    subscriber)."""
     from auth import Scope, issue_token
     from core.db import Database
     from core.settings import Settings
@@ -97,7 +118,7 @@ async def _issue_tokens(url: str, own: int) -> tuple[str, list[str]]:
     db = Database.from_settings(Settings(database_url=url, _env_file=None))
     try:
         await db.create_tables()
-        await load_demo_data(db)
+        await load_demo_data(db, synthetic_packages=synthetic)
         token = (await issue_token(db, name="bench", scope=Scope.WRITE)).token
         issued = []
         for number in range(own):
@@ -152,12 +173,12 @@ OWN_SUBSCRIPTION = (
 async def _own_subscriber(
     ws_url: str,
     watch: Watch,
-    arrivals: list[float],
+    arrivals: list[Push],
     results: Results,
     ready: asyncio.Event,
 ) -> None:
-    """Watches its own packages (with its own token, if it has one); records when each
-    push arrives (wall clock, seconds)."""
+    """Watches its own packages (with its own token, if it has one); records each push:
+    the package, its watchers and when it arrived (wall clock, seconds)."""
     slugs, token = watch
     init = {"token": token} if token is not None else {}
     async with connect(ws_url, subprotocols=["graphql-transport-ws"], max_queue=None) as ws:  # type: ignore[list-item]
@@ -172,7 +193,8 @@ async def _own_subscriber(
             if kind == "ping":
                 await ws.send('{"type":"pong"}')
             elif kind == "next" and message["payload"].get("data"):
-                arrivals.append(time.time())
+                changed = message["payload"]["data"]["packageChanged"]
+                arrivals.append((changed["slug"], changed["repoWatchers"], time.time()))
                 results.received += 1
             elif kind in ("next", "error", "complete"):
                 results.errors += 1
@@ -180,9 +202,12 @@ async def _own_subscriber(
                     return
 
 
-async def _own_subscriber_process(ws_url: str, watched: list[Watch], expected: int) -> None:
-    """One client process of the own-packages scenario (as `_subscriber_process`)."""
-    results, arrivals = Results(), list[float]()
+async def _own_subscriber_process(ws_url: str) -> None:
+    """One client process of the own-packages scenario (as `_subscriber_process`): its
+    subscribers come on stdin's first line (too many for the command line), and how many
+    pushes to wait for on the rest (all: one per watched package)."""
+    watched: list[Watch] = [(slugs, token) for slugs, token in json.loads(sys.stdin.readline())]
+    results, arrivals = Results(), list[Push]()
     tasks: list[asyncio.Task[None]] = []
     for start in range(0, len(watched), 250):
         wave = []
@@ -193,14 +218,20 @@ async def _own_subscriber_process(ws_url: str, watched: list[Watch], expected: i
             wave.append(ready.wait())
         await asyncio.gather(*wave)
     print("ready", flush=True)
-    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    told = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    expected = int(told) if told.strip() else sum(len(slugs) for slugs, _ in watched)
     deadline = time.perf_counter() + 30
     while results.received < expected and time.perf_counter() < deadline:
         await asyncio.sleep(0.1)
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-    report = {"latencies": arrivals, "received": results.received, "errors": results.errors}
+    report = {
+        "latencies": [arrival for _, _, arrival in arrivals],
+        "pushes": arrivals,
+        "received": results.received,
+        "errors": results.errors,
+    }
     print(json.dumps(report), flush=True)
 
 
@@ -222,18 +253,8 @@ async def _own_packages(
     draw = random.Random(args.seed)
     tokens: list[str | None] = list(args.own_tokens_issued) or [None] * count
     watched = [(draw.sample(slugs, per_subscriber), tokens[n]) for n in range(count)]
-    clients = []
-    for index in range(args.client_processes):
-        mine = watched[index :: args.client_processes]
-        clients.append(
-            subprocess.Popen(
-                [sys.executable, __file__, "--own-client", ws_url, json.dumps(mine)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                text=True,
-            )
-        )
     started = time.perf_counter()
+    clients = _start_own_clients([ws_url], watched, args.client_processes)
     await _until_ready(clients)  # every subscribe sent (not necessarily set up)
     connect_seconds = time.perf_counter() - started
     live = asyncio.create_task(_until_live(base_url, count))
@@ -279,6 +300,272 @@ async def _own_packages(
         if isinstance(live_seconds[0], float)
         else None,
     }
+
+
+def _start_own_clients(
+    ws_urls: list[str], watched: list[Watch], processes: int
+) -> list[subprocess.Popen[str]]:
+    """Client process `i` holds every `processes`-th subscriber and talks to server
+    `i mod len(ws_urls)`."""
+    clients = []
+    for index in range(processes):
+        client = subprocess.Popen(
+            [sys.executable, __file__, "--own-client", ws_urls[index % len(ws_urls)]],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert client.stdin is not None
+        client.stdin.write(json.dumps(watched[index::processes]) + "\n")
+        client.stdin.flush()
+        clients.append(client)
+    return clients
+
+
+PACKAGE_PAGE = (
+    "query ($after: String) { packages(first: 100, after: $after) { pageInfo { endCursor "
+    "hasNextPage } edges { node { id databaseId slug version repoWatchers } } } }"
+)
+WATCHERS = (
+    "mutation ($id: ID!, $v: Int!, $w: Int!) { updatePackage(id: $id, expectedVersion: $v, "
+    "input: {repoWatchers: $w}) { version } }"
+)
+
+
+async def _catalogue(http: httpx.AsyncClient, base_url: str) -> list[dict[str, Any]]:
+    """Every package: global id, slug, version and watchers."""
+    packages: list[dict[str, Any]] = []
+    after = None
+    while True:
+        answer = await http.post(
+            f"{base_url}/graphql", json={"query": PACKAGE_PAGE, "variables": {"after": after}}
+        )
+        page = answer.json()["data"]["packages"]
+        packages += [edge["node"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return packages
+        after = page["pageInfo"]["endCursor"]
+
+
+async def _own_stream(
+    count: int, base_urls: list[str], token: str, pids: list[int], args: Any
+) -> dict[str, Any]:
+    """Each subscriber its own packages (spread over the servers); `--changes-per-second`
+    changes, round the catalogue in a random order (mutations through the servers in
+    turn, or a writer process), each raising one package's watchers by one. Every push is
+    matched with its change (package and new watchers) for the delay from the start of
+    the write to the push's arrival."""
+    import random
+
+    ws_urls = [base_url.replace("http://", "ws://") + "/graphql" for base_url in base_urls]
+    async with httpx.AsyncClient(timeout=60) as http:
+        packages = await _catalogue(http, base_urls[0])
+    draw = random.Random(args.seed)
+    slugs = [package["slug"] for package in packages]
+    tokens: list[str | None] = list(args.own_tokens_issued) or [None] * count
+    per = args.own_packages
+    watched = [(draw.sample(slugs, per), tokens[n]) for n in range(count)]
+    started = time.perf_counter()
+    clients = _start_own_clients(ws_urls, watched, args.client_processes)
+    await _until_ready(clients)
+    connect_seconds = time.perf_counter() - started
+    held = [0] * len(base_urls)  # subscribers per server (client `i` talks to server `i mod n`)
+    for client in range(args.client_processes):
+        held[client % len(base_urls)] += len(watched[client :: args.client_processes])
+    live = await asyncio.wait_for(
+        asyncio.gather(*(_until_live(url, held[i]) for i, url in enumerate(base_urls))), 120
+    )
+    print(f"connected in {connect_seconds:.1f} s, live", file=sys.stderr, flush=True)
+    await asyncio.sleep(args.import_after)
+    order = packages[:]
+    draw.shuffle(order)
+    total = int(args.changes_per_second * args.change_seconds)
+    plan = [order[number % len(order)] for number in range(total)]
+    if args.changes_via == "writer":
+        sent, failures, wall, cpu = await _write_elsewhere(plan, pids, args)
+    else:
+        cpu_before, wall_before = _cpu_seconds(pids), time.perf_counter()
+        sent, failures = await _mutate(plan, base_urls, token, args.changes_per_second)
+        wall = time.perf_counter() - wall_before
+        cpu = (_cpu_seconds(pids) - cpu_before) / wall
+    print(f"changes done in {wall:.1f} s, cpu {cpu:.2f}", file=sys.stderr, flush=True)
+    watching: dict[str, list[int]] = {}  # slug -> the client processes of its watchers
+    for number, (watched_slugs, _) in enumerate(watched):
+        for slug in watched_slugs:
+            watching.setdefault(slug, []).append(number % args.client_processes)
+    owed = [0] * args.client_processes
+    for slug, _ in sent:
+        for client in watching.get(slug, ()):
+            owed[client] += 1
+    results = await _collect(clients, [str(each) for each in owed])
+    delays = sorted(
+        (arrival - sent[slug, watchers]) * 1000
+        for slug, watchers, arrival in results.pushes
+        if (slug, watchers) in sent
+    )
+    return {
+        "scenario": f"{count} subscribers, {per} own packages each"
+        + (", each with its own token" if args.own_tokens else ", anonymous")
+        + f", {args.changes_per_second:g} changes a second for {args.change_seconds:g} s"
+        + (" (a writer process)" if args.changes_via == "writer" else " (mutations)"),
+        "server_processes": len(pids),
+        "changes": len(sent),
+        "failed_changes": failures,
+        "changes_s": round(wall, 1),
+        "expected": sum(owed),
+        "delivered": len(delays),
+        "other_pushes": results.received - len(delays),
+        "errors": results.errors,
+        "p50_ms": round(statistics.median(delays), 1) if delays else None,
+        "p99_ms": round(delays[int(len(delays) * 0.99) - 1], 1) if delays else None,
+        "max_ms": round(delays[-1], 1) if delays else None,
+        "server_cpu_share_of_one_core": round(cpu, 2),
+        "connect_s": round(connect_seconds, 1),
+        "all_live_after_last_subscribe_s": max(live),
+    }
+
+
+Sent = dict[tuple[str, int], float]  # (slug, new watchers) -> when its write began
+
+
+async def _mutate(
+    plan: list[dict[str, Any]], base_urls: list[str], token: str, rate: float
+) -> tuple[Sent, int]:
+    """`rate` mutations a second through the servers in turn (the server's write path,
+    its CPU counted); a package's change waits for its previous one (its version)."""
+    sent: Sent = {}
+    failures = 0
+    busy: dict[str, asyncio.Task[None]] = {}
+
+    async def change(
+        http: httpx.AsyncClient,
+        package: dict[str, Any],
+        server: str,
+        previous: asyncio.Task[None] | None,
+    ) -> None:
+        nonlocal failures
+        if previous is not None:
+            await previous
+        watchers = package["repoWatchers"] + 1
+        variables = {"id": package["id"], "v": package["version"], "w": watchers}
+        sent[package["slug"], watchers] = time.time()
+        answer = (
+            await http.post(
+                f"{server}/graphql",
+                json={"query": WATCHERS, "variables": variables},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+        ).json()
+        if answer.get("errors"):
+            failures += 1
+            del sent[package["slug"], watchers]
+            return
+        package["version"] = answer["data"]["updatePackage"]["version"]
+        package["repoWatchers"] = watchers
+
+    began = time.perf_counter()
+    async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=50)) as http:
+        tasks = []
+        for number, package in enumerate(plan):
+            await asyncio.sleep(max(0.0, began + number / rate - time.perf_counter()))
+            server = base_urls[number % len(base_urls)]
+            previous = busy.get(package["slug"])
+            task = asyncio.create_task(change(http, package, server, previous))
+            busy[package["slug"]] = task
+            tasks.append(task)
+        await asyncio.gather(*tasks)
+    return sent, failures
+
+
+async def _write_elsewhere(
+    plan: list[dict[str, Any]], pids: list[int], args: Any
+) -> tuple[Sent, int, float, float]:
+    """The same changes from a writer process of their own, through the write service and
+    Redis (as the importer writes): the servers' CPU is the subscribers' alone. Also the
+    seconds the changes took, and the servers' CPU meanwhile (a share of one core)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "REDIS_PREFIX": args.redis_prefix}
+    order = {
+        "database_url": args.database_url,
+        "rate": args.changes_per_second,
+        "plan": [[p["databaseId"], p["slug"], p["version"], p["repoWatchers"]] for p in plan],
+    }
+    writer = await asyncio.create_subprocess_exec(
+        sys.executable,
+        __file__,
+        "--writer",
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    assert writer.stdin is not None and writer.stdout is not None
+    writer.stdin.write(json.dumps(order).encode() + b"\n")
+    await writer.stdin.drain()
+    assert (await writer.stdout.readline()).strip() == b"ready"
+    cpu_before, wall_before = _cpu_seconds(pids), time.perf_counter()
+    out, _ = await writer.communicate(b"go\n")
+    wall = time.perf_counter() - wall_before
+    cpu = (_cpu_seconds(pids) - cpu_before) / wall
+    report = json.loads(out.decode().strip().splitlines()[-1])
+    sent = {(slug, watchers): at for slug, watchers, at in report["sent"]}
+    return sent, report["failures"], wall, cpu
+
+
+async def _writer() -> None:
+    """The writer process: the planned changes, at the rate asked, each in a write unit of
+    its own (one transaction, published after its commit), as a mutation's."""
+    from core.db import Database
+    from core.settings import Settings
+    from events import EventHub
+    from events.factory import make_broker
+    from writes.packages import update_package
+    from writes.unit import Actor, open_unit
+
+    order = json.loads(sys.stdin.readline())
+    settings = Settings(database_url=order["database_url"], _env_file=None)
+    db = Database.from_settings(settings)
+    hub = EventHub(db, make_broker(settings))
+    await hub.head()  # connected
+    print("ready", flush=True)
+    sys.stdin.readline()
+    actor = Actor("bench")
+    versions: dict[int, tuple[int, int]] = {}  # package -> (version, watchers)
+    busy: dict[int, asyncio.Task[None]] = {}
+    sent: list[tuple[str, int, float]] = []
+    failures = 0
+
+    async def change(package_id: int, slug: str, previous: asyncio.Task[None] | None) -> None:
+        nonlocal failures
+        if previous is not None:
+            await previous
+        version, watchers = versions[package_id]
+        at = time.time()
+        try:
+            async with open_unit(db, actor=actor, publish=hub.publish) as unit:
+                row = await update_package(
+                    unit,
+                    package_id=package_id,
+                    expected_version=version,
+                    values={"repo_watchers": watchers + 1},
+                )
+        except Exception:
+            failures += 1
+            return
+        versions[package_id] = (row.version, watchers + 1)
+        sent.append((slug, watchers + 1, at))
+
+    try:
+        began, tasks = time.perf_counter(), []
+        for number, (package_id, slug, version, watchers) in enumerate(order["plan"]):
+            versions.setdefault(package_id, (version, watchers))
+            await asyncio.sleep(max(0.0, began + number / order["rate"] - time.perf_counter()))
+            task = asyncio.create_task(change(package_id, slug, busy.get(package_id)))
+            busy[package_id] = task
+            tasks.append(task)
+        await asyncio.gather(*tasks)
+    finally:
+        await hub.broker.close()
+        await db.dispose()
+    print(json.dumps({"sent": sent, "failures": failures}), flush=True)
 
 
 async def _until_live(base_url: str, count: int) -> float:
@@ -367,12 +654,15 @@ async def _until_ready(clients: list[Any]) -> None:
         assert line.strip() == "ready", line
 
 
-async def _collect(clients: list[Any]) -> Results:
+async def _collect(clients: list[Any], told: list[str] | None = None) -> Results:
+    """`told`: what each client is told on stdin (how many pushes to wait for)."""
     results = Results()
-    for client in clients:  # each stops when it has everything, or 30 s after stdin closes
-        reply, _ = await asyncio.to_thread(client.communicate, "", 60)
+    for index, client in enumerate(clients):  # each stops when it has everything, or 30 s
+        said = told[index] if told is not None else ""  # after stdin closes
+        reply, _ = await asyncio.to_thread(client.communicate, said, 60)
         report = json.loads(reply.strip().splitlines()[-1])
         results.latencies += report["latencies"]
+        results.pushes += [tuple(push) for push in report.get("pushes", ())]
         results.received += report["received"]
         results.errors += report["errors"]
     return results
@@ -493,7 +783,10 @@ async def _scenario(count: int, seconds: int, args: argparse.Namespace) -> dict[
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
         own = count if args.own_packages and args.own_tokens else 0
-        token, args.own_tokens_issued = await _issue_tokens(url, own)
+        # Own packages are drawn from the whole catalogue a server starts with (305 with
+        # the synthetic ones); the identical-document scenario changes the five demo ones.
+        synthetic = DEMO_SYNTHETIC_PACKAGES if args.own_packages else 0
+        token, args.own_tokens_issued = await _issue_tokens(url, own, synthetic)
         ports = [free_port() for _ in range(args.server_processes)]
         env = {
             **os.environ,
@@ -530,8 +823,10 @@ async def _scenario(count: int, seconds: int, args: argparse.Namespace) -> dict[
                 _wait_healthy(base_url)
             pids = [server.pid for server in servers]
             processes = args.client_processes
+            args.database_url, args.redis_prefix = url, env.get("REDIS_PREFIX", "")
+            if args.own_packages and args.changes_per_second:
+                return await _own_stream(count, base_urls, token, pids, args)
             if args.own_packages:
-                args.database_url, args.redis_prefix = url, env["REDIS_PREFIX"]
                 return await _own_packages(
                     count, args.own_packages, args.import_after, base_urls[0], pids, args
                 )
@@ -595,7 +890,33 @@ def main() -> int:
         "import changes every package --import-after seconds after the last subscribe "
         "(needs REDIS_URL)",
     )
-    parser.add_argument("--import-after", type=float, default=5.0, help="(--own-packages)")
+    parser.add_argument(
+        "--import-after",
+        type=float,
+        default=5.0,
+        help="(--own-packages) the import, or the first change, comes this long after the "
+        "last subscribe",
+    )
+    parser.add_argument(
+        "--changes-per-second",
+        type=float,
+        default=0,
+        help="(--own-packages) instead of one import: a steady stream of this many "
+        "mutations a second, each raising one package's watchers, going round the catalogue "
+        "in a random order; reports the delay from each change to each of its pushes",
+    )
+    parser.add_argument(
+        "--change-seconds", type=float, default=10, help="(--changes-per-second) how long"
+    )
+    parser.add_argument(
+        "--changes-via",
+        choices=("mutation", "writer"),
+        default="mutation",
+        help="(--changes-per-second) mutations sent to the servers (their CPU includes the "
+        "writes), or a writer process of its own using the write service, through Redis "
+        "(the servers' CPU is the subscribers' alone)",
+    )
+    parser.add_argument("--writer", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=0, help="(--own-packages) random draw")
     parser.add_argument(
         "--own-tokens",
@@ -604,17 +925,19 @@ def main() -> int:
         "authenticated integrations do (without: anonymous)",
     )
     parser.add_argument("--client", nargs=4, help=argparse.SUPPRESS)
-    parser.add_argument("--own-client", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--own-client", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.server_processes > 1 and not os.environ.get("REDIS_URL"):
         parser.error("--server-processes above 1 needs REDIS_URL (events cross processes)")
-    if args.own_packages and not os.environ.get("REDIS_URL"):
+    if args.own_packages and not args.changes_per_second and not os.environ.get("REDIS_URL"):
         parser.error("--own-packages needs REDIS_URL (the import reaches the server through it)")
+    if args.changes_via == "writer" and not os.environ.get("REDIS_URL"):
+        parser.error("--changes-via writer needs REDIS_URL (the writes reach the servers so)")
+    if args.writer:
+        asyncio.run(_writer())
+        return 0
     if args.own_client:
-        url, given = args.own_client
-        watched: list[Watch] = [(slugs, token) for slugs, token in json.loads(given)]
-        expected = sum(len(slugs) for slugs, _ in watched)
-        asyncio.run(_own_subscriber_process(url, watched, expected))
+        asyncio.run(_own_subscriber_process(args.own_client))
         return 0
     if args.client:
         url, packages, expected, per_connection = args.client
@@ -623,7 +946,10 @@ def main() -> int:
         )
         return 0
     broker = "Redis" if os.environ.get("REDIS_URL") else "in-process"
-    print(f"broker: {broker}; packages: {len(PACKAGES)}, each changed once per second")
+    if args.own_packages:
+        print(f"broker: {broker}; subscribers with {args.own_packages} packages of their own")
+    else:
+        print(f"broker: {broker}; packages: {len(PACKAGES)}, each changed once per second")
     for count in args.subscribers:
         figures = _scenario(count, args.seconds, args)
         print(json.dumps(asyncio.run(figures)), flush=True)

@@ -30,7 +30,11 @@ async def follow(
     load: Load,
     primes: Sequence[ObjectKey] = (),
     last_event_id: str | None = None,
+    follows: frozenset[ObjectKey] | None = None,
 ) -> AsyncGenerator[Any, None]:
+    """`follows`: the only objects of their types whose events can yield anything here
+    (`candidates` finds nothing else): batches about other objects of those types are not
+    handed to this subscription at all (`events.hub`)."""
     hub = info.context.hub
     if hub is None:
         raise EventsUnavailable("This server does not serve subscriptions.")
@@ -43,7 +47,7 @@ async def follow(
     # `subscribe` arrived (schema.subscriptions.place).
     since = subscription_place() if last_event_id is None else None
     try:
-        async with hub.inbox(listeners=group_members(), since=since) as inbox:
+        async with hub.inbox(listeners=group_members(), since=since, follows=follows) as inbox:
             replayed: set[str] = set()
             last_seen = last_event_id
             force = False
@@ -136,5 +140,8 @@ async def _emit(
 async def shared(loaders: Loaders, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
     """Computed once per snapshot (loaders) and key, however many subscriptions ask:
     a thousand subscriptions with one selection look for candidates once per delivery."""
-    result: T = await asyncio.shield(once(loaders.memo, ("candidates", key), compute))
+    future = once(loaders.memo, ("candidates", key), compute)
+    if future.done() and not future.cancelled() and future.exception() is None:
+        return future.result()  # every subscriber after the first: no await
+    result: T = await asyncio.shield(future)
     return result

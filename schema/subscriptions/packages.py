@@ -9,6 +9,7 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+import models
 from events import Event
 from loaders import Loaders
 from schema.arguments import checked_name
@@ -73,7 +74,18 @@ class PackageTarget:
             grids = await loaders.grids_of_package.load(row.id)
             if all(grid.id != self.grid_id for grid in grids):
                 return None
-        return Package.from_row(row)
+        return _value_of(row, loaders)
+
+
+def _value_of(row: models.Package, loaders: Loaders) -> Package:
+    """One value per package and snapshot (loaders): the members of a cohort yield the
+    same object, and only one of them resolves its selection on it
+    (`schema.subscriptions.shared_results`)."""
+    key = ("package value", row.id)
+    value: Package | None = loaders.memo.get(key)
+    if value is None:
+        value = loaders.memo[key] = Package.from_row(row)
+    return value
 
 
 async def package_target(
@@ -183,8 +195,16 @@ class PackageSubscriptions:
             return await target.admits(key[1], loaders)
 
         primes = [("Package", package_id) for package_id in sorted(target.ids or ())]
+        # Of the events about packages, `changed_packages` takes only the package's own:
+        # a subscriber that names its packages hears of no other package's change.
+        follows = frozenset(primes) if target.ids is not None else None
         async for package in follow(
-            info, candidates=candidates, load=load, primes=primes, last_event_id=last_event_id
+            info,
+            candidates=candidates,
+            load=load,
+            primes=primes,
+            last_event_id=last_event_id,
+            follows=follows,
         ):
             yield package
 

@@ -66,6 +66,8 @@ class SharedResultsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if not inspect.isawaitable(result):
                 return result
             shared = once(cache, key, lambda: result)
+        if shared.done() and not shared.cancelled() and shared.exception() is None:
+            return _copy(shared.result())  # most members: computed already, no await
         return _copy_of(shared)
 
     def _fragment_definitions(self) -> dict[str, FragmentDefinitionNode]:
@@ -73,6 +75,9 @@ class SharedResultsExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
 
 async def _copy_of(shared: asyncio.Future[Any]) -> ExecutionResult:
+    return _copy(await asyncio.shield(shared))
+
+
+def _copy(result: ExecutionResult) -> ExecutionResult:
     """Each subscriber gets its own result object (its extensions are its own)."""
-    result = await asyncio.shield(shared)
     return ExecutionResult(data=result.data, errors=result.errors, extensions=result.extensions)
