@@ -13,6 +13,7 @@ overflow connections for the compiled path either.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -42,7 +43,9 @@ class FairGate:
             if waiter.done() and not waiter.cancelled():
                 self.release()  # handed a place as it was cancelled: pass it on
             else:
-                self._waiting.remove(waiter)
+                # A `release` between the cancellation and now has dropped it already.
+                with contextlib.suppress(ValueError):
+                    self._waiting.remove(waiter)
             raise
 
     def release(self) -> None:

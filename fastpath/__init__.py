@@ -8,6 +8,7 @@ one connection, plain dicts out); everything else goes to Strawberry.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -91,6 +92,8 @@ async def compiled_answer(
     except Abort as abort:
         return Fallback(f"aborted: {abort}")
     except Exception as error:
+        if _being_cancelled():  # the client left or time ran out: no reference run for it
+            raise asyncio.CancelledError from error
         if is_statement_timeout(error):  # the reference would only run it again
             raise StatementTimedOut(context.settings.statement_timeout_seconds) from error
         if database_unavailable(error):  # not the plan's fault: the reference retries
@@ -104,6 +107,11 @@ async def compiled_answer(
     if differential:
         await compare(query, data, reference)
     return data
+
+
+def _being_cancelled() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
 
 
 def _refused(errors: list[GraphQLError]) -> Refused:

@@ -90,6 +90,23 @@ async def test_a_waiter_cancelled_after_its_place_was_handed_passes_it_on() -> N
     assert gate._free == 1 and gate.waiting == 0
 
 
+async def test_a_waiter_cancelled_and_dropped_by_a_release_before_it_runs_stays_cancelled() -> None:
+    """The waiter is cancelled, then a `release` drops its cancelled future from the queue
+    before its task runs: the task must still end cancelled (it raised ValueError, which the
+    compiled path took for a failed plan and answered a gone client through Strawberry)."""
+    gate = FairGate(1)
+    await gate.acquire()
+    cancelled = asyncio.create_task(gate.acquire())
+    await asyncio.sleep(0)  # it queues
+    cancelled.cancel()  # its future is cancelled; the task has not run yet
+    gate.release()  # drops the cancelled future, frees the place
+    with pytest.raises(asyncio.CancelledError):
+        await cancelled
+    assert gate.waiting == 0 and gate._free == 1
+    async with gate.place():  # the place is whole
+        assert gate._free == 0
+
+
 def test_a_gate_needs_a_place() -> None:
     with pytest.raises(ValueError):
         FairGate(0)
