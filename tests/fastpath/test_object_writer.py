@@ -55,3 +55,13 @@ def test_objects_are_distinct() -> None:
     first, second = plan.write([(), ()], None)  # type: ignore[arg-type]
     first["__typename"] = "changed"
     assert second == {"__typename": "Package"}
+
+
+def test_keys_and_constants_are_data_never_source() -> None:
+    """The writer is generated code: a key or constant that looks like code stays text."""
+    odd = "x'}] + [__import__('os')] + [{'"
+    plan = sealed(
+        ObjectPlan(entries=[Value(odd, _never, 1), Value("__typename", _never, constant=odd)])
+    )
+    assert plan.write is not None
+    assert plan.write([(1, "a", 2)], None) == [{odd: "a", "__typename": odd}]  # type: ignore[arg-type]
