@@ -45,21 +45,6 @@ def fetched_by(link: Link) -> dict[str, Link]:
     return {LINK: link}
 
 
-@dataclass(frozen=True)
-class Listing:
-    """A root connection: `entity`'s rows, in the ordering its `orderBy` key defaults to
-    (`ordering`); `listed_only`: rows known only by id (`is_fetched` false) are left out
-    unless the client asks (`includeUnfetched`, `loaders.listing`)."""
-
-    entity: Any
-    ordering: str
-    listed_only: bool = False
-
-    @property
-    def source(self) -> Any:
-        return self.entity.__table__
-
-
 PACKAGE = models.Package.__table__  # type: ignore[attr-defined]
 CATEGORY = models.Category.__table__  # type: ignore[attr-defined]
 GRID = models.Grid.__table__  # type: ignore[attr-defined]
@@ -139,15 +124,3 @@ ROW_ELEMENTS = Link(
 
 ELEMENT_FEATURE = Link(models.Feature, FEATURE, FEATURE.c.id, ELEMENT.c.feature_id)
 """`Element.feature`."""
-
-PACKAGES = Listing(models.Package, "ID_ASC")
-"""`Query.packages`."""
-
-GRIDS = Listing(models.Grid, "ID_ASC", listed_only=True)
-"""`Query.grids`."""
-
-CATEGORIES = Listing(models.Category, "ID_ASC", listed_only=True)
-"""`Query.categories`."""
-
-PARTICIPANTS = Listing(models.Participant, "LOGIN_ASC")
-"""`Query.participants`."""
