@@ -13,7 +13,7 @@ and the whole request goes to the reference executor for its error.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
@@ -27,9 +27,9 @@ from fastpath.statements import StatementCache
 from loaders import filters
 from loaders.cursors import encode_cursor
 from loaders.orderings import SOURCE_ORDER
-from loaders.paging import Ordering, SortColumn, Window, window_clauses
+from loaders.paging import Ordering, Window, window_clauses
 from readmodel import relations as links
-from readmodel.relations import PACKAGE_PARTICIPANT, Link
+from readmodel.relations import Link
 from readmodel.roots import Listing, Lookup, Root
 from schema.arguments import page_size, page_window
 from schema.package_lists import package_window
@@ -193,45 +193,54 @@ def _window(kwargs: dict[str, Any], ordering: Ordering) -> Window:
     )
 
 
-async def _participants_of_package(
-    env: Env,
-    keys: list[Hashable],
-    kwargs: dict[str, Any],
-    columns: Columns,
-    needs: Needs,
-    cache: StatementCache,
-) -> dict[Any, Any]:
-    window = _window(kwargs, SOURCE_ORDER)
-    pages = await sql.pages(
-        env,
-        cache,
-        columns=columns,
-        base=lambda: select().select_from(_PARTICIPANTS.source),
-        ordering=SOURCE_ORDER,
-        window=window,
-        parent=_PARTICIPANTS.child_key,
-        parent_ids=keys,
-        with_total=needs.total,
-        lateral=_SOURCE_ORDER_LATERAL,
-    )
-    return _finish(pages, SOURCE_ORDER, len(columns), needs)
+def _in_one_ordering(link: Link, ordering: Ordering) -> Fetch:
+    """A connection under a parent that takes no `orderBy` nor filter: always `ordering`,
+    sorted inside the LATERAL by the link table's own columns when the link names them
+    (`Link.sorted_by`)."""
+    lateral = _lateral(link, ordering)
+
+    async def fetch(
+        env: Env,
+        keys: list[Hashable],
+        kwargs: dict[str, Any],
+        columns: Columns,
+        needs: Needs,
+        cache: StatementCache,
+    ) -> dict[Any, Any]:
+        window = _window(kwargs, ordering)
+        pages = await sql.pages(
+            env,
+            cache,
+            columns=columns,
+            base=lambda: select().select_from(link.source),
+            ordering=ordering,
+            window=window,
+            parent=link.child_key,
+            parent_ids=keys,
+            with_total=needs.total,
+            lateral=lateral,
+        )
+        return _finish(pages, ordering, len(columns), needs)
+
+    return fetch
 
 
-_PARTICIPANTS = links.PACKAGE_PARTICIPANTS
-
-# The source order on the link table's columns (participant.id is the link's
-# participant_id): PostgreSQL walks a package's memberships by its primary key and looks
-# each participant up by id, inside the LATERAL.
-_SOURCE_ORDER_LATERAL = sql.Lateral(
-    lambda: select().select_from(_PARTICIPANTS.source),
-    Ordering(
-        SOURCE_ORDER.name,
-        (
-            SortColumn(PACKAGE_PARTICIPANT.c.position),
-            SortColumn(PACKAGE_PARTICIPANT.c.participant_id),
+def _lateral(link: Link, ordering: Ordering) -> sql.Lateral | None:
+    """`ordering` on `link.sorted_by`, each column in its sort column's direction."""
+    if not link.sorted_by:
+        return None
+    if len(link.sorted_by) != len(ordering.columns):
+        raise ValueError(f"{ordering.name}: `sorted_by` names one column per sort column")
+    return sql.Lateral(
+        lambda: select().select_from(link.source),
+        Ordering(
+            ordering.name,
+            tuple(
+                replace(sort, expression=column)
+                for sort, column in zip(ordering.columns, link.sorted_by, strict=True)
+            ),
         ),
-    ),
-)
+    )
 
 
 def _nested_packages(source: FromClause, parent: Column[Any]) -> Fetch:
@@ -351,15 +360,15 @@ def _nest_page(
     )
 
 
-def _nest_participants(kwargs: dict[str, Any]) -> Nest | None:
-    window = _window(kwargs, SOURCE_ORDER)
-    return _nest_page(
-        _PARTICIPANTS.source,
-        _PARTICIPANTS.child_key,
-        _PARTICIPANTS.parent_key,
-        _SOURCE_ORDER_LATERAL.ordering,
-        window,
-    )
+def _nest_in_one_ordering(link: Link, ordering: Ordering) -> Nester:
+    lateral = _lateral(link, ordering)
+    sorted_by = ordering if lateral is None else lateral.ordering
+
+    def nest(kwargs: dict[str, Any]) -> Nest | None:
+        window = _window(kwargs, ordering)
+        return _nest_page(link.source, link.child_key, link.parent_key, sorted_by, window)
+
+    return nest
 
 
 def _nest_packages(source: FromClause, child: Column[Any], parent: Column[Any]) -> Nester:
@@ -427,6 +436,16 @@ def _package_page(link: Link) -> Relation:
     )
 
 
+def _page_in_one_ordering(link: Link, ordering: Ordering) -> Relation:
+    """A connection in one ordering (`Package.participants`)."""
+    return Relation(
+        "page",
+        link.parent_key,
+        _in_one_ordering(link, ordering),
+        _nest_in_one_ordering(link, ordering),
+    )
+
+
 def _one(link: Link) -> Relation:
     return Relation("one", link.parent_key, _to_one(link), _nest_one(link))
 
@@ -434,9 +453,7 @@ def _one(link: Link) -> Relation:
 BY_LINK: dict[Link, Relation] = {
     links.PACKAGE_CATEGORY: _one(links.PACKAGE_CATEGORY),
     links.PACKAGE_GRIDS: _list(links.PACKAGE_GRIDS),
-    links.PACKAGE_PARTICIPANTS: Relation(
-        "page", _PARTICIPANTS.parent_key, _participants_of_package, _nest_participants
-    ),
+    links.PACKAGE_PARTICIPANTS: _page_in_one_ordering(links.PACKAGE_PARTICIPANTS, SOURCE_ORDER),
     links.CATEGORY_PACKAGES: _package_page(links.CATEGORY_PACKAGES),
     links.GRID_PACKAGES: _package_page(links.GRID_PACKAGES),
     links.PARTICIPANT_PACKAGES: _package_page(links.PARTICIPANT_PACKAGES),

@@ -25,7 +25,10 @@ class Link:
     the link table when there is one); `child_key`: the column of `source` holding the
     parent's key; `parent_key`: the parent's column it equals; `order`: a list's order,
     after the parent; `ordering`: a connection's default ordering (its `orderBy` key; ""
-    for a list)."""
+    for a list); `sorted_by`: columns of the link table holding the same values as the
+    default ordering's columns, one for one: the compiler sorts a page by them, so
+    PostgreSQL walks the link table's index for each parent and looks each child up
+    by id (`fastpath.sql.Lateral`)."""
 
     entity: Any
     source: FromClause
@@ -33,6 +36,7 @@ class Link:
     parent_key: Column[Any]
     order: tuple[ColumnElement[Any], ...] = ()
     ordering: str = ""
+    sorted_by: tuple[Column[Any], ...] = ()
 
 
 LINK = "dpgraph.link"
@@ -77,6 +81,8 @@ PACKAGE_PARTICIPANTS = Link(
     _pp.package_id,
     PACKAGE.c.id,
     ordering="SOURCE_ORDER",
+    # SOURCE_ORDER is (position, participant.id): the link's participant_id is the id.
+    sorted_by=(_pp.position, _pp.participant_id),
 )
 """`Package.participants`: in the order of the source list."""
 
