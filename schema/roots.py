@@ -115,7 +115,7 @@ def listing_where(
     statement is the field's usual one. The filter is checked (`to_spec`) here."""
     given = kwargs.get("filter")
     spec = None if given is None or listing.where is None else given.to_spec()
-    now = datetime.now(UTC)
+    now = datetime.now(UTC) if spec is not None else None
     include_unfetched = bool(kwargs.get("include_unfetched"))
     where = listing.where
     table = listing.source
@@ -126,7 +126,9 @@ def listing_where(
             if listing.listed_only
             else []
         )
-        return [*shown, *([] if spec is None or where is None else where(spec, dialect, now))]
+        if spec is None or where is None or now is None:
+            return shown
+        return [*shown, *where(spec, dialect, now)]
 
     return conditions, spec is None and not include_unfetched
 
