@@ -1,6 +1,14 @@
 """How a `Grid.comparison` selection compiles: its matrix shape, a feature level per
 `features` or `cells` selection, and one rows level reading the elements and every package
-selection (`fastpath.comparison` writes the matrix from them)."""
+selection (`fastpath.comparison` writes the matrix from them).
+
+What it fetches is the read model's: the grid's features and rows are the links
+`GRID_FEATURES` and `GRID_ROWS` (with `ROW_ELEMENTS`), the same the reference resolver's
+DataLoaders read. What stays here, and only here, is the matrix itself: every feature
+crossed with every row, a cell where no element exists, `cells.feature` and `features`
+the same rows, and the rating parsed from the text. That is not a fetch a field declares
+but a shape computed from two fetches, so it has no declaration of its own; the
+differential check compares it with the resolver's (`schema.types.grid.Grid.comparison`)."""
 
 from __future__ import annotations
 

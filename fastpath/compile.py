@@ -1,6 +1,7 @@
 """Builds a `Plan` from a validated document: the graphql-core schema gives each field's
 type and arguments; each field's fetch is read from the Strawberry field itself: a
-scalar's `readmodel` declaration (`writers`), a relation's `Link` (`relations.BY_LINK`).
+scalar's `readmodel` declaration (`writers`), a relation's `Link` (`relations.BY_LINK`),
+a root field's `Lookup` or `Listing` (`relations.root_relation`).
 
 Fields are collected as the spec says (`fastpath.collect`): fragments, `@include`/`@skip`
 and a response key selected several times are resolved here, once per plan. Abstract root
@@ -58,11 +59,12 @@ from fastpath.plan import (
     Variant,
 )
 from fastpath.rate_limit import compile_rate_limit
-from fastpath.relations import BY_LINK, INLINE, RELATIONS, Relation
+from fastpath.relations import BY_LINK, INLINE, Relation, root_relation
 from fastpath.switches import Switched, Switches, directive_variables
 from fastpath.writers import DEFINITION, scalars_of, table_of_type
 from loaders.cursors import InvalidCursor
 from readmodel.relations import LINK
+from readmodel.roots import root_of
 
 
 def compile_plan(
@@ -183,7 +185,7 @@ class Compiler:
                     Inline(key, self.object(child_type, subselections(nodes), columns))
                 )
                 continue
-            relation = RELATIONS.get((name, field_name)) if link is None else BY_LINK.get(link)
+            relation = BY_LINK.get(link) if link is not None else _root(definition)
             if relation is None:
                 raise Unsupported(f"{name}.{field_name}")
             child_columns: list[ColumnElement[Any]] = []
@@ -345,6 +347,13 @@ def _link(definition: GraphQLField) -> Any:
     """The read model's link of a relation field (`readmodel.relations.fetched_by`)."""
     field = (definition.extensions or {}).get(DEFINITION)
     return None if field is None else field.metadata.get(LINK)
+
+
+def _root(definition: GraphQLField) -> Relation | None:
+    """A root field's fetch, from its declaration (`readmodel.roots.fetches`)."""
+    field = (definition.extensions or {}).get(DEFINITION)
+    root = None if field is None else root_of(field.metadata)
+    return None if root is None else root_relation(root)
 
 
 def _constant(value: str) -> Any:

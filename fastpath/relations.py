@@ -1,10 +1,11 @@
 """The fields that fetch: one batched statement per field and level, for every parent;
-which rows and in what order is the read model's (`readmodel.relations`), shared with the
-DataLoaders;
+which rows and in what order is the read model's (`readmodel.relations` for relations,
+`readmodel.roots` for root fields, read from the field's metadata), shared with the
+reference resolvers;
 on PostgreSQL, a relation's `nest` folds it into its parent's statement instead
 (`fastpath.nesting`) when the document fixes its arguments.
 
-Arguments are checked by the reference's own helpers (`schema.arguments`,
+Arguments are checked by the reference's own helpers (`schema.arguments`, `schema.roots`,
 `schema.package_lists`, the inputs' `to_spec`), so a request they refuse raises here
 and the whole request goes to the reference executor for its error.
 """
@@ -12,8 +13,9 @@ and the whole request goes to the reference executor for its error.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Column, ColumnElement, FromClause, Select, select
@@ -24,26 +26,14 @@ from fastpath.plan import Env
 from fastpath.statements import StatementCache
 from loaders import filters
 from loaders.cursors import encode_cursor
-from loaders.listing import listed
-from loaders.orderings import (
-    CATEGORY_ORDERINGS,
-    GRID_ORDERINGS,
-    PARTICIPANT_ORDERINGS,
-    SOURCE_ORDER,
-)
-from loaders.paging import Ordering, SortColumn, Window, window_clauses
+from loaders.orderings import SOURCE_ORDER
+from loaders.paging import Ordering, Window, window_clauses
 from readmodel import relations as links
-from readmodel.relations import (
-    CATEGORY,
-    GRID,
-    PACKAGE,
-    PACKAGE_PARTICIPANT,
-    PARTICIPANT,
-    Link,
-    Listing,
-)
-from schema.arguments import checked_name, one_of_id_or_slug, page_size, page_window
+from readmodel.relations import Link
+from readmodel.roots import Listing, Lookup, Root
+from schema.arguments import page_size, page_window
 from schema.package_lists import package_window
+from schema.roots import listing_where, listing_window, lookup_key
 
 Columns = Sequence[ColumnElement[Any]]
 
@@ -90,10 +80,13 @@ def _finish(
     return pages
 
 
-# ---- look-ups by key -------------------------------------------------------------------
+# ---- root fields, from their declaration (`readmodel.roots`) ---------------------------
 
 
-def _by_key(table: Any, type_name: str) -> Fetch:
+def _look_up(lookup: Lookup) -> Fetch:
+    """The row whose key column equals the argument given (`schema.roots.lookup_key`)."""
+    table = lookup.source
+
     async def fetch(
         env: Env,
         keys: list[Hashable],
@@ -102,25 +95,10 @@ def _by_key(table: Any, type_name: str) -> Fetch:
         needs: Needs,
         cache: StatementCache,
     ) -> dict[Any, Any]:
-        one_of_id_or_slug(kwargs["id"], kwargs["slug"])
-        key, value = ("id", kwargs["id"]) if kwargs["id"] is not None else ("slug", kwargs["slug"])
+        key, value = lookup_key(lookup, kwargs)
         return {None: await sql.lookup_one(env, cache, columns, table, table.c[key], value)}
 
     return fetch
-
-
-async def _participant_by_login(
-    env: Env,
-    keys: list[Hashable],
-    kwargs: dict[str, Any],
-    columns: Columns,
-    needs: Needs,
-    cache: StatementCache,
-) -> dict[Any, Any]:
-    login = checked_name(kwargs["login"], argument="login")
-    return {
-        None: await sql.lookup_one(env, cache, columns, PARTICIPANT, PARTICIPANT.c.login, login)
-    }
 
 
 def _to_one(link: Link) -> Fetch:
@@ -175,16 +153,9 @@ async def _top_page(
     return _finish(pages, ordering, len(columns), needs)
 
 
-def _top_connection(
-    listing: Listing,
-    paging: Callable[[dict[str, Any]], tuple[Ordering, Window]],
-    filtered: Callable[[Any, Env], Conditions] | None = None,
-) -> Fetch:
-    """A root connection (the read model's `listing`): its ordering and window from the
-    arguments, then its filter's conditions (built per request, as they hold the
-    request's values)."""
-    table = listing.source
-    listed_only = listing.listed_only
+def _listing(listing: Listing) -> Fetch:
+    """A root connection: its ordering and window from the arguments, then its
+    conditions (built per request, as a filter's hold the request's values)."""
 
     async def fetch(
         env: Env,
@@ -194,66 +165,22 @@ def _top_connection(
         needs: Needs,
         cache: StatementCache,
     ) -> dict[Any, Any]:
-        ordering, window = paging(kwargs)
-        given = kwargs.get("filter")
-        filtering: Conditions | None = None
-        if filtered is not None and given is not None:
-            filtering = filtered(given.to_spec(), env)
-        include_unfetched = bool(kwargs.get("include_unfetched"))
-        shown = (
-            listed(table.c.is_fetched, include_unfetched=include_unfetched) if listed_only else []
-        )
-
-        def conditions() -> list[ColumnElement[bool]]:
-            return [*shown, *(filtering() if filtering is not None else [])]
-
-        # Kept by shape only when the statement is the field's usual one: no filter's
-        # values, and the default listing (a variable may ask for the other).
-        cacheable = filtering is None and not include_unfetched
+        ordering, window = listing_window(listing, kwargs)
+        conditions, cacheable = listing_where(listing, kwargs, env.dialect)
         return await _top_page(
-            env, cache, table, conditions, cacheable, ordering, window, columns, needs
+            env, cache, listing.source, conditions, cacheable, ordering, window, columns, needs
         )
 
     return fetch
 
 
-def _ordered_by(
-    orderings: dict[str, Ordering], default: str
-) -> Callable[[dict[str, Any]], tuple[Ordering, Window]]:
-    def paging(kwargs: dict[str, Any]) -> tuple[Ordering, Window]:
-        order_by = kwargs.get("order_by")
-        ordering = orderings[order_by.key if order_by else default]
-        return ordering, _window(kwargs, ordering)
-
-    return paging
-
-
-def _package_paging(kwargs: dict[str, Any]) -> tuple[Ordering, Window]:
-    _, ordering, window = package_window(
-        kwargs["order_by"], kwargs["first"], kwargs["after"], kwargs["last"], kwargs["before"]
-    )
-    return ordering, window
-
-
-def _package_conditions(spec: Any, env: Env) -> Conditions:
-    now = datetime.now(UTC)
-    return lambda: filters.package_conditions(spec, dialect=env.dialect, now=now)
-
-
-_packages = _top_connection(links.PACKAGES, _package_paging, _package_conditions)
-_grids = _top_connection(
-    links.GRIDS,
-    _ordered_by(GRID_ORDERINGS, links.GRIDS.ordering),
-    lambda spec, env: lambda: filters.grid_conditions(spec, dialect=env.dialect),
-)
-_categories = _top_connection(
-    links.CATEGORIES, _ordered_by(CATEGORY_ORDERINGS, links.CATEGORIES.ordering)
-)
-_participants = _top_connection(
-    links.PARTICIPANTS,
-    _ordered_by(PARTICIPANT_ORDERINGS, links.PARTICIPANTS.ordering),
-    lambda spec, env: lambda: filters.participant_conditions(spec),
-)
+@cache
+def root_relation(root: Root) -> Relation:
+    """How the compiler fetches a root field, from the declaration in its metadata (one
+    `Relation` per declaration, so plans share it)."""
+    if isinstance(root, Lookup):
+        return Relation("one", None, _look_up(root))
+    return Relation("page", None, _listing(root))
 
 
 def _window(kwargs: dict[str, Any], ordering: Ordering) -> Window:
@@ -266,45 +193,54 @@ def _window(kwargs: dict[str, Any], ordering: Ordering) -> Window:
     )
 
 
-async def _participants_of_package(
-    env: Env,
-    keys: list[Hashable],
-    kwargs: dict[str, Any],
-    columns: Columns,
-    needs: Needs,
-    cache: StatementCache,
-) -> dict[Any, Any]:
-    window = _window(kwargs, SOURCE_ORDER)
-    pages = await sql.pages(
-        env,
-        cache,
-        columns=columns,
-        base=lambda: select().select_from(_PARTICIPANTS.source),
-        ordering=SOURCE_ORDER,
-        window=window,
-        parent=_PARTICIPANTS.child_key,
-        parent_ids=keys,
-        with_total=needs.total,
-        lateral=_SOURCE_ORDER_LATERAL,
-    )
-    return _finish(pages, SOURCE_ORDER, len(columns), needs)
+def _in_one_ordering(link: Link, ordering: Ordering) -> Fetch:
+    """A connection under a parent that takes no `orderBy` nor filter: always `ordering`,
+    sorted inside the LATERAL by the link table's own columns when the link names them
+    (`Link.sorted_by`)."""
+    lateral = _lateral(link, ordering)
+
+    async def fetch(
+        env: Env,
+        keys: list[Hashable],
+        kwargs: dict[str, Any],
+        columns: Columns,
+        needs: Needs,
+        cache: StatementCache,
+    ) -> dict[Any, Any]:
+        window = _window(kwargs, ordering)
+        pages = await sql.pages(
+            env,
+            cache,
+            columns=columns,
+            base=lambda: select().select_from(link.source),
+            ordering=ordering,
+            window=window,
+            parent=link.child_key,
+            parent_ids=keys,
+            with_total=needs.total,
+            lateral=lateral,
+        )
+        return _finish(pages, ordering, len(columns), needs)
+
+    return fetch
 
 
-_PARTICIPANTS = links.PACKAGE_PARTICIPANTS
-
-# The source order on the link table's columns (participant.id is the link's
-# participant_id): PostgreSQL walks a package's memberships by its primary key and looks
-# each participant up by id, inside the LATERAL.
-_SOURCE_ORDER_LATERAL = sql.Lateral(
-    lambda: select().select_from(_PARTICIPANTS.source),
-    Ordering(
-        SOURCE_ORDER.name,
-        (
-            SortColumn(PACKAGE_PARTICIPANT.c.position),
-            SortColumn(PACKAGE_PARTICIPANT.c.participant_id),
+def _lateral(link: Link, ordering: Ordering) -> sql.Lateral | None:
+    """`ordering` on `link.sorted_by`, each column in its sort column's direction."""
+    if not link.sorted_by:
+        return None
+    if len(link.sorted_by) != len(ordering.columns):
+        raise ValueError(f"{ordering.name}: `sorted_by` names one column per sort column")
+    return sql.Lateral(
+        lambda: select().select_from(link.source),
+        Ordering(
+            ordering.name,
+            tuple(
+                replace(sort, expression=column)
+                for sort, column in zip(ordering.columns, link.sorted_by, strict=True)
+            ),
         ),
-    ),
-)
+    )
 
 
 def _nested_packages(source: FromClause, parent: Column[Any]) -> Fetch:
@@ -424,15 +360,15 @@ def _nest_page(
     )
 
 
-def _nest_participants(kwargs: dict[str, Any]) -> Nest | None:
-    window = _window(kwargs, SOURCE_ORDER)
-    return _nest_page(
-        _PARTICIPANTS.source,
-        _PARTICIPANTS.child_key,
-        _PARTICIPANTS.parent_key,
-        _SOURCE_ORDER_LATERAL.ordering,
-        window,
-    )
+def _nest_in_one_ordering(link: Link, ordering: Ordering) -> Nester:
+    lateral = _lateral(link, ordering)
+    sorted_by = ordering if lateral is None else lateral.ordering
+
+    def nest(kwargs: dict[str, Any]) -> Nest | None:
+        window = _window(kwargs, ordering)
+        return _nest_page(link.source, link.child_key, link.parent_key, sorted_by, window)
+
+    return nest
 
 
 def _nest_packages(source: FromClause, child: Column[Any], parent: Column[Any]) -> Nester:
@@ -500,28 +436,24 @@ def _package_page(link: Link) -> Relation:
     )
 
 
+def _page_in_one_ordering(link: Link, ordering: Ordering) -> Relation:
+    """A connection in one ordering (`Package.participants`)."""
+    return Relation(
+        "page",
+        link.parent_key,
+        _in_one_ordering(link, ordering),
+        _nest_in_one_ordering(link, ordering),
+    )
+
+
 def _one(link: Link) -> Relation:
     return Relation("one", link.parent_key, _to_one(link), _nest_one(link))
 
 
-RELATIONS: dict[tuple[str, str], Relation] = {
-    ("Query", "package"): Relation("one", None, _by_key(PACKAGE, "Package")),
-    ("Query", "grid"): Relation("one", None, _by_key(GRID, "Grid")),
-    ("Query", "category"): Relation("one", None, _by_key(CATEGORY, "Category")),
-    ("Query", "participant"): Relation("one", None, _participant_by_login),
-    ("Query", "packages"): Relation("page", None, _packages),
-    ("Query", "grids"): Relation("page", None, _grids),
-    ("Query", "categories"): Relation("page", None, _categories),
-    ("Query", "participants"): Relation("page", None, _participants),
-}
-"""(Query, field) -> how a root field is fetched: by its arguments, not by a parent."""
-
 BY_LINK: dict[Link, Relation] = {
     links.PACKAGE_CATEGORY: _one(links.PACKAGE_CATEGORY),
     links.PACKAGE_GRIDS: _list(links.PACKAGE_GRIDS),
-    links.PACKAGE_PARTICIPANTS: Relation(
-        "page", _PARTICIPANTS.parent_key, _participants_of_package, _nest_participants
-    ),
+    links.PACKAGE_PARTICIPANTS: _page_in_one_ordering(links.PACKAGE_PARTICIPANTS, SOURCE_ORDER),
     links.CATEGORY_PACKAGES: _package_page(links.CATEGORY_PACKAGES),
     links.GRID_PACKAGES: _package_page(links.GRID_PACKAGES),
     links.PARTICIPANT_PACKAGES: _package_page(links.PARTICIPANT_PACKAGES),

@@ -7,7 +7,7 @@ the number of keys: this is what keeps a GraphQL query's statement count flat.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
 
@@ -31,6 +31,17 @@ async def _by_column(
     rows = (await session.execute(statement)).scalars().all()
     by_key = {getattr(row, column): row for row in rows}
     return [by_key.get(key) for key in keys]
+
+
+def by_column(
+    entity: type[Row], column: str
+) -> Callable[[AsyncSession, Sequence[Any]], Awaitable[list[Row | None]]]:
+    """The batch function of `entity`'s rows by the unique `column`."""
+
+    async def load(session: AsyncSession, keys: Sequence[Any]) -> list[Row | None]:
+        return await _by_column(session, entity, column, keys)
+
+    return load
 
 
 async def _listed(session: AsyncSession, link: Link, keys: Sequence[ChildKey]) -> list[Any]:

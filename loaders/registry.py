@@ -50,6 +50,20 @@ def _loader(
     return SharedDataLoader(load_fn=load) if shared else DataLoader(load_fn=load)
 
 
+_UNIQUE: dict[tuple[Any, str], str] = {
+    (models.Package, "id"): "package_by_id",
+    (models.Package, "slug"): "package_by_slug",
+    (models.Category, "id"): "category_by_id",
+    (models.Category, "slug"): "category_by_slug",
+    (models.Grid, "id"): "grid_by_id",
+    (models.Grid, "slug"): "grid_by_slug",
+    (models.Feature, "id"): "feature_by_id",
+    (models.Participant, "login"): "participant_by_login",
+    (models.Participant, "id"): "participant_by_id",
+}
+"""The named loaders by a unique column, for `Loaders.unique`."""
+
+
 @dataclass(frozen=True)
 class Loaders:
     package_by_id: DataLoader[int, models.Package | None]
@@ -79,6 +93,10 @@ class Loaders:
     # one execution per document): it lives and dies with these loaders. A module-level
     # map keyed by the loaders kept every event alive (its tasks refer back to them).
     memo: dict[Hashable, Any] = field(default_factory=dict, compare=False, hash=False)
+    # Makes a loader of these (same database, shared or not) for `unique`.
+    make: Callable[[Any], DataLoader[Any, Any]] | None = field(
+        default=None, compare=False, hash=False, repr=False
+    )
 
     @classmethod
     def create(cls, db: Database, *, shared: bool = False) -> Loaders:
@@ -117,7 +135,23 @@ class Loaders:
             participants_page_of_package=pages(connections.PACKAGE_PARTICIPANTS),
             package_ids_of_grid=make(batch.package_ids_of_grids),
             package_ids_of_category=make(batch.package_ids_of_categories),
+            make=make,
         )
+
+    def unique(self, entity: Any, column: str) -> DataLoader[Any, Any]:
+        """The loader of `entity`'s rows by a unique column (a root look-up,
+        `readmodel.roots.Lookup`): the named one when there is one (node look-ups and
+        priming share it), else one made for this request on first use."""
+        name = _UNIQUE.get((entity, column))
+        if name is not None:
+            loader: DataLoader[Any, Any] = getattr(self, name)
+            return loader
+        key = ("unique", entity, column)
+        made: DataLoader[Any, Any] | None = self.memo.get(key)
+        if made is None:
+            assert self.make is not None, "made by `Loaders.create`"
+            made = self.memo[key] = self.make(batch.by_column(entity, column))
+        return made
 
     def prime_packages(self, packages: Sequence[models.Package]) -> None:
         """Packages loaded by a list query need no second look-up by id."""

@@ -25,7 +25,10 @@ class Link:
     the link table when there is one); `child_key`: the column of `source` holding the
     parent's key; `parent_key`: the parent's column it equals; `order`: a list's order,
     after the parent; `ordering`: a connection's default ordering (its `orderBy` key; ""
-    for a list)."""
+    for a list); `sorted_by`: columns of the link table holding the same values as the
+    default ordering's columns, one for one: the compiler sorts a page by them, so
+    PostgreSQL walks the link table's index for each parent and looks each child up
+    by id (`fastpath.sql.Lateral`)."""
 
     entity: Any
     source: FromClause
@@ -33,6 +36,7 @@ class Link:
     parent_key: Column[Any]
     order: tuple[ColumnElement[Any], ...] = ()
     ordering: str = ""
+    sorted_by: tuple[Column[Any], ...] = ()
 
 
 LINK = "dpgraph.link"
@@ -43,21 +47,6 @@ def fetched_by(link: Link) -> dict[str, Link]:
     """A relation field's metadata (`strawberry.field(metadata=fetched_by(...))`): the
     compiler finds the field's fetch through it, in the schema it is handed."""
     return {LINK: link}
-
-
-@dataclass(frozen=True)
-class Listing:
-    """A root connection: `entity`'s rows, in the ordering its `orderBy` key defaults to
-    (`ordering`); `listed_only`: rows known only by id (`is_fetched` false) are left out
-    unless the client asks (`includeUnfetched`, `loaders.listing`)."""
-
-    entity: Any
-    ordering: str
-    listed_only: bool = False
-
-    @property
-    def source(self) -> Any:
-        return self.entity.__table__
 
 
 PACKAGE = models.Package.__table__  # type: ignore[attr-defined]
@@ -92,6 +81,8 @@ PACKAGE_PARTICIPANTS = Link(
     _pp.package_id,
     PACKAGE.c.id,
     ordering="SOURCE_ORDER",
+    # SOURCE_ORDER is (position, participant.id): the link's participant_id is the id.
+    sorted_by=(_pp.position, _pp.participant_id),
 )
 """`Package.participants`: in the order of the source list."""
 
@@ -139,15 +130,3 @@ ROW_ELEMENTS = Link(
 
 ELEMENT_FEATURE = Link(models.Feature, FEATURE, FEATURE.c.id, ELEMENT.c.feature_id)
 """`Element.feature`."""
-
-PACKAGES = Listing(models.Package, "ID_ASC")
-"""`Query.packages`."""
-
-GRIDS = Listing(models.Grid, "ID_ASC", listed_only=True)
-"""`Query.grids`."""
-
-CATEGORIES = Listing(models.Category, "ID_ASC", listed_only=True)
-"""`Query.categories`."""
-
-PARTICIPANTS = Listing(models.Participant, "LOGIN_ASC")
-"""`Query.participants`."""

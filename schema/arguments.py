@@ -50,16 +50,6 @@ def page_offset(offset: int | None) -> int:
     return offset
 
 
-def one_of_id_or_slug(id: int | None, slug: str | None) -> None:
-    """Look-ups take exactly one key: both would be ambiguous, neither meaningless."""
-    if (id is None) == (slug is None):
-        raise BadUserInput(
-            "Give exactly one of 'id' or 'slug'.", argument="id" if id is not None else "slug"
-        )
-    if slug is not None:
-        checked_name(slug, argument="slug")
-
-
 def page_window(
     *,
     first: int | None,

@@ -12,8 +12,8 @@ from loaders import Loaders
 from loaders.connections import PageKey
 from loaders.orderings import PACKAGE_ORDERINGS
 from loaders.paging import Ordering, Page, Window
-from readmodel import relations as links
 from readmodel.relations import Link, fetched_by
+from schema import roots
 from schema.arguments import page_window
 from schema.context import Info
 from schema.described import (
@@ -28,7 +28,7 @@ from schema.inputs import PackageFilter, PackageOrder
 from schema.types.connection import Connection
 from schema.types.package import Package
 
-DEFAULT_PACKAGE_ORDER = links.PACKAGES.ordering
+DEFAULT_PACKAGE_ORDER = roots.PACKAGES.ordering
 
 
 def package_ordering(order_by: PackageOrder | None) -> tuple[str, Ordering]:

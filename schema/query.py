@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import strawberry
@@ -12,20 +11,10 @@ from strawberry import relay
 import models
 from auth import Scope
 from core.characters import MAX_NAME_LENGTH, MAX_SEARCH_LENGTH
-from loaders import filters
-from loaders.listing import listed
-from loaders.orderings import CATEGORY_ORDERINGS, GRID_ORDERINGS, PARTICIPANT_ORDERINGS
 from loaders.paging import Ordering, SortColumn, Window, count_rows, fetch_pages
-from readmodel import relations as links
-from readmodel.relations import Listing
-from schema.arguments import (
-    MAX_PAGE_SIZE,
-    checked_name,
-    checked_search,
-    one_of_id_or_slug,
-    page_size,
-    page_window,
-)
+from readmodel.roots import fetches
+from schema import roots
+from schema.arguments import MAX_PAGE_SIZE, checked_search, page_size, page_window
 from schema.context import Info
 from schema.described import (
     After,
@@ -47,9 +36,9 @@ from schema.described import (
     ParticipantOrderArgument,
 )
 from schema.list_caps import MaxItems
-from schema.package_lists import package_window
 from schema.permissions import require
 from schema.rate_limit import RateLimit, rate_limit_field
+from schema.roots import listed_page, look_up
 from schema.search import SearchResult, search
 from schema.types.audit import AuditEntry, AuditObjectType
 from schema.types.category import Category
@@ -75,22 +64,6 @@ async def _connection(
     return pages[None], total
 
 
-async def _by_id_or_slug(
-    loader_by_id: Any, loader_by_slug: Any, id: int | None, slug: str | None
-) -> Any:
-    one_of_id_or_slug(id, slug)
-    if id is not None:
-        return await loader_by_id.load(id)
-    return await loader_by_slug.load(slug)
-
-
-def _shown(listing: Listing, is_fetched: Any, include_unfetched: bool) -> list[Any]:
-    """The conditions a root listing shows its rows under (`readmodel.relations`)."""
-    if not listing.listed_only:
-        return []
-    return listed(is_fetched, include_unfetched=include_unfetched)
-
-
 _audit: Any = models.AuditEntry
 AUDIT_NEWEST_FIRST = Ordering("audit:NEWEST_FIRST", (SortColumn(_audit.id, descending=True),))
 
@@ -108,15 +81,20 @@ class CatalogueQueries:
         "nothing beyond the operation's own points.",
     )
 
-    @strawberry.field(description="One package, by its Django Packages id or by slug.")
+    @strawberry.field(
+        description="One package, by its Django Packages id or by slug.",
+        metadata=fetches(roots.PACKAGE),
+    )
     async def package(
         self, info: Info, id: PackageKeyId = None, slug: PackageKeySlug = None
     ) -> Package | None:
-        loaders = info.context.loaders
-        row = await _by_id_or_slug(loaders.package_by_id, loaders.package_by_slug, id, slug)
+        row = await look_up(info, id=id, slug=slug)
         return Package.from_row(row) if row else None
 
-    @strawberry.field(description="Packages, filtered and ordered (default: by id).")
+    @strawberry.field(
+        description="Packages, filtered and ordered (default: by id).",
+        metadata=fetches(roots.PACKAGES),
+    )
     async def packages(
         self,
         info: Info,
@@ -127,26 +105,27 @@ class CatalogueQueries:
         filter: PackageFilterArgument = None,
         order_by: PackageOrderArgument = None,
     ) -> Connection[Package]:
-        _, ordering, window = package_window(order_by, first, after, last, before)
-        base = select(models.Package)
-        if filter is not None:
-            conditions = filters.package_conditions(
-                filter.to_spec(), dialect=info.context.db.dialect, now=datetime.now(UTC)
-            )
-            base = base.where(*conditions)
-        page, total = await _connection(
-            info, entity=models.Package, base=base, ordering=ordering, window=window
+        page, total = await listed_page(
+            info,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            filter=filter,
+            order_by=order_by,
         )
         info.context.loaders.prime_packages(page.rows)
         return Connection.from_page(page, Package.from_row, total)
 
-    @strawberry.field(description="One grid, by id or by slug.")
+    @strawberry.field(description="One grid, by id or by slug.", metadata=fetches(roots.GRID))
     async def grid(self, info: Info, id: GridKeyId = None, slug: GridKeySlug = None) -> Grid | None:
-        loaders = info.context.loaders
-        row = await _by_id_or_slug(loaders.grid_by_id, loaders.grid_by_slug, id, slug)
+        row = await look_up(info, id=id, slug=slug)
         return Grid.from_row(row) if row else None
 
-    @strawberry.field(description="Grids, filtered and ordered (default: by id).")
+    @strawberry.field(
+        description="Grids, filtered and ordered (default: by id).",
+        metadata=fetches(roots.GRIDS),
+    )
     async def grids(
         self,
         info: Info,
@@ -158,28 +137,28 @@ class CatalogueQueries:
         order_by: GridOrderArgument = None,
         include_unfetched: IncludeUnfetched = False,
     ) -> Connection[Grid]:
-        ordering = GRID_ORDERINGS[order_by.key if order_by else links.GRIDS.ordering]
-        window = page_window(first=first, after=after, last=last, before=before, ordering=ordering)
-        grid: Any = models.Grid
-        base = select(models.Grid).where(*_shown(links.GRIDS, grid.is_fetched, include_unfetched))
-        if filter is not None:
-            base = base.where(
-                *filters.grid_conditions(filter.to_spec(), dialect=info.context.db.dialect)
-            )
-        page, total = await _connection(
-            info, entity=models.Grid, base=base, ordering=ordering, window=window
+        page, total = await listed_page(
+            info,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            filter=filter,
+            order_by=order_by,
+            include_unfetched=include_unfetched,
         )
         return Connection.from_page(page, Grid.from_row, total)
 
-    @strawberry.field(description="One category, by id or by slug.")
+    @strawberry.field(
+        description="One category, by id or by slug.", metadata=fetches(roots.CATEGORY)
+    )
     async def category(
         self, info: Info, id: CategoryKeyId = None, slug: CategoryKeySlug = None
     ) -> Category | None:
-        loaders = info.context.loaders
-        row = await _by_id_or_slug(loaders.category_by_id, loaders.category_by_slug, id, slug)
+        row = await look_up(info, id=id, slug=slug)
         return Category.from_row(row) if row else None
 
-    @strawberry.field(description="Categories, by id.")
+    @strawberry.field(description="Categories, by id.", metadata=fetches(roots.CATEGORIES))
     async def categories(
         self,
         info: Info,
@@ -189,20 +168,20 @@ class CatalogueQueries:
         before: Before = None,
         include_unfetched: IncludeUnfetched = False,
     ) -> Connection[Category]:
-        ordering = CATEGORY_ORDERINGS[links.CATEGORIES.ordering]
-        window = page_window(first=first, after=after, last=last, before=before, ordering=ordering)
-        category: Any = models.Category
-        shown = _shown(links.CATEGORIES, category.is_fetched, include_unfetched)
-        page, total = await _connection(
+        page, total = await listed_page(
             info,
-            entity=models.Category,
-            base=select(models.Category).where(*shown),
-            ordering=ordering,
-            window=window,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            include_unfetched=include_unfetched,
         )
         return Connection.from_page(page, Category.from_row, total)
 
-    @strawberry.field(description="One participant, by login (case-sensitive).")
+    @strawberry.field(
+        description="One participant, by login (case-sensitive).",
+        metadata=fetches(roots.PARTICIPANT),
+    )
     async def participant(
         self,
         info: Info,
@@ -215,11 +194,13 @@ class CatalogueQueries:
             ),
         ],
     ) -> Participant | None:
-        checked_name(login, argument="login")
-        row = await info.context.loaders.participant_by_login.load(login)
+        row = await look_up(info, login=login)
         return Participant.from_row(row) if row else None
 
-    @strawberry.field(description="Participants, filtered and ordered (default: by login).")
+    @strawberry.field(
+        description="Participants, filtered and ordered (default: by login).",
+        metadata=fetches(roots.PARTICIPANTS),
+    )
     async def participants(
         self,
         info: Info,
@@ -230,13 +211,14 @@ class CatalogueQueries:
         filter: ParticipantFilterArgument = None,
         order_by: ParticipantOrderArgument = None,
     ) -> Connection[Participant]:
-        ordering = PARTICIPANT_ORDERINGS[order_by.key if order_by else links.PARTICIPANTS.ordering]
-        window = page_window(first=first, after=after, last=last, before=before, ordering=ordering)
-        base = select(models.Participant)
-        if filter is not None:
-            base = base.where(*filters.participant_conditions(filter.to_spec()))
-        page, total = await _connection(
-            info, entity=models.Participant, base=base, ordering=ordering, window=window
+        page, total = await listed_page(
+            info,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            filter=filter,
+            order_by=order_by,
         )
         return Connection.from_page(page, Participant.from_row, total)
 

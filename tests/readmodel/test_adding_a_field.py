@@ -18,10 +18,11 @@ from core.settings import Settings
 from execution import CompiledFirst, build_schema
 from fastpath import RECORDER
 from readmodel import read_field
+from readmodel.roots import fetches
 from schema.context import Context, Info
 from schema.described import PackageKeyId, PackageKeySlug
 from schema.extensions import FreshLoaders
-from schema.query import _by_id_or_slug
+from schema.roots import PACKAGE, look_up
 from schema.types.package import Package
 
 
@@ -39,12 +40,11 @@ _definition.fields[:] = [f for f in _definition.fields if f.python_name not in _
 
 @strawberry.type(name="Query")
 class WiderQuery:
-    @strawberry.field(description="A package by id or slug.")  # type: ignore[untyped-decorator]
+    @strawberry.field(description="A package by id or slug.", metadata=fetches(PACKAGE))  # type: ignore[untyped-decorator]
     async def package(
         self, info: Info, id: PackageKeyId = None, slug: PackageKeySlug = None
     ) -> WiderPackage | None:
-        loaders = info.context.loaders
-        row = await _by_id_or_slug(loaders.package_by_id, loaders.package_by_slug, id, slug)
+        row = await look_up(info, id=id, slug=slug)
         return cast(WiderPackage, WiderPackage.from_row(row)) if row else None
 
 

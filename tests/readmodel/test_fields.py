@@ -13,6 +13,7 @@ from fastpath.relations import BY_LINK, INLINE
 from fastpath.writers import DEFINITION, scalars_of
 from readmodel import bound_reads, read_field, read_from, row_values
 from readmodel.relations import LINK
+from readmodel.roots import root_of
 
 
 def test_several_columns_need_a_compute() -> None:
@@ -78,3 +79,30 @@ def test_every_field_of_a_table_backed_type_is_compiled() -> None:
                 missing.append((graphql_type.name, name))
     assert typed == 7  # Package, Category, Grid, GridRow, Participant, Feature, Element
     assert missing == []
+
+
+_OWN_PART = {"node", "nodes", "search", "rateLimit"}  # `fastpath.abstract`, `rate_limit`
+_LEFT_TO_STRAWBERRY = {"auditLog", "webhook", "webhooks"}  # admin scope: never compiled
+
+
+def test_every_root_field_declares_its_fetch() -> None:
+    """A root field answering table rows carries a `Lookup` or `Listing`; without one the
+    compiler would not know it (there is no table of root fields to fall back on)."""
+    schema = build_schema()
+    query = schema._schema.query_type
+    assert query is not None
+    declared = {
+        name: type(root_of(field.extensions[DEFINITION].metadata)).__name__
+        for name, field in query.fields.items()
+        if name not in _OWN_PART | _LEFT_TO_STRAWBERRY
+    }
+    assert declared == {
+        "package": "Lookup",
+        "grid": "Lookup",
+        "category": "Lookup",
+        "participant": "Lookup",
+        "packages": "Listing",
+        "grids": "Listing",
+        "categories": "Listing",
+        "participants": "Listing",
+    }
