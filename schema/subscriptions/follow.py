@@ -57,7 +57,12 @@ async def follow(
                 if events:
                     last_seen = events[-1].id
                     async for value in _emit(
-                        events, Loaders.create(db), candidates, load, after=last_event_id
+                        events,
+                        Loaders.create(db),
+                        candidates,
+                        load,
+                        after=last_event_id,
+                        follows=follows,
                     ):
                         yield value
             else:
@@ -73,7 +78,13 @@ async def follow(
                     last_seen = inbox.missed[-1].id
                     fresh_loaders = Loaders.create(db)  # the shared ones may predate the change
                     async for value in _emit(
-                        inbox.missed, fresh_loaders, candidates, load, True, after=None
+                        inbox.missed,
+                        fresh_loaders,
+                        candidates,
+                        load,
+                        True,
+                        after=None,
+                        follows=follows,
                     ):
                         yield value
             while True:
@@ -89,7 +100,7 @@ async def follow(
                 if fresh:
                     before, last_seen = last_seen, fresh[-1].id
                     async for value in _emit(
-                        fresh, item.loaders, candidates, load, force, after=before
+                        fresh, item.loaders, candidates, load, force, after=before, follows=follows
                     ):
                         yield value
                     force = False
@@ -121,10 +132,17 @@ async def _emit(
     force: bool = False,
     *,
     after: str | None,
+    follows: frozenset[ObjectKey] | None = None,
 ) -> AsyncGenerator[Any, None]:
-    """`after`: the event before this batch, where a replay would give these results again."""
+    """`after`: the event before this batch, where a replay would give these results again.
+
+    `follows`: candidates of those types but not among them are not loaded at all (`load`
+    would filter them out): one import changes hundreds of packages in a batch, and a
+    subscriber of three used to start a task per package to find its three."""
     found = await candidates(events, loaders)
-    keys = list(found)
+    keys = list(found) if follows is None else _followed(found, follows)
+    if not keys:
+        return
     if len(keys) == 1:  # the usual case: no task per subscriber
         values = [await load(keys[0], loaders)]
     else:
@@ -135,6 +153,12 @@ async def _emit(
             resume_after = events[-1].id if index == last else after
             announce(Emission(key, found[key], force=force, resume_after=resume_after), loaders)
             yield value
+
+
+def _followed(found: dict[ObjectKey, str], follows: frozenset[ObjectKey]) -> list[ObjectKey]:
+    """The candidates `follows` leaves: those it names, and those of types it does not cover."""
+    types = {key[0] for key in follows}
+    return [key for key in found if key in follows or key[0] not in types]
 
 
 async def shared(loaders: Loaders, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
