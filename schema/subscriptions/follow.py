@@ -6,14 +6,18 @@ import asyncio
 from collections.abc import AsyncGenerator, Awaitable, Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
+import orjson
+
 from events import BrokerUnavailable, Event, Interrupted, InvalidEventId, PlaceLost, ReplayGap
 from loaders import Loaders
 from loaders.memo import once
 from schema.context import Info
 from schema.errors import BadUserInput, EventsExpired, EventsInterrupted, EventsUnavailable
+from schema.subscriptions.cohort_follow import follow_cohort
+from schema.subscriptions.cohorts import selection_variables
 from schema.subscriptions.emission import Emission, ObjectKey, announce
 from schema.subscriptions.place import subscription_place
-from schema.subscriptions.sharing import admit, group_members
+from schema.subscriptions.sharing import CohortTicket, admit, cohort_feed, group_members
 
 T = TypeVar("T")
 
@@ -31,18 +35,32 @@ async def follow(
     primes: Sequence[ObjectKey] = (),
     last_event_id: str | None = None,
     follows: frozenset[ObjectKey] | None = None,
+    load_any: Load | None = None,
 ) -> AsyncGenerator[Any, None]:
     """`follows`: the only objects of their types whose events can yield anything here
     (`candidates` finds nothing else): batches about other objects of those types are not
-    handed to this subscription at all (`events.hub`)."""
+    handed to this subscription at all (`events.hub`).
+
+    `load_any`: given when `follows` is the subscription's only filter: the value of any
+    object of those types, whoever follows it. Such a subscriber may join a cohort
+    (`schema.subscriptions.cohort_follow`), whose one stream loads with it."""
     hub = info.context.hub
     if hub is None:
         raise EventsUnavailable("This server does not serve subscriptions.")
+    db = info.context.db
+    feed = cohort_feed()
+    if feed is not None and load_any is not None and follows is not None:
+        types = frozenset(key[0] for key in follows)
+        try:
+            async for value in follow_cohort(feed, hub, db, types, candidates, load_any, _emit):
+                yield value
+        except BrokerUnavailable as error:
+            raise EventsUnavailable(str(error)) from None
+        return
     if last_event_id is None:
         last_event_id = info.context.resume_after  # a webhook's stored position
-    if admit(last_event_id):
+    if admit(last_event_id, _ticket(info, follows, primes) if load_any is not None else None):
         return  # a shared stream (schema.subscriptions.sharing) follows for this subscriber
-    db = info.context.db
     # Resuming replays from the broker; a new subscription gets what happened since its
     # `subscribe` arrived (schema.subscriptions.place).
     since = subscription_place() if last_event_id is None else None
@@ -108,6 +126,30 @@ async def follow(
         raise EventsUnavailable(str(error)) from None
     except PlaceLost as error:
         raise EventsExpired(f"{error.args[0].capitalize()}: subscribe again.") from None
+
+
+def _ticket(
+    info: Info, follows: frozenset[ObjectKey] | None, primes: Sequence[ObjectKey]
+) -> CohortTicket | None:
+    """What a cohort needs of this subscriber (None: it cannot join one)."""
+    operation = info.operation
+    if follows is None or operation.loc is None:
+        return None
+    fragments = info._raw_info.fragments
+    read = selection_variables(operation.loc.source.body, operation, lambda: fragments)
+    given = info.variable_values
+    try:
+        values = orjson.dumps(
+            {name: given[name] for name in read if name in given}, option=orjson.OPT_SORT_KEYS
+        )
+    except TypeError:  # a value orjson cannot key on: a group of its own
+        return None
+    return CohortTicket(
+        follows=follows,
+        primes=tuple(primes),
+        types=frozenset(key[0] for key in follows),
+        selection_variables=values,
+    )
 
 
 async def _replay(hub: Any, after: str) -> list[Event]:

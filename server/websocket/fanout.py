@@ -29,7 +29,8 @@ from strawberry.types.execution import ExecutionResult, PreExecutionError
 from events import EventHub, Place
 from metrics import SUBSCRIPTIONS
 from schema.subscriptions.place import subscribed_at
-from schema.subscriptions.sharing import group_stream
+from schema.subscriptions.sharing import CohortTicket, group_stream
+from server.websocket.cohort import Cohort, Member
 from server.websocket.outbox import Outbox
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ class SubscriptionGroups:
     its members, so a subscriber arriving then starts a new group."""
 
     def __init__(self) -> None:
-        self._groups: dict[GroupKey, Group] = {}
+        self._groups: dict[GroupKey, Any] = {}  # Group, or Cohort (its key says "cohort")
 
     def __len__(self) -> int:
         return len(self._groups)
@@ -61,6 +62,7 @@ class SubscriptionGroups:
         """The group the subscriber joined; None when the group cannot give it every change
         after its place (`Group.covers`): it then runs a stream of its own."""
         group = self._groups.get(key)
+        assert group is None or isinstance(group, Group)
         if group is None:
             group = self._groups[key] = Group(self, key, stream, place)
         elif not group.covers(place):
@@ -68,7 +70,24 @@ class SubscriptionGroups:
         group.add(operation)
         return group
 
-    def _forget(self, group: Group) -> None:
+    def join_cohort(
+        self,
+        key: GroupKey,
+        operation: Operation[Any, Any],
+        stream: StreamStarter,
+        ticket: CohortTicket,
+        place: Place | None,
+    ) -> tuple[Cohort, Member]:
+        """The cohort the subscriber joins (`server.websocket.cohort`); its `accepted`
+        says, once the cohort's stream listens, whether it was taken (False: it runs a
+        stream of its own)."""
+        cohort = self._groups.get(key)
+        if not isinstance(cohort, Cohort) or cohort.ended:
+            cohort = Cohort(self, key, stream)
+            self._groups[key] = cohort
+        return cohort, cohort.add(operation, _outbox(operation), ticket, place)
+
+    def _forget(self, group: Group | Cohort) -> None:
         if self._groups.get(group.key) is group:
             del self._groups[group.key]
 
