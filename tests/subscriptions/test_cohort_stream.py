@@ -116,8 +116,8 @@ async def test_own_slugs_and_own_tokens_share_one_stream(catalogue, live_setting
         try:
             watched = (["package-1"], ["package-2", "package-1"], ["package-3"])
             for number, slugs in enumerate(watched):
-                payload = await _token(catalogue, f"integration {number}")
-                sockets.append(await GraphQLSocket.open(live.ws_url, payload=payload))
+                init = await _token(catalogue, f"integration {number}")
+                sockets.append(await GraphQLSocket.open(live.ws_url, payload=init))
                 await sockets[-1].subscribe(BY_SLUG, {"s": slugs})
             await _until(lambda: hub.subscriptions == 3, "three integrations")
             [cohort] = _cohorts(live)
