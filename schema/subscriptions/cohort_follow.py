@@ -6,7 +6,7 @@ does not depend on who follows it (`schema.subscriptions.cohorts`). So one strea
 the union of their objects: per batch it yields each changed object once, and the cohort
 hands the result to that object's members, each judged against its own last result.
 
-A member arrives as an item of the stream's inbox (`Arrival`), queued at the moment the
+A member arrives in an item of the stream's inbox (`Arrivals`), queued at the moment the
 hub started routing its objects here: batches before it in the queue are not its own
 (those after its place are in `Arrival.missed`), batches after it are. Its arrival is
 what a solo stream does at set-up: its objects read as its baseline (sent to nobody),
@@ -38,6 +38,14 @@ class Arrival:
     follows: frozenset[ObjectKey]
     types: frozenset[str]
     missed: list[Event] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class Arrivals:
+    """Members that arrived with no batch between them: one item of the inbox (2,000
+    integrations subscribing at once are not 2,000 items of a bounded queue)."""
+
+    members: list[Arrival] = field(default_factory=list)
 
 
 class Feed(Protocol):
@@ -83,7 +91,7 @@ async def follow_cohort(
                         "with `lastEventId` to receive what you missed.",
                         lastEventId=INTERRUPTED_AT,
                     )
-                if isinstance(item, Arrival):
+                if isinstance(item, Arrivals):
                     async for value in _arrive(feed, hub, db, inbox, item, candidates, load, emit):
                         yield value
                     continue
@@ -102,32 +110,40 @@ async def _arrive(
     hub: EventHub,
     db: Any,
     inbox: Any,
-    arrival: Arrival,
+    arrivals: Arrivals,
     candidates: Candidates,
     load: Load,
     emit: Any,
 ) -> AsyncGenerator[Any, None]:
-    """What `follow` does for a new subscriber, for this member alone."""
-    feed.aim(arrival.member)
-    try:
-        loaders = hub.shared_loaders()
-        keys = arrival.primes
-        values = await asyncio.gather(*(load(key, loaders) for key in keys))
-        for key, value in zip(keys, values, strict=True):
-            if value is not None:
-                announce(Emission(key, None, prime=True), loaders)
-                yield value
-        queued = list(inbox.queue._queue)  # what arrived after it: batches not yet seen
-        force_next = bool(keys) and any(
-            isinstance(item, Delivery) and reaches(item.events, arrival.follows, arrival.types)
-            for item in queued
-        )
-        if arrival.missed:
-            fresh = Loaders.create(db)  # the shared ones may predate the change
-            async for value in emit(
-                arrival.missed, fresh, candidates, load, True, after=None, follows=arrival.follows
-            ):
-                yield value
-    finally:
-        feed.aim(None)
-    feed.arrived(arrival, force_next)
+    """What `follow` does for a new subscriber, for each arriving member alone."""
+    # What was queued after them: batches their baselines may already show.
+    queued = [item.events for item in inbox.queue._queue if isinstance(item, Delivery)]
+    loaders = hub.shared_loaders()
+    fresh: Loaders | None = None  # for what they missed: the shared ones may predate it
+    for arrival in arrivals.members:
+        feed.aim(arrival.member)
+        try:
+            keys = arrival.primes
+            values = await asyncio.gather(*(load(key, loaders) for key in keys))
+            for key, value in zip(keys, values, strict=True):
+                if value is not None:
+                    announce(Emission(key, None, prime=True), loaders)
+                    yield value
+            force_next = bool(keys) and any(
+                reaches(events, arrival.follows, arrival.types) for events in queued
+            )
+            if arrival.missed:
+                fresh = fresh or Loaders.create(db)
+                async for value in emit(
+                    arrival.missed,
+                    fresh,
+                    candidates,
+                    load,
+                    True,
+                    after=None,
+                    follows=arrival.follows,
+                ):
+                    yield value
+        finally:
+            feed.aim(None)
+        feed.arrived(arrival, force_next)

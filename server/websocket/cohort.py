@@ -38,7 +38,7 @@ from events import Event, EventHub, Place, PlaceLost
 from events.hub import reaches
 from metrics import SUBSCRIPTIONS
 from schema.subscriptions import emission as emissions
-from schema.subscriptions.cohort_follow import INTERRUPTED_AT, Arrival
+from schema.subscriptions.cohort_follow import INTERRUPTED_AT, Arrival, Arrivals
 from schema.subscriptions.emission import ObjectKey
 from schema.subscriptions.place import subscribed_at
 from schema.subscriptions.sharing import CohortTicket, feeding, group_stream
@@ -180,17 +180,23 @@ class Cohort:
             lost = False
         except PlaceLost:  # a stream of its own says so
             missed, lost = [], True
-        if lost or inbox.overflowed or inbox.queue.full() or ticket.types != self._types:
-            self.members.pop(member.operation, None)
-            SUBSCRIPTIONS.dec()
-            self._drop(member)
+        queue = inbox.queue
+        waiting = queue._queue  # (asyncio.Queue's own deque: is its last item open arrivals?)
+        joins = waiting[-1] if waiting and isinstance(waiting[-1], Arrivals) else None
+        full = joins is None and queue.full()
+        if lost or full or inbox.overflowed or ticket.types != self._types:
+            self.leave(member.operation)
             return
         routed = [key for key in ticket.follows if key not in self._routed]
         self._routed.update(ticket.follows)
         hub.follow_more(inbox, routed)
         member.enlisted = True
         member.last_seen = missed[-1].id if missed else None
-        inbox.queue.put_nowait(Arrival(member, ticket.primes, ticket.follows, ticket.types, missed))
+        arrival = Arrival(member, ticket.primes, ticket.follows, ticket.types, missed)
+        if joins is None:
+            queue.put_nowait(Arrivals([arrival]))
+        else:
+            joins.members.append(arrival)
         member.accepted.set_result(True)
 
     # -- the stream's side (`schema.subscriptions.cohort_follow.Feed`)

@@ -5,6 +5,7 @@ silences, late joiners, leavers and an interrupted event stream included."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from server.websocket.cohort import Cohort
@@ -160,3 +161,36 @@ async def test_an_interrupted_stream_gives_each_member_its_own_last_event(
             for member, solo in pairs:
                 await member.close()
                 await solo.close()
+
+
+async def test_members_arriving_together_are_one_item_of_the_bounded_inbox(
+    catalogue, live_settings, tokens
+):
+    """Integrations subscribing at once arrive in one item of the cohort's inbox: with
+    room for one item, none of them is sent off to a stream of its own."""
+    settings = live_settings.model_copy(update={"max_connections_per_client": 20})
+    async with live_server(catalogue, settings) as live:
+        hub = live.app.state.hub
+        hub.inbox_size = 1
+        sockets = [await GraphQLSocket.open(live.ws_url) for _ in range(6)]
+        try:
+            watched = [[1], [2], [3], [1, 2], [2, 3], [1, 3]]
+            await asyncio.gather(
+                *(
+                    socket.subscribe(COHORT, {"ids": ids})
+                    for socket, ids in zip(sockets, watched, strict=True)
+                )
+            )
+            await _until(lambda: hub.subscriptions == 6, "six members")
+            [cohort] = _cohorts(live)
+            assert len(cohort.members) == 6 and len(hub.inboxes) == 1
+            await _edit(live, tokens, 2, 1, repoWatchers=22)
+            for socket, ids in zip(sockets, watched, strict=True):
+                if 2 in ids:
+                    payload = await socket.next_payload()
+                    assert payload["data"]["packageChanged"]["repoWatchers"] == 22
+                else:
+                    await socket.expect_silence(0.1)
+        finally:
+            for socket in sockets:
+                await socket.close()
