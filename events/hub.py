@@ -10,6 +10,11 @@ handed to it. 10,000 integrations that each watch three packages of 305 wake abo
 hundred subscriptions per change, not 10,000 (each of which would look at the change
 and find it concerns something else).
 
+A cohort's one stream (`server.websocket.cohort`) follows the union of its members'
+objects: its inbox's set grows as members arrive and shrinks as they leave
+(`follow_more`, `follow_less`), and `reaches` tells, for one member, whether a batch is
+one its own inbox would have been handed.
+
 A subscription's place in the stream is fixed when its `subscribe` arrives (`mark`),
 and its inbox opens only once set-up is done (arguments read, the document checked):
 what the listener handed out in between is kept (`recent_window` events) and given to

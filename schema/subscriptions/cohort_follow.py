@@ -80,6 +80,7 @@ async def follow_cohort(
     """`load`: the value of any object of `types` (no member's filter: a cohort's members
     have none but their objects). `emit`: `schema.subscriptions.follow._emit`."""
     follows: set[ObjectKey] = set()
+    warming: dict[int, asyncio.Task[None]] = {}
     async with hub.inbox(listeners=feed.listeners, follows=follows, types=types) as inbox:
         feed.attach(hub, inbox)
         try:
@@ -96,13 +97,57 @@ async def follow_cohort(
                         yield value
                     continue
                 assert isinstance(item, Delivery)
+                warming.pop(id(item), None)  # what is left of it, the emit below awaits
+                _warm(inbox, warming, candidates, load, follows)
                 async for value in emit(
                     item.events, item.loaders, candidates, load, after=None, follows=follows
                 ):
                     yield value
                 feed.delivered(item.events)
         finally:
+            # Not cancelled: they wait on reads other streams of the batch share.
+            _READING.update(task for task in warming.values() if not task.done())
             feed.detach()
+
+
+WARM_AHEAD = 16
+_READING: set[asyncio.Task[None]] = set()  # reads outliving their stream, till they end
+
+
+def _warm(
+    inbox: Any,
+    warming: dict[int, asyncio.Task[None]],
+    candidates: Candidates,
+    load: Load,
+    follows: set[ObjectKey],
+) -> None:
+    """Start reading what the next queued batches will need, on their own loaders, while
+    this one is resolved and written: one stream takes the batches one after another, and
+    each waits for its reads (the many streams of a cohort's members used to overlap
+    them). Their results wait in those loaders; an error is met again, and reported, when
+    the batch's turn comes."""
+    ahead = 0
+    for item in inbox.queue._queue:  # (asyncio.Queue's own deque, oldest first)
+        if not isinstance(item, Delivery):
+            continue
+        ahead += 1
+        if ahead > WARM_AHEAD:
+            return
+        if id(item) not in warming:
+            task = asyncio.create_task(_read(item, candidates, load, follows))
+            task.add_done_callback(_READING.discard)
+            warming[id(item)] = task
+
+
+async def _read(
+    delivery: Delivery, candidates: Candidates, load: Load, follows: set[ObjectKey]
+) -> None:
+    try:
+        found = await candidates(delivery.events, delivery.loaders)
+        keys = [key for key in found if key in follows]
+        await asyncio.gather(*(load(key, delivery.loaders) for key in keys))
+    except Exception:  # met again, and reported, in the batch's turn
+        return
 
 
 async def _arrive(
@@ -116,21 +161,22 @@ async def _arrive(
     emit: Any,
 ) -> AsyncGenerator[Any, None]:
     """What `follow` does for a new subscriber, for each arriving member alone."""
-    # What was queued after them: batches their baselines may already show.
-    queued = [item.events for item in inbox.queue._queue if isinstance(item, Delivery)]
-    loaders = hub.shared_loaders()
     fresh: Loaders | None = None  # for what they missed: the shared ones may predate it
     for arrival in arrivals.members:
         feed.aim(arrival.member)
         try:
+            loaders = hub.shared_loaders()
             keys = arrival.primes
             values = await asyncio.gather(*(load(key, loaders) for key in keys))
             for key, value in zip(keys, values, strict=True):
                 if value is not None:
                     announce(Emission(key, None, prime=True), loaders)
                     yield value
+            # What was queued after it, by the time its baselines are read: batches
+            # those may already show (`inbox.queue._queue`: asyncio.Queue's own deque).
             force_next = bool(keys) and any(
-                reaches(events, arrival.follows, arrival.types) for events in queued
+                isinstance(item, Delivery) and reaches(item.events, arrival.follows, arrival.types)
+                for item in inbox.queue._queue
             )
             if arrival.missed:
                 fresh = fresh or Loaders.create(db)

@@ -11,6 +11,10 @@ Each member was admitted through its own stream first (`schema.subscriptions.sha
 so validation, cost, rate limits and argument errors are its own. The changed-only rule
 holds per group: every member has seen the same results since it joined, and one that
 joins later starts from the group's baseline (the state it just fetched).
+
+Subscribers that follow nothing but the objects they name (`packageChanged(ids: $i)`)
+join a cohort instead, kept in the same registry (`server.websocket.cohort`): one stream
+for every member whatever its objects, each with its own baselines.
 """
 
 from __future__ import annotations
