@@ -55,7 +55,7 @@ class Feed(Protocol):
 
     def attach(self, hub: EventHub, inbox: Any) -> None: ...
 
-    def aim(self, member: Any) -> None: ...
+    def aim(self, members: list[Any] | None) -> None: ...
 
     def arrived(self, arrival: Arrival, force_next: bool) -> None: ...
 
@@ -160,26 +160,38 @@ async def _arrive(
     load: Load,
     emit: Any,
 ) -> AsyncGenerator[Any, None]:
-    """What `follow` does for a new subscriber, for each arriving member alone."""
+    """What `follow` does for a new subscriber, for the members arriving together: their
+    objects read once on one snapshot and each yielded once, as the baseline of every
+    member that follows it (sent to nobody, unless it has errors); then, for each member
+    alone, what it missed."""
+    loaders = hub.shared_loaders()
+    followers: dict[ObjectKey, list[Any]] = {}
+    for arrival in arrivals.members:
+        for key in arrival.primes:
+            followers.setdefault(key, []).append(arrival.member)
+    keys = sorted(followers)
+    values = await asyncio.gather(*(load(key, loaders) for key in keys))
+    for key, value in zip(keys, values, strict=True):
+        if value is None:
+            continue
+        feed.aim(followers[key])
+        try:
+            announce(Emission(key, None, prime=True), loaders)
+            yield value
+        finally:
+            feed.aim(None)
+    # What was queued after them by the time their baselines were read: batches those
+    # may already show (`inbox.queue._queue`: asyncio.Queue's own deque).
+    queued = [item.events for item in inbox.queue._queue if isinstance(item, Delivery)]
     fresh: Loaders | None = None  # for what they missed: the shared ones may predate it
     for arrival in arrivals.members:
-        feed.aim(arrival.member)
-        try:
-            loaders = hub.shared_loaders()
-            keys = arrival.primes
-            values = await asyncio.gather(*(load(key, loaders) for key in keys))
-            for key, value in zip(keys, values, strict=True):
-                if value is not None:
-                    announce(Emission(key, None, prime=True), loaders)
-                    yield value
-            # What was queued after it, by the time its baselines are read: batches
-            # those may already show (`inbox.queue._queue`: asyncio.Queue's own deque).
-            force_next = bool(keys) and any(
-                isinstance(item, Delivery) and reaches(item.events, arrival.follows, arrival.types)
-                for item in inbox.queue._queue
-            )
-            if arrival.missed:
-                fresh = fresh or Loaders.create(db)
+        force_next = bool(arrival.primes) and any(
+            reaches(events, arrival.follows, arrival.types) for events in queued
+        )
+        if arrival.missed:
+            fresh = fresh or Loaders.create(db)
+            feed.aim([arrival.member])
+            try:
                 async for value in emit(
                     arrival.missed,
                     fresh,
@@ -190,6 +202,6 @@ async def _arrive(
                     follows=arrival.follows,
                 ):
                     yield value
-        finally:
-            feed.aim(None)
+            finally:
+                feed.aim(None)
         feed.arrived(arrival, force_next)

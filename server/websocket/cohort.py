@@ -35,7 +35,6 @@ from graphql import GraphQLError
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
 from events import Event, EventHub, Place, PlaceLost
-from events.hub import reaches
 from metrics import SUBSCRIPTIONS
 from schema.subscriptions import emission as emissions
 from schema.subscriptions.cohort_follow import INTERRUPTED_AT, Arrival, Arrivals
@@ -105,8 +104,10 @@ class Cohort:
         self._routed: Counter[ObjectKey] = Counter()  # enlisted members per object
         self._hub: EventHub | None = None
         self._inbox: Any = None
-        self._aimed: Member | None = None
+        self._aimed: list[Member] | None = None
+        # Members whose next batch is forced, by the objects they follow.
         self._forced: set[Member] = set()
+        self._forced_of: dict[ObjectKey, set[Member]] = {}
         # For each member's own `lastEventId` when the stream is interrupted: the batches
         # it would have heard of alone (numbered), their last events.
         self._batches = 0
@@ -146,7 +147,7 @@ class Cohort:
 
     def _drop(self, member: Member) -> None:
         member.live = False
-        self._forced.discard(member)
+        self._release(member)
         if member in self._pending:
             self._pending.remove(member)
         for key in member.ticket.follows:
@@ -210,8 +211,9 @@ class Cohort:
         for member in pending:
             self._enlist(member)
 
-    def aim(self, member: Any) -> None:
-        self._aimed = member
+    def aim(self, members: list[Any] | None) -> None:
+        """The results that follow are for these members alone (arriving ones)."""
+        self._aimed = members
 
     def arrived(self, arrival: Arrival, force_next: bool) -> None:
         member: Member = arrival.member
@@ -222,6 +224,8 @@ class Cohort:
             self._followers.setdefault(key, {})[member] = None
         if force_next:
             self._forced.add(member)
+            for key in member.ticket.follows:
+                self._forced_of.setdefault(key, set()).add(member)
 
     def delivered(self, events: Sequence[Event]) -> None:
         """After a batch: what each member's `lastEventId` would be, and whose forced
@@ -236,9 +240,27 @@ class Cohort:
             elif (key := (kind, event.object.id)) in self._routed:
                 self._last_of[key] = last
         if self._forced:
-            for member in list(self._forced):
-                if reaches(events, member.ticket.follows, member.ticket.types):
-                    self._forced.discard(member)
+            self._unforce(events)
+
+    def _unforce(self, events: Sequence[Event]) -> None:
+        """Members a batch reached (`events.hub.reaches`) had their forced batch."""
+        if any(event.object.type not in self._types for event in events):
+            reached = set(self._forced)  # a batch about another type reaches everyone
+        else:
+            reached = set()
+            for event in events:
+                reached |= self._forced_of.get((event.object.type, event.object.id), set())
+        for member in reached:
+            self._release(member)
+
+    def _release(self, member: Member) -> None:
+        self._forced.discard(member)
+        for key in member.ticket.follows:
+            forced = self._forced_of.get(key)
+            if forced is not None:
+                forced.discard(member)
+                if not forced:
+                    del self._forced_of[key]
 
     def detach(self) -> None:
         self._inbox = None
@@ -278,7 +300,7 @@ class Cohort:
             return
         aimed = self._aimed
         if aimed is not None:
-            targets: Any = (aimed,) if aimed.live else ()
+            targets: Any = [member for member in aimed if member.live]
         else:
             targets = self._followers.get(emission.key, ())
         if not targets:
