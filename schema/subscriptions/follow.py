@@ -133,7 +133,7 @@ def _ticket(
 ) -> CohortTicket | None:
     """What a cohort needs of this subscriber (None: it cannot join one)."""
     operation = info.operation
-    if follows is None or operation.loc is None:
+    if not follows or operation.loc is None:  # following nothing: nothing to share
         return None
     fragments = info._raw_info.fragments
     read = selection_variables(operation.loc.source.body, operation, lambda: fragments)

@@ -35,7 +35,8 @@ ObjectKey = tuple[str, int]
 class CohortTicket:
     """What a cohort needs of an admitted subscriber."""
 
-    follows: frozenset[ObjectKey]  # the objects it follows (its primes, sorted)
+    follows: frozenset[ObjectKey]  # the objects it follows
+    # The same, in the order a stream of its own reads them as its baseline.
     primes: tuple[ObjectKey, ...]
     types: frozenset[str]  # of those objects (as the hub routes them)
     selection_variables: bytes  # the values its selection reads (`schema.subscriptions.cohorts`)
