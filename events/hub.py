@@ -10,6 +10,11 @@ handed to it. 10,000 integrations that each watch three packages of 305 wake abo
 hundred subscriptions per change, not 10,000 (each of which would look at the change
 and find it concerns something else).
 
+A cohort's one stream (`server.websocket.cohort`) follows the union of its members'
+objects: its inbox's set grows as members arrive and shrinks as they leave
+(`follow_more`, `follow_less`), and `reaches` tells, for one member, whether a batch is
+one its own inbox would have been handed.
+
 A subscription's place in the stream is fixed when its `subscribe` arrives (`mark`),
 and its inbox opens only once set-up is done (arguments read, the document checked):
 what the listener handed out in between is kept (`recent_window` events) and given to
@@ -24,9 +29,10 @@ import itertools
 import logging
 import random
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
+from typing import Any
 
 from core.db import Database
 from events.broker import Broker, BrokerUnavailable
@@ -75,7 +81,9 @@ class Interrupted:
 
 @dataclass(eq=False)
 class Inbox:
-    queue: asyncio.Queue[Delivery | Interrupted]
+    # Deliveries and interruptions; a cohort stream's inbox also carries its members'
+    # arrivals, in order with the deliveries (`server.websocket.cohort`).
+    queue: asyncio.Queue[Any]
     # Events the listener handed out between the subscriber's place and this inbox's
     # opening, oldest first: they come before anything queued.
     missed: list[Event] = field(default_factory=list)
@@ -83,14 +91,17 @@ class Inbox:
     # How many subscribers it serves, for a stream shared by several (`server.websocket.fanout`);
     # those count themselves in the metric. None: one subscriber.
     listeners: Callable[[], int] | None = None
-    # The only objects of their types whose events concern it (None: any event may).
-    follows: frozenset[ObjectKey] | None = None
+    # The only objects of their types whose events concern it (None: any event may). A
+    # cohort's inbox follows a set that grows and shrinks with its members
+    # (`EventHub.follow_more`), of the types it was opened with.
+    follows: frozenset[ObjectKey] | set[ObjectKey] | None = None
+    types: frozenset[str] = frozenset()
 
     @property
     def subscribers(self) -> int:
         return 1 if self.listeners is None else self.listeners()
 
-    async def next(self) -> Delivery | Interrupted:
+    async def next(self) -> Any:
         return await self.queue.get()
 
 
@@ -185,19 +196,23 @@ class EventHub:
         listeners: Callable[[], int] | None = None,
         *,
         since: Place | None = None,
-        follows: frozenset[ObjectKey] | None = None,
+        follows: frozenset[ObjectKey] | set[ObjectKey] | None = None,
+        types: frozenset[str] | None = None,
     ) -> AsyncIterator[Inbox]:
         """`since`: the subscriber's place; what happened after it is `Inbox.missed`.
         `follows`: the only objects of their types whose events concern it; a batch
         without any of them, and without events about objects of other types, skips it
-        (`Inbox.missed` is given whole)."""
+        (`Inbox.missed` is given whole). `types`: those of the objects it follows, when
+        `follows` may start empty (a cohort's)."""
         if self.refusal is not None:
             raise BrokerUnavailable(self.refusal)
         if not self.available:
             raise BrokerUnavailable("the event stream is reconnecting; subscribe again shortly")
         missed = self._since(since) if since is not None else []
-        queue: asyncio.Queue[Delivery | Interrupted] = asyncio.Queue(maxsize=self.inbox_size)
-        inbox = Inbox(queue, missed, listeners=listeners, follows=follows)
+        queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=self.inbox_size)
+        if types is None:
+            types = frozenset(key[0] for key in follows or ())
+        inbox = Inbox(queue, missed, listeners=listeners, follows=follows, types=types)
         counted = listeners is None
         self._register(inbox)
         if counted:
@@ -214,28 +229,48 @@ class EventHub:
         if inbox.follows is None:
             self._wide.add(inbox)
             return
-        types = frozenset(key[0] for key in inbox.follows)
-        self._narrow.setdefault(types, set()).add(inbox)
+        self._narrow.setdefault(inbox.types, set()).add(inbox)
         for key in inbox.follows:
             self._followers.setdefault(key, set()).add(inbox)
+
+    def places_since(self, place: Place) -> list[Event]:
+        """The events handed out after `place` (`PlaceLost` when they are gone)."""
+        return self._since(place)
+
+    def follow_more(self, inbox: Inbox, keys: Iterable[ObjectKey]) -> None:
+        """A cohort's inbox follows `keys` too, from the next batch on (its set is its own)."""
+        follows = inbox.follows
+        assert isinstance(follows, set)
+        for key in keys:
+            follows.add(key)
+            self._followers.setdefault(key, set()).add(inbox)
+
+    def follow_less(self, inbox: Inbox, keys: Iterable[ObjectKey]) -> None:
+        follows = inbox.follows
+        assert isinstance(follows, set)
+        for key in keys:
+            follows.discard(key)
+            self._unfollow(inbox, key)
+
+    def _unfollow(self, inbox: Inbox, key: ObjectKey) -> None:
+        followers = self._followers.get(key)
+        if followers is not None:
+            followers.discard(inbox)
+            if not followers:
+                del self._followers[key]
 
     def _unregister(self, inbox: Inbox) -> None:
         self.inboxes.discard(inbox)
         if inbox.follows is None:
             self._wide.discard(inbox)
             return
-        types = frozenset(key[0] for key in inbox.follows)
-        group = self._narrow.get(types)
+        group = self._narrow.get(inbox.types)
         if group is not None:
             group.discard(inbox)
             if not group:
-                del self._narrow[types]
+                del self._narrow[inbox.types]
         for key in inbox.follows:
-            followers = self._followers.get(key)
-            if followers is not None:
-                followers.discard(inbox)
-                if not followers:
-                    del self._followers[key]
+            self._unfollow(inbox, key)
 
     def _concerned(self, batch: list[Event]) -> set[Inbox]:
         """The inboxes a batch may concern: every one that follows any object, and those
@@ -312,3 +347,11 @@ class EventHub:
     def _clear(inbox: Inbox) -> None:
         while not inbox.queue.empty():
             inbox.queue.get_nowait()
+
+
+def reaches(batch: Sequence[Event], follows: frozenset[ObjectKey], types: frozenset[str]) -> bool:
+    """Whether the hub hands `batch` to an inbox that follows `follows` (of `types`): the
+    rule of `EventHub._concerned`, for one inbox."""
+    if any(event.object.type not in types for event in batch):
+        return True
+    return any((event.object.type, event.object.id) in follows for event in batch)

@@ -23,6 +23,7 @@ from schema.mutations import Mutation
 from schema.query import Query
 from schema.subscriptions import Subscription, changed_only
 from schema.subscriptions.shared_results import SharedResultsExecutionContext
+from schema.subscriptions.sharing import cohort_feed
 
 
 class Schema(strawberry.Schema):
@@ -83,8 +84,11 @@ class Schema(strawberry.Schema):
 
     async def stream(self, *args: Any, **kwargs: Any) -> Any:
         """Every transport (WebSocket, SSE, multipart) streams through here: subscription
-        results equal to the last one sent for the same object are dropped."""
+        results equal to the last one sent for the same object are dropped (a cohort's
+        stream leaves that to each member: `server.websocket.cohort`)."""
         results = await super().stream(*args, **kwargs)
+        if cohort_feed() is not None:
+            return results
         return changed_only(results)
 
     def get_extensions(self, sync: bool = False) -> list[SchemaExtension]:

@@ -4,6 +4,8 @@ How: writes publish events after commit (events/); each process's hub hands ever
 batch, with one shared set of loaders, to its subscriptions; each subscription picks
 the objects the events may have changed for its selection (selection.py, relevance.py),
 resolves them, and `changed_only` drops a result equal to the last one it sent.
+Subscribers of one document that each follow their own packages share one stream
+(cohort_follow.py, `server.websocket.cohort`), which keeps each one's last results.
 """
 
 from __future__ import annotations

@@ -6,14 +6,18 @@ import asyncio
 from collections.abc import AsyncGenerator, Awaitable, Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
+import orjson
+
 from events import BrokerUnavailable, Event, Interrupted, InvalidEventId, PlaceLost, ReplayGap
 from loaders import Loaders
 from loaders.memo import once
 from schema.context import Info
 from schema.errors import BadUserInput, EventsExpired, EventsInterrupted, EventsUnavailable
+from schema.subscriptions.cohort_follow import follow_cohort
+from schema.subscriptions.cohorts import selection_variables
 from schema.subscriptions.emission import Emission, ObjectKey, announce
 from schema.subscriptions.place import subscription_place
-from schema.subscriptions.sharing import admit, group_members
+from schema.subscriptions.sharing import CohortTicket, admit, cohort_feed, group_members
 
 T = TypeVar("T")
 
@@ -31,18 +35,32 @@ async def follow(
     primes: Sequence[ObjectKey] = (),
     last_event_id: str | None = None,
     follows: frozenset[ObjectKey] | None = None,
+    load_any: Load | None = None,
 ) -> AsyncGenerator[Any, None]:
     """`follows`: the only objects of their types whose events can yield anything here
     (`candidates` finds nothing else): batches about other objects of those types are not
-    handed to this subscription at all (`events.hub`)."""
+    handed to this subscription at all (`events.hub`).
+
+    `load_any`: given when `follows` is the subscription's only filter: the value of any
+    object of those types, whoever follows it. Such a subscriber may join a cohort
+    (`schema.subscriptions.cohort_follow`), whose one stream loads with it."""
     hub = info.context.hub
     if hub is None:
         raise EventsUnavailable("This server does not serve subscriptions.")
+    db = info.context.db
+    feed = cohort_feed()
+    if feed is not None and load_any is not None and follows is not None:
+        types = frozenset(key[0] for key in follows)
+        try:
+            async for value in follow_cohort(feed, hub, db, types, candidates, load_any, _emit):
+                yield value
+        except BrokerUnavailable as error:
+            raise EventsUnavailable(str(error)) from None
+        return
     if last_event_id is None:
         last_event_id = info.context.resume_after  # a webhook's stored position
-    if admit(last_event_id):
+    if admit(last_event_id, _ticket(info, follows, primes) if load_any is not None else None):
         return  # a shared stream (schema.subscriptions.sharing) follows for this subscriber
-    db = info.context.db
     # Resuming replays from the broker; a new subscription gets what happened since its
     # `subscribe` arrived (schema.subscriptions.place).
     since = subscription_place() if last_event_id is None else None
@@ -57,7 +75,12 @@ async def follow(
                 if events:
                     last_seen = events[-1].id
                     async for value in _emit(
-                        events, Loaders.create(db), candidates, load, after=last_event_id
+                        events,
+                        Loaders.create(db),
+                        candidates,
+                        load,
+                        after=last_event_id,
+                        follows=follows,
                     ):
                         yield value
             else:
@@ -73,7 +96,13 @@ async def follow(
                     last_seen = inbox.missed[-1].id
                     fresh_loaders = Loaders.create(db)  # the shared ones may predate the change
                     async for value in _emit(
-                        inbox.missed, fresh_loaders, candidates, load, True, after=None
+                        inbox.missed,
+                        fresh_loaders,
+                        candidates,
+                        load,
+                        True,
+                        after=None,
+                        follows=follows,
                     ):
                         yield value
             while True:
@@ -89,7 +118,7 @@ async def follow(
                 if fresh:
                     before, last_seen = last_seen, fresh[-1].id
                     async for value in _emit(
-                        fresh, item.loaders, candidates, load, force, after=before
+                        fresh, item.loaders, candidates, load, force, after=before, follows=follows
                     ):
                         yield value
                     force = False
@@ -97,6 +126,30 @@ async def follow(
         raise EventsUnavailable(str(error)) from None
     except PlaceLost as error:
         raise EventsExpired(f"{error.args[0].capitalize()}: subscribe again.") from None
+
+
+def _ticket(
+    info: Info, follows: frozenset[ObjectKey] | None, primes: Sequence[ObjectKey]
+) -> CohortTicket | None:
+    """What a cohort needs of this subscriber (None: it cannot join one)."""
+    operation = info.operation
+    if not follows or operation.loc is None:  # following nothing: nothing to share
+        return None
+    fragments = info._raw_info.fragments
+    read = selection_variables(operation.loc.source.body, operation, lambda: fragments)
+    given = info.variable_values
+    try:
+        values = orjson.dumps(
+            {name: given[name] for name in read if name in given}, option=orjson.OPT_SORT_KEYS
+        )
+    except TypeError:  # a value orjson cannot key on: a group of its own
+        return None
+    return CohortTicket(
+        follows=follows,
+        primes=tuple(primes),
+        types=frozenset(key[0] for key in follows),
+        selection_variables=values,
+    )
 
 
 async def _replay(hub: Any, after: str) -> list[Event]:
@@ -121,10 +174,17 @@ async def _emit(
     force: bool = False,
     *,
     after: str | None,
+    follows: frozenset[ObjectKey] | None = None,
 ) -> AsyncGenerator[Any, None]:
-    """`after`: the event before this batch, where a replay would give these results again."""
+    """`after`: the event before this batch, where a replay would give these results again.
+
+    `follows`: candidates of those types but not among them are not loaded at all (`load`
+    would filter them out): one import changes hundreds of packages in a batch, and a
+    subscriber of three used to start a task per package to find its three."""
     found = await candidates(events, loaders)
-    keys = list(found)
+    keys = list(found) if follows is None else _followed(found, follows)
+    if not keys:
+        return
     if len(keys) == 1:  # the usual case: no task per subscriber
         values = [await load(keys[0], loaders)]
     else:
@@ -135,6 +195,12 @@ async def _emit(
             resume_after = events[-1].id if index == last else after
             announce(Emission(key, found[key], force=force, resume_after=resume_after), loaders)
             yield value
+
+
+def _followed(found: dict[ObjectKey, str], follows: frozenset[ObjectKey]) -> list[ObjectKey]:
+    """The candidates `follows` leaves: those it names, and those of types it does not cover."""
+    types = {key[0] for key in follows}
+    return [key for key in found if key in follows or key[0] not in types]
 
 
 async def shared(loaders: Loaders, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:

@@ -77,6 +77,9 @@ class PackageTarget:
         return _value_of(row, loaders)
 
 
+ANY_PACKAGE = PackageTarget(ids=None, category_id=None, grid_id=None)
+
+
 def _value_of(row: models.Package, loaders: Loaders) -> Package:
     """One value per package and snapshot (loaders): the members of a cohort yield the
     same object, and only one of them resolves its selection on it
@@ -194,6 +197,12 @@ class PackageSubscriptions:
         async def load(key: ObjectKey, loaders: Loaders) -> Package | None:
             return await target.admits(key[1], loaders)
 
+        async def load_any(key: ObjectKey, loaders: Loaders) -> Package | None:
+            return await ANY_PACKAGE.admits(key[1], loaders)
+
+        named_only = (
+            target.ids is not None and target.category_id is None and target.grid_id is None
+        )
         primes = [("Package", package_id) for package_id in sorted(target.ids or ())]
         # Of the events about packages, `changed_packages` takes only the package's own:
         # a subscriber that names its packages hears of no other package's change.
@@ -205,6 +214,7 @@ class PackageSubscriptions:
             primes=primes,
             last_event_id=last_event_id,
             follows=follows,
+            load_any=load_any if named_only else None,
         ):
             yield package
 

@@ -11,6 +11,13 @@ two steps:
    A subscriber resuming with `lastEventId` is never admitted: its replay is its own.
 2. The group's stream runs with `group_stream()` set: it was charged at admission, and
    the hub counts its members, not its one inbox, as active subscriptions.
+
+A subscriber whose objects are nothing but the ones it names (`packageChanged(ids: $i)`
+or `slugs`, no other filter) is admitted with a `CohortTicket`: the objects it follows
+and the variables its selection reads. Subscribers with the same document, those
+variables and permission class form a cohort, which runs one stream for all
+(`server.websocket.cohort`, `schema.subscriptions.cohort_follow`): the stream follows
+the union of its members' objects, and each member hears of its own.
 """
 
 from __future__ import annotations
@@ -19,11 +26,26 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
+
+ObjectKey = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class CohortTicket:
+    """What a cohort needs of an admitted subscriber."""
+
+    follows: frozenset[ObjectKey]  # the objects it follows
+    # The same, in the order a stream of its own reads them as its baseline.
+    primes: tuple[ObjectKey, ...]
+    types: frozenset[str]  # of those objects (as the hub routes them)
+    selection_variables: bytes  # the values its selection reads (`schema.subscriptions.cohorts`)
 
 
 @dataclass
 class Admission:
     admitted: bool = False
+    cohort: CohortTicket | None = None
 
 
 _ADMISSION: ContextVar[Admission | None] = ContextVar("dpgraph_group_admission", default=None)
@@ -43,13 +65,33 @@ def admitting() -> Iterator[Admission]:
         _ADMISSION.reset(token)
 
 
-def admit(last_event_id: str | None) -> bool:
-    """True when this stream only asked to join a group (and is now admitted to it)."""
+_COHORT_FEED: ContextVar[Any] = ContextVar("dpgraph_cohort_feed", default=None)
+
+
+def admit(last_event_id: str | None, cohort: CohortTicket | None = None) -> bool:
+    """True when this stream only asked to join a group (and is now admitted to it);
+    `cohort`: it may join a cohort instead."""
     admission = _ADMISSION.get()
     if admission is None or last_event_id is not None:
         return False
     admission.admitted = True
+    admission.cohort = cohort
     return True
+
+
+@contextmanager
+def feeding(feed: Any) -> Iterator[None]:
+    """The stream run in this block is a cohort's (`feed`: the cohort)."""
+    token = _COHORT_FEED.set(feed)
+    try:
+        yield
+    finally:
+        _COHORT_FEED.reset(token)
+
+
+def cohort_feed() -> Any:
+    """In a cohort's stream, its cohort (None elsewhere)."""
+    return _COHORT_FEED.get()
 
 
 @contextmanager

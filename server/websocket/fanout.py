@@ -11,6 +11,10 @@ Each member was admitted through its own stream first (`schema.subscriptions.sha
 so validation, cost, rate limits and argument errors are its own. The changed-only rule
 holds per group: every member has seen the same results since it joined, and one that
 joins later starts from the group's baseline (the state it just fetched).
+
+Subscribers that follow nothing but the objects they name (`packageChanged(ids: $i)`)
+join a cohort instead, kept in the same registry (`server.websocket.cohort`): one stream
+for every member whatever its objects, each with its own baselines.
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ from strawberry.types.execution import ExecutionResult, PreExecutionError
 from events import EventHub, Place
 from metrics import SUBSCRIPTIONS
 from schema.subscriptions.place import subscribed_at
-from schema.subscriptions.sharing import group_stream
+from schema.subscriptions.sharing import CohortTicket, group_stream
+from server.websocket.cohort import Cohort, Member
 from server.websocket.outbox import Outbox
 
 if TYPE_CHECKING:
@@ -46,7 +51,7 @@ class SubscriptionGroups:
     its members, so a subscriber arriving then starts a new group."""
 
     def __init__(self) -> None:
-        self._groups: dict[GroupKey, Group] = {}
+        self._groups: dict[GroupKey, Any] = {}  # Group, or Cohort (its key says "cohort")
 
     def __len__(self) -> int:
         return len(self._groups)
@@ -61,6 +66,7 @@ class SubscriptionGroups:
         """The group the subscriber joined; None when the group cannot give it every change
         after its place (`Group.covers`): it then runs a stream of its own."""
         group = self._groups.get(key)
+        assert group is None or isinstance(group, Group)
         if group is None:
             group = self._groups[key] = Group(self, key, stream, place)
         elif not group.covers(place):
@@ -68,7 +74,24 @@ class SubscriptionGroups:
         group.add(operation)
         return group
 
-    def _forget(self, group: Group) -> None:
+    def join_cohort(
+        self,
+        key: GroupKey,
+        operation: Operation[Any, Any],
+        stream: StreamStarter,
+        ticket: CohortTicket,
+        place: Place | None,
+    ) -> tuple[Cohort, Member]:
+        """The cohort the subscriber joins (`server.websocket.cohort`); its `accepted`
+        says, once the cohort's stream listens, whether it was taken (False: it runs a
+        stream of its own)."""
+        cohort = self._groups.get(key)
+        if not isinstance(cohort, Cohort) or cohort.ended:
+            cohort = Cohort(self, key, stream)
+            self._groups[key] = cohort
+        return cohort, cohort.add(operation, _outbox(operation), ticket, place)
+
+    def _forget(self, group: Group | Cohort) -> None:
         if self._groups.get(group.key) is group:
             del self._groups[group.key]
 

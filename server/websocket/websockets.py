@@ -42,7 +42,8 @@ from ratelimit import spending
 from schema.errors import TooManySubscriptions
 from schema.permissions import read_class
 from schema.subscriptions.place import subscribed_now, subscription_place
-from schema.subscriptions.sharing import admitting
+from schema.subscriptions.sharing import CohortTicket, admitting
+from server.websocket.cohort import Cohort
 from server.websocket.fanout import Group, StreamStarter, SubscriptionGroups
 from server.websocket.outbox import Outbox
 
@@ -82,7 +83,7 @@ class PingingTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
     a shared stream (`server.websocket.fanout`) when the view keeps groups."""
 
     _ping_task: asyncio.Task[None] | None = None
-    _joined: dict[str, Group] | None = None
+    _joined: dict[str, Group | Cohort] | None = None
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         """The operation's task starts here and carries the stream's place now. Past
@@ -123,6 +124,12 @@ class PingingTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
                         first = await anext(source, None)
                     if not admission.admitted:
                         await self._send_result_stream(operation, _chain(first, source))
+                    elif admission.cohort is not None:
+                        permission = await self._read_class()
+                        if await self._join_cohort(
+                            groups, operation, starter, admission.cohort, permission
+                        ):
+                            return
                     elif self._join(groups, operation, starter, await self._read_class()):
                         return
                 if admission.admitted:  # the group is past this subscriber's place
@@ -164,6 +171,43 @@ class PingingTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
         if self._joined is None:
             self._joined = {}
         self._joined[operation.id] = group
+        # Its admission task ends now; kept, it would keep the admission's loaders alive.
+        operation.task = None
+        return True
+
+    async def _join_cohort(
+        self,
+        groups: SubscriptionGroups,
+        operation: Operation[Any, Any],
+        starter: StreamStarter,
+        ticket: CohortTicket,
+        permission: str,
+    ) -> bool:
+        """Join the cohort of subscribers of this document that follow objects of their
+        own (`server.websocket.cohort`); False: it cannot take this one now.
+
+        Keyed on the document, the values its selection reads and the permission class
+        (last, as a group's key): not on the objects, nor the token."""
+        key = (
+            operation.query,
+            ticket.selection_variables,
+            operation.operation_name,
+            "cohort",
+            permission,
+        )
+        cohort, member = groups.join_cohort(key, operation, starter, ticket, subscription_place())
+        if self._joined is None:
+            self._joined = {}
+        self._joined[operation.id] = cohort
+        try:
+            accepted = await asyncio.shield(member.accepted)
+        except asyncio.CancelledError:  # completed or disconnected while it waited
+            self._joined.pop(operation.id, None)
+            cohort.leave(operation)
+            raise
+        if not accepted:
+            self._joined.pop(operation.id, None)
+            return False
         # Its admission task ends now; kept, it would keep the admission's loaders alive.
         operation.task = None
         return True

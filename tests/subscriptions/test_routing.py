@@ -13,6 +13,7 @@ from events import Event, EventHub
 from events.hub import Inbox
 from events.memory import MemoryBroker
 from schema.context import Context
+from schema.subscriptions.packages import PackageTarget
 from tests.subscriptions.test_cohort_results import WATCH, _stop, _subscribe, _write
 from writes.changes import Action, ObjectRef
 
@@ -84,5 +85,33 @@ async def test_a_change_wakes_its_subscribers_only(
         reached = woken | {inbox for inbox in hub.inboxes if not inbox.queue.empty()}
         assert len(reached) == 2
         assert all(queue.empty() for queue in queues[2:])
+    finally:
+        await _stop(tasks, hub)
+
+
+async def test_a_batch_of_many_packages_loads_only_the_followed_ones(
+    catalogue, graphql_schema, settings, monkeypatch
+):
+    """An import changes hundreds of packages in one batch: a subscriber of package 1
+    loads package 1, not one value (and one task) per changed package."""
+    hub = EventHub(catalogue, MemoryBroker())
+    await hub.start()
+    context = Context.create(db=catalogue, settings=settings, hub=hub)
+    tasks, [queue] = await _subscribe(graphql_schema, [context], WATCH, [{"ids": [1]}])
+    admitted: list[int] = []
+    original = PackageTarget.admits
+
+    async def counted(self: PackageTarget, package_id: int, loaders: Any) -> Any:
+        admitted.append(package_id)
+        return await original(self, package_id, loaders)
+
+    monkeypatch.setattr(PackageTarget, "admits", counted)
+    try:
+        others = [_event("Package", 20_000 + number) for number in range(200)]
+        changes = await _write(catalogue, repo_watchers=2468)
+        await hub.broker.publish([*others, *(Event.from_change(change) for change in changes)])
+        result = await asyncio.wait_for(queue.get(), 10)
+        assert result.data["packageChanged"]["repoWatchers"] == 2468
+        assert admitted == [1]  # one batch: 201 packages changed, one loaded
     finally:
         await _stop(tasks, hub)

@@ -1,0 +1,382 @@
+"""One subscription stream per cohort of WebSocket subscribers that each follow their own
+objects.
+
+Integrations that each watch their own packages send the same document with their own
+`ids` or `slugs`: a cohort (`schema.subscriptions.cohorts`; the same document, the same
+values for the variables the selection reads, the same permission class). A `Group`
+(`server.websocket.fanout`) needs identical variables; a cohort runs one Strawberry
+stream for all its members (`schema.subscriptions.cohort_follow`): it follows the union
+of their objects, resolves and encodes each changed object once per batch, and hands the
+bytes, behind each member's own id, to the members that follow that object, unless the
+member's own changed-only compare (its last result for that object, as
+`schema.subscriptions.changed_only` keeps per stream) says silence. 2,000 integrations of
+3 packages each cost one stream, not 2,000.
+
+Each member was admitted through its own stream first (`schema.subscriptions.sharing`):
+validation, cost, rate limit and argument errors are its own. It joins at its own place:
+the hub routes its objects to the cohort's inbox from that moment, and what happened
+since its `subscribe` arrived is caught up for it alone (`Arrival`). A member the cohort
+cannot take (its place is lost, the inbox is full) runs a stream of its own, which
+reports what a solo stream reports.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+from collections import Counter
+from collections.abc import Hashable, Sequence
+from contextlib import aclosing
+from typing import TYPE_CHECKING, Any
+
+import orjson
+from graphql import GraphQLError
+from strawberry.types.execution import ExecutionResult, PreExecutionError
+
+from events import Event, EventHub, Place, PlaceLost
+from metrics import SUBSCRIPTIONS
+from schema.subscriptions import emission as emissions
+from schema.subscriptions.cohort_follow import INTERRUPTED_AT, Arrival, Arrivals
+from schema.subscriptions.emission import ObjectKey
+from schema.subscriptions.place import subscribed_at
+from schema.subscriptions.sharing import CohortTicket, feeding, group_stream
+
+if TYPE_CHECKING:
+    from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Operation
+
+    from server.websocket.fanout import StreamStarter, SubscriptionGroups
+    from server.websocket.outbox import Outbox
+
+logger = logging.getLogger(__name__)
+
+NO_INCREMENTAL = "Incremental delivery is not supported over graphql-transport-ws"
+_NOTHING = object()
+_SENTINEL = orjson.dumps(INTERRUPTED_AT).decode()
+
+
+class Member:
+    """One subscriber of a cohort: its frame prefix, outbox, objects and baselines."""
+
+    __slots__ = (
+        "accepted",
+        "arrived_at",
+        "enlisted",
+        "last_seen",
+        "last_sent",
+        "live",
+        "operation",
+        "outbox",
+        "place",
+        "prefix",
+        "ticket",
+    )
+
+    def __init__(
+        self,
+        operation: Operation[Any, Any],
+        outbox: Outbox,
+        ticket: CohortTicket,
+        place: Place | None,
+    ) -> None:
+        self.operation = operation
+        self.prefix = '{"id":' + orjson.dumps(operation.id).decode() + ',"type":"next","payload":'
+        self.outbox = outbox
+        self.ticket = ticket
+        self.place = place
+        self.last_sent: dict[ObjectKey, Any] = {}  # the changed-only baselines, per object
+        self.accepted: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self.enlisted = False  # its objects are routed to the cohort's inbox
+        self.arrived_at: int | None = None  # the cohort's batch count when it arrived
+        self.last_seen: str | None = None  # the last event of what it was caught up on
+        self.live = True
+
+
+class Cohort:
+    def __init__(
+        self, groups: SubscriptionGroups, key: tuple[Hashable, ...], stream: StreamStarter
+    ) -> None:
+        self._groups = groups
+        self.key = key
+        self.members: dict[Operation[Any, Any], Member] = {}
+        self._pending: list[Member] = []  # until the stream's inbox opens
+        self._followers: dict[ObjectKey, dict[Member, None]] = {}  # arrived members
+        self._routed: Counter[ObjectKey] = Counter()  # enlisted members per object
+        self._hub: EventHub | None = None
+        self._inbox: Any = None
+        self._aimed: list[Member] | None = None
+        # Members whose next batch is forced, by the objects they follow.
+        self._forced: set[Member] = set()
+        self._forced_of: dict[ObjectKey, set[Member]] = {}
+        # For each member's own `lastEventId` when the stream is interrupted: the batches
+        # it would have heard of alone (numbered), their last events.
+        self._batches = 0
+        self._last_wide: tuple[int, str] | None = None
+        self._last_of: dict[ObjectKey, tuple[int, str]] = {}
+        self._types: frozenset[str] = frozenset()
+        self.ended = False
+        self._task = asyncio.create_task(self._run(stream), context=contextvars.Context())
+
+    # -- members (the transport's side)
+
+    def add(
+        self,
+        operation: Operation[Any, Any],
+        outbox: Outbox,
+        ticket: CohortTicket,
+        place: Place | None,
+    ) -> Member:
+        member = Member(operation, outbox, ticket, place)
+        self.members[operation] = member
+        SUBSCRIPTIONS.inc()
+        if self._inbox is None:
+            self._pending.append(member)
+        else:
+            self._enlist(member)
+        return member
+
+    def leave(self, operation: Operation[Any, Any]) -> None:
+        member = self.members.pop(operation, None)
+        if member is None:
+            return
+        SUBSCRIPTIONS.dec()
+        self._drop(member)
+        if not self.members:
+            self._groups._forget(self)
+            self._task.cancel()
+
+    def _drop(self, member: Member) -> None:
+        member.live = False
+        self._release(member)
+        if member in self._pending:
+            self._pending.remove(member)
+        for key in member.ticket.follows:
+            followers = self._followers.get(key)
+            if followers is not None:
+                followers.pop(member, None)
+                if not followers:
+                    del self._followers[key]
+        if member.enlisted:
+            member.enlisted = False
+            unrouted = []
+            for key in member.ticket.follows:
+                self._routed[key] -= 1
+                if self._routed[key] <= 0:
+                    del self._routed[key]
+                    self._last_of.pop(key, None)
+                    unrouted.append(key)
+            if self._hub is not None and self._inbox is not None:
+                self._hub.follow_less(self._inbox, unrouted)
+        if not member.accepted.done():
+            member.accepted.set_result(False)
+
+    def _enlist(self, member: Member) -> None:
+        """Route its objects here from now on and queue its arrival; or send it off to a
+        stream of its own (`accepted` False)."""
+        hub, inbox = self._hub, self._inbox
+        assert hub is not None and inbox is not None
+        ticket = member.ticket
+        try:
+            missed = hub.places_since(member.place) if member.place is not None else []
+            lost = False
+        except PlaceLost:  # a stream of its own says so
+            missed, lost = [], True
+        queue = inbox.queue
+        waiting = queue._queue  # (asyncio.Queue's own deque: is its last item open arrivals?)
+        joins = waiting[-1] if waiting and isinstance(waiting[-1], Arrivals) else None
+        full = joins is None and queue.full()
+        if lost or full or inbox.overflowed or ticket.types != self._types:
+            self.leave(member.operation)
+            return
+        routed = [key for key in ticket.follows if key not in self._routed]
+        self._routed.update(ticket.follows)
+        hub.follow_more(inbox, routed)
+        member.enlisted = True
+        member.last_seen = missed[-1].id if missed else None
+        arrival = Arrival(member, ticket.primes, ticket.follows, ticket.types, missed)
+        if joins is None:
+            queue.put_nowait(Arrivals([arrival]))
+        else:
+            joins.members.append(arrival)
+        member.accepted.set_result(True)
+
+    # -- the stream's side (`schema.subscriptions.cohort_follow.Feed`)
+
+    def listeners(self) -> int:
+        return len(self.members)
+
+    def attach(self, hub: EventHub, inbox: Any) -> None:
+        self._hub, self._inbox, self._types = hub, inbox, inbox.types
+        pending, self._pending = self._pending, []
+        for member in pending:
+            self._enlist(member)
+
+    def aim(self, members: list[Any] | None) -> None:
+        """The results that follow are for these members alone (arriving ones)."""
+        self._aimed = members
+
+    def arrived(self, arrival: Arrival, force_next: bool) -> None:
+        member: Member = arrival.member
+        if not member.live:
+            return
+        member.arrived_at = self._batches
+        for key in member.ticket.follows:
+            self._followers.setdefault(key, {})[member] = None
+        if force_next:
+            self._forced.add(member)
+            for key in member.ticket.follows:
+                self._forced_of.setdefault(key, set()).add(member)
+
+    def delivered(self, events: Sequence[Event]) -> None:
+        """After a batch: what each member's `lastEventId` would be, and whose forced
+        first batch this was (a solo stream forces the first batch it is handed)."""
+        self._batches += 1
+        last = (self._batches, events[-1].id)
+        types = self._types
+        for event in events:
+            kind = event.object.type
+            if kind not in types:
+                self._last_wide = last
+            elif (key := (kind, event.object.id)) in self._routed:
+                self._last_of[key] = last
+        if self._forced:
+            self._unforce(events)
+
+    def _unforce(self, events: Sequence[Event]) -> None:
+        """Members a batch reached (`events.hub.reaches`) had their forced batch."""
+        if any(event.object.type not in self._types for event in events):
+            reached = set(self._forced)  # a batch about another type reaches everyone
+        else:
+            reached = set()
+            for event in events:
+                reached |= self._forced_of.get((event.object.type, event.object.id), set())
+        for member in reached:
+            self._release(member)
+
+    def _release(self, member: Member) -> None:
+        self._forced.discard(member)
+        for key in member.ticket.follows:
+            forced = self._forced_of.get(key)
+            if forced is not None:
+                forced.discard(member)
+                if not forced:
+                    del self._forced_of[key]
+
+    def detach(self) -> None:
+        self._inbox = None
+        self.ended = True
+
+    # -- the stream
+
+    async def _run(self, stream: StreamStarter) -> None:
+        with group_stream(self.listeners), feeding(self), subscribed_at(None):
+            try:
+                source = await stream.start()
+                first = True
+                async with aclosing(source):
+                    async for result in source:
+                        if first and isinstance(result, PreExecutionError):
+                            self._end("error", [error.formatted for error in result.errors or ()])
+                            return
+                        if not isinstance(result, ExecutionResult):
+                            self._end("error", [GraphQLError(NO_INCREMENTAL).formatted])
+                            return
+                        first = False
+                        self._fan_out(result)
+                        await asyncio.sleep(0)  # members' writers run between results
+                self._end("complete")
+            except asyncio.CancelledError:
+                self.ended = True
+                self._groups._forget(self)
+                raise
+            except Exception:
+                logger.exception("a cohort's subscription stream failed")
+                self._end("complete")
+
+    def _fan_out(self, result: ExecutionResult) -> None:
+        emission = emissions.take()
+        if emission is None:  # not about one object: what the stream raised, to everyone
+            self._to_all(result)
+            return
+        aimed = self._aimed
+        if aimed is not None:
+            targets: Any = [member for member in aimed if member.live]
+        else:
+            targets = self._followers.get(emission.key, ())
+        if not targets:
+            return
+        if result.errors:  # sent as it is, the baseline untouched (`changed_only`)
+            tail = _tail(result)
+            for member in targets:
+                member.outbox.offer(member.prefix + tail)
+            return
+        key, data, forced = emission.key, result.data, self._forced
+        encoded: str | None = None
+        for member in list(targets):
+            baselines = member.last_sent
+            last = baselines.get(key, _NOTHING)
+            baselines[key] = data
+            if emission.prime:
+                continue
+            if last is not _NOTHING and last == data and not emission.force:
+                if member not in forced:
+                    continue
+            if encoded is None:
+                if emission.event_id is not None:
+                    result.extensions = {**(result.extensions or {}), "eventId": emission.event_id}
+                encoded = _tail(result)
+            member.outbox.offer(member.prefix + encoded)
+
+    def _to_all(self, result: ExecutionResult) -> None:
+        tail = _tail(result)
+        personal = _SENTINEL in tail
+        for member in list(self.members.values()):
+            if personal:
+                own = orjson.dumps(self._last_seen(member)).decode()
+                member.outbox.offer(member.prefix + tail.replace(_SENTINEL, own))
+            else:
+                member.outbox.offer(member.prefix + tail)
+
+    def _last_seen(self, member: Member) -> str | None:
+        """The last event of the batches this member's solo stream would have been handed."""
+        since = member.arrived_at
+        if since is None:
+            return member.last_seen
+        best: tuple[int, str] | None = None
+        candidates = [self._last_of.get(key) for key in member.ticket.follows]
+        for candidate in (self._last_wide, *candidates):
+            if (
+                candidate is not None
+                and candidate[0] > since
+                and (best is None or candidate > best)
+            ):
+                best = candidate
+        return best[1] if best is not None else member.last_seen
+
+    def _end(self, kind: str, payload: list[Any] | None = None) -> None:
+        """The last message to every member; the cohort leaves the registry first."""
+        self.ended = True
+        self._groups._forget(self)
+        members, self.members = self.members, {}
+        for operation, member in members.items():
+            SUBSCRIPTIONS.dec()
+            member.live = False
+            if not member.accepted.done():
+                member.accepted.set_result(True)  # it is ended here, not sent off
+            if operation.completed:
+                continue
+            operation.completed = True
+            operation.handler.operations.pop(operation.id, None)
+            message: dict[str, Any] = {"id": operation.id, "type": kind}
+            if payload is not None:
+                message["payload"] = payload
+            member.outbox.offer(orjson.dumps(message).decode())
+
+
+def _tail(result: ExecutionResult) -> str:
+    payload: dict[str, Any] = {"data": result.data}
+    if result.errors:
+        payload["errors"] = [error.formatted for error in result.errors]
+    if result.extensions:
+        payload["extensions"] = result.extensions
+    return orjson.dumps(payload).decode() + "}"
