@@ -27,12 +27,10 @@ import contextvars
 import logging
 from collections import Counter
 from collections.abc import Hashable, Sequence
-from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from graphql import GraphQLError
-from strawberry.types.execution import ExecutionResult, PreExecutionError
+from strawberry.types.execution import ExecutionResult
 
 from events import Event, EventHub, Place, PlaceLost
 from metrics import SUBSCRIPTIONS
@@ -41,6 +39,7 @@ from schema.subscriptions.cohort_follow import INTERRUPTED_AT, Arrival, Arrivals
 from schema.subscriptions.emission import ObjectKey
 from schema.subscriptions.place import subscribed_at
 from schema.subscriptions.sharing import CohortTicket, feeding, group_stream
+from server.websocket.shared_stream import encoded_payload, read_shared
 
 if TYPE_CHECKING:
     from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Operation
@@ -50,7 +49,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-NO_INCREMENTAL = "Incremental delivery is not supported over graphql-transport-ws"
 _NOTHING = object()
 _SENTINEL = orjson.dumps(INTERRUPTED_AT).decode()
 
@@ -271,20 +269,7 @@ class Cohort:
     async def _run(self, stream: StreamStarter) -> None:
         with group_stream(self.listeners), feeding(self), subscribed_at(None):
             try:
-                source = await stream.start()
-                first = True
-                async with aclosing(source):
-                    async for result in source:
-                        if first and isinstance(result, PreExecutionError):
-                            self._end("error", [error.formatted for error in result.errors or ()])
-                            return
-                        if not isinstance(result, ExecutionResult):
-                            self._end("error", [GraphQLError(NO_INCREMENTAL).formatted])
-                            return
-                        first = False
-                        self._fan_out(result)
-                        await asyncio.sleep(0)  # members' writers run between results
-                self._end("complete")
+                await read_shared(stream, self._fan_out, self._end)
             except asyncio.CancelledError:
                 self.ended = True
                 self._groups._forget(self)
@@ -306,7 +291,7 @@ class Cohort:
         if not targets:
             return
         if result.errors:  # sent as it is, the baseline untouched (`changed_only`)
-            tail = _tail(result)
+            tail = encoded_payload(result)
             for member in targets:
                 member.outbox.offer(member.prefix + tail)
             return
@@ -324,11 +309,11 @@ class Cohort:
             if encoded is None:
                 if emission.event_id is not None:
                     result.extensions = {**(result.extensions or {}), "eventId": emission.event_id}
-                encoded = _tail(result)
+                encoded = encoded_payload(result)
             member.outbox.offer(member.prefix + encoded)
 
     def _to_all(self, result: ExecutionResult) -> None:
-        tail = _tail(result)
+        tail = encoded_payload(result)
         personal = _SENTINEL in tail
         for member in list(self.members.values()):
             if personal:
@@ -371,12 +356,3 @@ class Cohort:
             if payload is not None:
                 message["payload"] = payload
             member.outbox.offer(orjson.dumps(message).decode())
-
-
-def _tail(result: ExecutionResult) -> str:
-    payload: dict[str, Any] = {"data": result.data}
-    if result.errors:
-        payload["errors"] = [error.formatted for error in result.errors]
-    if result.extensions:
-        payload["extensions"] = result.extensions
-    return orjson.dumps(payload).decode() + "}"

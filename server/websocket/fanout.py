@@ -23,12 +23,10 @@ import asyncio
 import contextvars
 import logging
 from collections.abc import Hashable
-from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from graphql import GraphQLError
-from strawberry.types.execution import ExecutionResult, PreExecutionError
+from strawberry.types.execution import ExecutionResult
 
 from events import EventHub, Place
 from metrics import SUBSCRIPTIONS
@@ -36,6 +34,7 @@ from schema.subscriptions.place import subscribed_at
 from schema.subscriptions.sharing import CohortTicket, group_stream
 from server.websocket.cohort import Cohort, Member
 from server.websocket.outbox import Outbox
+from server.websocket.shared_stream import encoded_payload, read_shared
 
 if TYPE_CHECKING:
     from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Operation
@@ -43,7 +42,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 GroupKey = tuple[Hashable, ...]
-NO_INCREMENTAL = "Incremental delivery is not supported over graphql-transport-ws"
 
 
 class SubscriptionGroups:
@@ -172,20 +170,7 @@ class Group:
     async def _run(self, stream: StreamStarter) -> None:
         with group_stream(self.members.__len__), subscribed_at(self._place):
             try:
-                source = await stream.start()
-                first = True
-                async with aclosing(source):
-                    async for result in source:
-                        if first and isinstance(result, PreExecutionError):
-                            self._end("error", [error.formatted for error in result.errors or ()])
-                            return
-                        if not isinstance(result, ExecutionResult):
-                            self._end("error", [GraphQLError(NO_INCREMENTAL).formatted])
-                            return
-                        self._fan_out(result)
-                        first = False
-                        await asyncio.sleep(0)  # members' writers run between results
-                self._end("complete")
+                await read_shared(stream, self._fan_out, self._end)
             except asyncio.CancelledError:
                 self._groups._forget(self)
                 raise
@@ -194,12 +179,7 @@ class Group:
                 self._end("complete")
 
     def _fan_out(self, result: ExecutionResult) -> None:
-        payload: dict[str, Any] = {"data": result.data}
-        if result.errors:
-            payload["errors"] = [error.formatted for error in result.errors]
-        if result.extensions:
-            payload["extensions"] = result.extensions
-        tail = orjson.dumps(payload).decode() + "}"
+        tail = encoded_payload(result)
         if self._hub is not None:
             self._sent_at = self._hub.mark()
         for prefix, outbox in self.members.values():
