@@ -62,6 +62,16 @@ class EventsUnavailable(DpGraphError):
 class EventsInterrupted(DpGraphError):
     code = "EVENTS_INTERRUPTED"
 
+    @classmethod
+    def resume_from(cls, reason: str, last_event_id: str | None) -> EventsInterrupted:
+        """What a stream ends with when its events were interrupted: the client resumes
+        with this `lastEventId` (a cohort's is a placeholder each member's replaces)."""
+        return cls(
+            f"The event stream was interrupted ({reason}). Subscribe again "
+            "with `lastEventId` to receive what you missed.",
+            lastEventId=last_event_id,
+        )
+
 
 class EventsExpired(DpGraphError):
     code = "EVENTS_EXPIRED"

@@ -87,11 +87,7 @@ async def follow_cohort(
             while True:
                 item = await inbox.next()
                 if isinstance(item, Interrupted):
-                    raise EventsInterrupted(
-                        f"The event stream was interrupted ({item.reason}). Subscribe again "
-                        "with `lastEventId` to receive what you missed.",
-                        lastEventId=INTERRUPTED_AT,
-                    )
+                    raise EventsInterrupted.resume_from(item.reason, INTERRUPTED_AT)
                 if isinstance(item, Arrivals):
                     async for value in _arrive(feed, hub, db, inbox, item, candidates, load, emit):
                         yield value

@@ -108,11 +108,7 @@ async def follow(
             while True:
                 item = await inbox.next()
                 if isinstance(item, Interrupted):
-                    raise EventsInterrupted(
-                        f"The event stream was interrupted ({item.reason}). Subscribe again "
-                        "with `lastEventId` to receive what you missed.",
-                        lastEventId=last_seen,
-                    )
+                    raise EventsInterrupted.resume_from(item.reason, last_seen)
                 fresh = [event for event in item.events if event.id not in replayed]
                 replayed.clear()
                 if fresh:
