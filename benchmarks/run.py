@@ -226,6 +226,7 @@ async def count_statements(url: str, workloads: list[Workload]) -> dict[str, tup
 
     from benchmarks.floor import answer, pg_dsn
     from core.db import Database
+    from metrics import CONNECTIONS_REUSED
     from server.app import create_app
 
     db = Database.from_settings(_settings(url))
@@ -253,9 +254,12 @@ async def count_statements(url: str, workloads: list[Workload]) -> dict[str, tup
                 floor: list[int] = []
                 for _ in range(COUNTED_RUNS):
                     seen.update(statements=0, checkouts=0)
+                    reused = CONNECTIONS_REUSED._value.get()
                     response = await client.post("/graphql", json=workload.body())
                     response.raise_for_status()
-                    ours.append((seen["statements"], seen["checkouts"]))
+                    # A connection kept from the request before counts as one held.
+                    held = seen["checkouts"] + int(CONNECTIONS_REUSED._value.get() - reused)
+                    ours.append((seen["statements"], held))
                     fetcher = _CountingFetcher(connection)
                     await answer(fetcher, workload.name, workload.variables)
                     floor.append(fetcher.statements)

@@ -12,6 +12,7 @@ the pool connect afresh).
 from __future__ import annotations
 
 import time
+import weakref
 from typing import Any
 
 from sqlalchemy import event
@@ -22,10 +23,19 @@ RETURNED_AT = "dpgraph_returned_at"
 """Key in a connection record's `info`: when the connection last went back to the pool."""
 
 
+_IDLE_SECONDS: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
+
+
+def idle_seconds(engine: Engine) -> float | None:
+    """The idle time past which `engine`'s connections are pinged (None: never set)."""
+    return _IDLE_SECONDS.get(engine)
+
+
 def ping_after_idle(engine: Engine, idle_seconds: float) -> None:
     """Ping a connection at checkout when it was returned `idle_seconds` ago or more
     (0: at every checkout of a reused connection; a new one needs none)."""
     dialect = engine.dialect
+    _IDLE_SECONDS[engine] = idle_seconds
 
     def returned(dbapi_connection: Any, record: Any) -> None:
         record.info[RETURNED_AT] = time.monotonic()

@@ -71,6 +71,11 @@ POOL_WAIT = Histogram(
     "Time a request waited for a database connection (a new one's connect included).",
     buckets=(0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
 )
+CONNECTIONS_REUSED = Counter(
+    "dpgraph_db_connections_reused_total",
+    "Compiled reads that ran on a connection kept checked out from the read before "
+    "(no pool checkout and checkin: `fastpath.connection`).",
+)
 CONNECTIONS_OPENED = Counter(
     "dpgraph_db_connections_opened_total",
     "Database connections opened: beyond start-up, a pool too small for the concurrency "

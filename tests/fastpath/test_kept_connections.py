@@ -1,0 +1,175 @@
+"""Connections the compiled path keeps checked out between reads (`fastpath.connection.Warm`):
+reused without SQLAlchemy's checkout, never more than half the pool, pinged after idling
+like any pooled connection, closed with the engine."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import QueuePool
+
+from core.db import Database, create_engine
+from core.failures import database_unavailable
+from core.settings import Settings
+from fastpath.connection import _warm, checkout
+from metrics import CONNECTIONS_REUSED
+
+
+@pytest.fixture
+async def engine(db: Database) -> AsyncIterator[AsyncEngine]:
+    """A PostgreSQL engine of its own (pool of 4: two kept at most), disposed of after."""
+    if db.dialect != "postgresql":
+        pytest.skip("needs DATABASE_URL (PostgreSQL): SQLite's compiled path keeps no connection")
+    url = db.engine.url.render_as_string(hide_password=False)
+    engine = create_engine(Settings(database_url=url, db_pool_size=4, _env_file=None))
+    yield engine
+    await engine.dispose()
+
+
+async def _pid(engine: AsyncEngine) -> int:
+    async with checkout(engine) as conn:
+        return int(await conn.driver.fetchval("SELECT pg_backend_pid()"))
+
+
+async def _alive(db: Database, pid: int) -> bool:
+    async with db.engine.connect() as conn:
+        found = await conn.execute(
+            text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}
+        )
+        return bool(found.scalar_one())
+
+
+async def test_reads_one_after_another_reuse_one_connection_without_a_pool_checkout(engine):
+    checkouts: list[object] = []
+    event.listen(engine.sync_engine.pool, "checkout", lambda *args: checkouts.append(args))
+    reused_before = CONNECTIONS_REUSED._value.get()
+    pids = {await _pid(engine) for _ in range(5)}
+    assert len(pids) == 1
+    assert len(checkouts) == 1  # the first read's; the next four took the kept one
+    assert CONNECTIONS_REUSED._value.get() - reused_before == 4
+
+
+async def test_at_most_half_the_pool_stays_kept(engine):
+    entered = asyncio.Event()
+    inside = 0
+
+    async def read() -> None:
+        nonlocal inside
+        async with checkout(engine) as conn:
+            inside += 1
+            if inside == 4:
+                entered.set()
+            await entered.wait()  # four hold a connection at once
+            await conn.driver.fetchval("SELECT 1")
+
+    await asyncio.gather(*(read() for _ in range(4)))
+    warm = _warm(engine)
+    assert warm is not None and len(warm) == 2
+    pool = engine.sync_engine.pool
+    assert (
+        isinstance(pool, QueuePool) and pool.checkedout() == 2
+    )  # the other two went back to SQLAlchemy's pool
+
+
+async def test_a_kept_connection_that_idled_is_pinged_and_a_dead_one_replaced(db):
+    """DB_PING_AFTER_IDLE_SECONDS=0: every reuse counts as after idling. A kept connection
+    whose backend was killed meanwhile is found dead by the pool's ping, not by a read."""
+    if db.dialect != "postgresql":
+        pytest.skip("needs DATABASE_URL (PostgreSQL)")
+    url = db.engine.url.render_as_string(hide_password=False)
+    engine = create_engine(
+        Settings(database_url=url, db_pool_size=2, db_ping_after_idle_seconds=0, _env_file=None)
+    )
+    try:
+        first = await _pid(engine)
+        async with db.engine.connect() as conn:
+            await conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+        for _ in range(500):  # bounded: until the backend is gone
+            if not await _alive(db, first):
+                break
+        second = await _pid(engine)  # no error: the ping found it dead, a new one answers
+        assert second != first
+    finally:
+        await engine.dispose()
+
+
+async def test_a_kept_connection_is_reused_while_fresh(db):
+    """The default idle limit (2 s): a connection used a moment ago is taken as it is."""
+    if db.dialect != "postgresql":
+        pytest.skip("needs DATABASE_URL (PostgreSQL)")
+    url = db.engine.url.render_as_string(hide_password=False)
+    engine = create_engine(Settings(database_url=url, db_pool_size=2, _env_file=None))
+    pings: list[object] = []
+    try:
+        first = await _pid(engine)
+        event.listen(engine.sync_engine.pool, "checkout", lambda *args: pings.append(args))
+        assert await _pid(engine) == first
+        assert pings == []
+    finally:
+        await engine.dispose()
+
+
+async def test_disposing_of_the_engine_closes_the_kept_connections(db):
+    if db.dialect != "postgresql":
+        pytest.skip("needs DATABASE_URL (PostgreSQL)")
+    url = db.engine.url.render_as_string(hide_password=False)
+    engine = create_engine(Settings(database_url=url, db_pool_size=2, _env_file=None))
+    kept = await _pid(engine)
+    warm = _warm(engine)
+    assert warm is not None and len(warm) == 1
+    await engine.dispose()
+    assert len(warm) == 0
+    for _ in range(500):  # bounded: the backend ends once its client said goodbye
+        if not await _alive(db, kept):
+            break
+    assert not await _alive(db, kept)
+
+
+async def test_a_pool_of_one_keeps_nothing(db):
+    if db.dialect != "postgresql":
+        pytest.skip("needs DATABASE_URL (PostgreSQL)")
+    url = db.engine.url.render_as_string(hide_password=False)
+    engine = create_engine(Settings(database_url=url, db_pool_size=1, _env_file=None))
+    try:
+        await _pid(engine)
+        assert _warm(engine) is None
+        pool = engine.sync_engine.pool
+        assert isinstance(pool, QueuePool) and pool.checkedout() == 0
+    finally:
+        await engine.dispose()
+
+
+async def test_a_lost_connection_drops_every_kept_one(engine, db):
+    """The server restarted (here: every kept backend terminated): the read that finds its
+    connection dead fails once, and the kept others go with it instead of failing in turn."""
+    entered = asyncio.Event()
+    inside = 0
+
+    async def read() -> int:
+        nonlocal inside
+        async with checkout(engine) as conn:
+            inside += 1
+            if inside == 2:
+                entered.set()
+            await entered.wait()
+            return int(await conn.driver.fetchval("SELECT pg_backend_pid()"))
+
+    pids = await asyncio.gather(read(), read())
+    warm = _warm(engine)
+    assert warm is not None and len(warm) == 2
+    async with db.engine.connect() as conn:
+        for pid in pids:
+            await conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    for pid in pids:
+        for _ in range(500):  # bounded: until the backend is gone
+            if not await _alive(db, pid):
+                break
+    with pytest.raises(Exception) as lost:
+        await _pid(engine)
+    assert database_unavailable(lost.value)
+    assert len(warm) == 0
+    assert await _pid(engine) not in pids
