@@ -37,7 +37,7 @@ from graphql.utilities import get_operation_ast
 from sqlalchemy import ColumnElement
 
 from fastpath.abstract import ABSTRACT
-from fastpath.arguments import convert
+from fastpath.arguments import convert, passed_through
 from fastpath.collect import CannotCollect, Selections
 from fastpath.comparison_plan import compile_comparison
 from fastpath.compiler_tools import Unsupported, column_index, subselections
@@ -135,7 +135,14 @@ class Compiler:
         if field is None:
             raise Unsupported(f"no Strawberry field for {parent.name}.{node.name.value}")
         literal = not any(_uses_variables(argument.value) for argument in node.arguments or ())
-        return Arguments(definition, node, list(field.arguments), literal)
+        strawberry_arguments = list(field.arguments)
+        return Arguments(
+            definition,
+            node,
+            strawberry_arguments,
+            literal,
+            passed_through=passed_through(strawberry_arguments, self.schema),
+        )
 
     def object(
         self,

@@ -52,6 +52,10 @@ class Arguments:
     literal: bool = False
     """No variable in the arguments: converted once, then `converted` is reused."""
     converted: dict[str, Any] | None = None
+    passed_through: tuple[tuple[str, str], ...] | None = None
+    """(GraphQL name, Python name) of each argument when every one is a built-in or
+    custom scalar, nullable or not, whose value Strawberry's conversion returns as it is
+    (`fastpath.arguments`); None: converted by Strawberry's code."""
 
 
 @dataclass
