@@ -134,13 +134,25 @@ async def lookup(
     key: ColumnElement[Any],
     keys: Sequence[Hashable],
 ) -> dict[Hashable, Row]:
-    """One row per key found by a unique column."""
+    """One row per key found by a unique column; one key (a `node(id:)`, the children of
+    one parent) as `key = $1`, for the reason `lookup_one` gives."""
+    distinct = list(set(keys))
+    if len(distinct) == 1:
 
-    def build() -> Select[Any]:
-        return select(*columns, key).select_from(source).where(_one_of(key, "keys", env.dialect))
+        def build_one() -> Select[Any]:
+            return select(*columns, key).select_from(source).where(key == bindparam("key", None))
 
-    prepared = cache.get(("lookup", env.dialect, key), build)
-    rows = await statements.fetch(env, prepared, {"keys": list(set(keys))})
+        prepared = cache.get(("lookup", env.dialect, key, "one"), build_one)
+        rows = await statements.fetch(env, prepared, {"key": distinct[0]})
+    else:
+
+        def build() -> Select[Any]:
+            return (
+                select(*columns, key).select_from(source).where(_one_of(key, "keys", env.dialect))
+            )
+
+        prepared = cache.get(("lookup", env.dialect, key), build)
+        rows = await statements.fetch(env, prepared, {"keys": distinct})
     return {row[-1]: row for row in rows}
 
 
