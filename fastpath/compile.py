@@ -268,7 +268,10 @@ class Compiler:
         index = column_index(columns, nest.records(child_columns, with_sorts=cursors))
         total_index = column_index(columns, nest.total()) if total else None
         held = [*child_columns, *(nest.sorts if cursors else ())]
-        return Nested(key, relation.kind, index, total_index, shape, held, nest.size, nest.ordering)
+        bare = nest.bare(child_columns, with_sorts=cursors)
+        return Nested(
+            key, relation.kind, index, total_index, shape, held, nest.size, nest.ordering, bare
+        )
 
     def connection(
         self,

@@ -182,7 +182,11 @@ async def _nested(entry: Nested, rows: Sequence[Row], env: Env) -> list[Any]:
         if processors:
             values = [None if v is None else converted([v], processors)[0] for v in values]
         return await _optional_objects(values, shape, env)
-    groups: list[Sequence[Row]] = [value or () for value in values]
+    groups: list[Sequence[Row]]
+    if entry.bare:
+        groups = [[(value,) for value in array] if array else () for array in values]
+    else:
+        groups = [value or () for value in values]
     if processors:
         groups = [converted(group, processors) for group in groups]
     if entry.kind == "list":

@@ -104,6 +104,7 @@ class Nested:
     columns: list[ColumnElement[Any]]
     size: int = 0
     ordering: Ordering | None = None
+    bare: bool = False  # an array of one column's values: each made a one-value row
     processors: tuple[tuple[int, Callable[[Any], Any]], ...] | None = None
 
 

@@ -56,7 +56,8 @@ async def test_nested_first_n_is_cut_inside_sql(db, checked_execute, count_state
     assert [len(p["participants"]["nodes"]) for p in result.data["packages"]["nodes"]] == [1] * 5
     if db.dialect == "postgresql":
         [statement] = log.statements
-        assert "ARRAY(SELECT row(participant.login" in statement and "LIMIT 2" in statement
+        # One column: an array of logins, not of one-field records (`Nest.bare`).
+        assert "ARRAY(SELECT participant.login" in statement and "LIMIT 2" in statement
     else:
         [participants] = [s for s in log.statements if "package_participant" in s]
         assert "row_number() OVER (PARTITION BY" in participants
@@ -125,3 +126,33 @@ async def test_one_node_is_looked_up_by_equality_and_several_by_an_array(
     assert [n["slug"] for n in several.data["nodes"]] == [p["slug"] for p in packages]
     [statement] = [s for s in log.statements if "FROM package" in s]
     assert ("ANY" in statement) if db.dialect == "postgresql" else (" IN " in statement)
+
+
+@pytest.mark.parametrize(
+    ("selection", "as_records"),
+    [
+        ("slug", False),  # text
+        ("repoWatchers", False),  # integer
+        ("score", False),  # a nullable integer
+        ("documentationUrl", False),  # nullable: some null
+        ("commitsOver52", True),  # JSON: stays a record
+        ("lastUpdated", True),  # two columns (the time and its UTC offset)
+        ("lastFetched", True),
+    ],
+)
+async def test_a_one_column_list_folds_as_an_array_of_values(
+    db, checked_execute, count_statements, selection, as_records
+):
+    """`Nest.bare`: the children's one column is read as an array of its values, answered
+    exactly as the reference answers (COMPILED_DIFFERENTIAL compares every answer)."""
+    await build_catalogue(db, packages=4, grids=2)
+    query = "{ grids(first: 5) { nodes { packages(first: 3) { nodes { SELECTION } } } } }"
+    query = query.replace("SELECTION", selection)
+    with count_statements() as log:
+        result = await checked_execute(query)
+    assert result.errors is None
+    pages = [grid["packages"]["nodes"] for grid in result.data["grids"]["nodes"]]
+    assert sum(len(page) for page in pages) > 0
+    if db.dialect == "postgresql":
+        [statement] = log.statements
+        assert ("ARRAY(SELECT row(" in statement) == as_records, statement
