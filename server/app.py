@@ -134,12 +134,13 @@ def create_app(
 
     app = Starlette(
         routes=[
+            # First: Starlette tries the routes in order, and nearly every request is here.
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
             Route("/", home),
             Route("/healthz", health),
             Route("/readyz", ready),
             *([Route("/metrics", metrics)] if settings.metrics else []),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", graphql),
             *rest_routes(database, settings),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
             *_example_routes(settings),
