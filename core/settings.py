@@ -260,7 +260,8 @@ class Settings(BaseSettings):
         default=20,
         ge=1,
         description="Database connections each process keeps open (PostgreSQL). Below the "
-        "number of concurrent requests, connections are opened and closed per request.",
+        "number of concurrent requests, connections are opened and closed per request. "
+        "Compiled reads keep up to half of them checked out between requests.",
     )
     db_max_overflow: int = Field(
         default=10,
