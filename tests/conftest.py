@@ -213,15 +213,20 @@ async def app_client(
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
             yield http
     finally:
-        graphql = app.state.graphql
-        await graphql.limiter.close()
-        await graphql.persisted.close()
-        if graphql.rate_limits is not None:
-            await graphql.rate_limits.close()
-        if app.state.redis_ready is not None:
-            await app.state.redis_ready.close()
-        if app.state.tracing is not None:
-            await app.state.tracing.stop()
+        await close_app(app)
+
+
+async def close_app(app: Any) -> None:
+    """What an app made without its lifespan may have opened: its stores, its tracing."""
+    graphql = app.state.graphql
+    await graphql.limiter.close()
+    await graphql.persisted.close()
+    if graphql.rate_limits is not None:
+        await graphql.rate_limits.close()
+    if app.state.redis_ready is not None:
+        await app.state.redis_ready.close()
+    if app.state.tracing is not None:
+        await app.state.tracing.stop()
 
 
 @pytest.fixture
