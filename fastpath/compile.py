@@ -115,6 +115,7 @@ class Compiler:
         self.schema = schema
         self.dialect = dialect
         self.selections = selections
+        self.in_records: set[int] = set()  # ids of column lists that may be a record's fields
 
     def fields(
         self, graphql_type: GraphQLObjectType, selection_sets: list[SelectionSetNode]
@@ -195,7 +196,11 @@ class Compiler:
             relation = BY_LINK.get(link) if link is not None else _root(definition)
             if relation is None:
                 raise Unsupported(f"{name}.{field_name}")
+            arguments = self.arguments(graphql_type, node)
             child_columns: list[ColumnElement[Any]] = []
+            if self._may_fold(relation, arguments):
+                # Its children's columns may become a record's fields (`Nest.records`).
+                self.in_records.add(id(child_columns))
             shape: Any
             if relation.kind == "value":
                 if node.selection_set:
@@ -207,7 +212,6 @@ class Compiler:
                 shape = self.connection(child_type, subselections(nodes), child_columns)
             else:
                 shape = self.object(child_type, subselections(nodes), child_columns)
-            arguments = self.arguments(graphql_type, node)
             nested = self._nested(key, relation, arguments, shape, columns, child_columns)
             if nested is not None:
                 plan.entries.append(nested)
@@ -239,6 +243,15 @@ class Compiler:
         many = is_list_type(get_nullable_type(definition.type))
         return Abstract(key, fetch, self.arguments(parent, nodes[0]), variants, many)
 
+    def _may_fold(self, relation: Relation, arguments: Arguments | None) -> bool:
+        """Whether `_nested` may fold the child (what it checks before the child's shape)."""
+        return (
+            self.dialect == "postgresql"
+            and relation.nest is not None
+            and relation.kind != "value"
+            and (arguments is None or arguments.literal)
+        )
+
     def _nested(
         self,
         key: str,
@@ -265,10 +278,12 @@ class Compiler:
             return None
         cursors = isinstance(shape, ConnectionPlan) and shape.needs_cursors
         total = isinstance(shape, ConnectionPlan) and shape.needs_total
-        index = column_index(columns, nest.records(child_columns, with_sorts=cursors))
+        # Bare values only in a statement's own columns: asyncpg knows an array type inside
+        # an anonymous record only once the connection has met it (W3 failed on a fresh one).
+        bare = id(columns) not in self.in_records and nest.bare(child_columns, cursors)
+        index = column_index(columns, nest.records(child_columns, cursors, bare=bare))
         total_index = column_index(columns, nest.total()) if total else None
         held = [*child_columns, *(nest.sorts if cursors else ())]
-        bare = nest.bare(child_columns, with_sorts=cursors)
         return Nested(
             key, relation.kind, index, total_index, shape, held, nest.size, nest.ordering, bare
         )

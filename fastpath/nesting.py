@@ -87,11 +87,13 @@ class Nest:
             and not isinstance(held[0].type, (sqltypes.ARRAY, sqltypes.JSON))
         )
 
-    def records(self, columns: Sequence[ColumnElement[Any]], with_sorts: bool) -> Any:
-        """The column holding the children: an array of records (or of bare values, see
-        `bare`), or one record (to-one)."""
+    def records(
+        self, columns: Sequence[ColumnElement[Any]], with_sorts: bool, bare: bool = False
+    ) -> Any:
+        """The column holding the children: an array of records (of values when `bare`,
+        which `bare()` allows), or one record (to-one)."""
         held = [*columns, *(self.sorts if with_sorts else ())]
-        element = held[0] if self.bare(columns, with_sorts) else func.row(*held)
+        element = held[0] if bare else func.row(*held)
         query = self._select(element).order_by(*self.order)
         if self.limit is not None:
             # Written into the text (as `fastpath.sql` does): the plan knows the page size.
