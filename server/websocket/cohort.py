@@ -81,7 +81,7 @@ class Member:
         self.prefix = '{"id":' + orjson.dumps(operation.id).decode() + ',"type":"next","payload":'
         self.outbox = outbox
         self.ticket = ticket
-        self.place = place
+        self.place = place  # until it is enlisted: its `subscribe`'s place in the event stream
         self.last_sent: dict[ObjectKey, Any] = {}  # the changed-only baselines, per object
         self.accepted: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self.enlisted = False  # its objects are routed to the cohort's inbox
@@ -179,6 +179,7 @@ class Cohort:
             lost = False
         except PlaceLost:  # a stream of its own says so
             missed, lost = [], True
+        member.place = None  # read once; not kept for as long as it stays
         queue = inbox.queue
         waiting = queue._queue  # (asyncio.Queue's own deque: is its last item open arrivals?)
         joins = waiting[-1] if waiting and isinstance(waiting[-1], Arrivals) else None
