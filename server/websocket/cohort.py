@@ -54,12 +54,16 @@ _SENTINEL = orjson.dumps(INTERRUPTED_AT).decode()
 
 
 class Member:
-    """One subscriber of a cohort: its frame prefix, outbox, objects and baselines."""
+    """One subscriber of a cohort: its frame prefix, outbox, objects and baselines.
+
+    A cohort keeps thousands: what only its joining needs (its ticket, its place, the
+    future its transport waits on) is let go once it has joined."""
 
     __slots__ = (
         "accepted",
         "arrived_at",
         "enlisted",
+        "follows",
         "last_seen",
         "last_sent",
         "live",
@@ -80,10 +84,14 @@ class Member:
         self.operation = operation
         self.prefix = '{"id":' + orjson.dumps(operation.id).decode() + ',"type":"next","payload":'
         self.outbox = outbox
-        self.ticket = ticket
-        self.place = place  # until it is enlisted: its `subscribe`'s place in the event stream
+        # Only ever iterated here: a tuple is a quarter of a small frozenset's size.
+        self.follows: tuple[ObjectKey, ...] = tuple(ticket.follows)
+        # Until it is enlisted: its ticket, its `subscribe`'s place in the event stream, and
+        # whether the cohort took it (its transport waits on it).
+        self.ticket: CohortTicket | None = ticket
+        self.place = place
+        self.accepted: asyncio.Future[bool] | None = asyncio.get_running_loop().create_future()
         self.last_sent: dict[ObjectKey, Any] = {}  # the changed-only baselines, per object
-        self.accepted: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self.enlisted = False  # its objects are routed to the cohort's inbox
         self.arrived_at: int | None = None  # the cohort's batch count when it arrived
         self.last_seen: str | None = None  # the last event of what it was caught up on
@@ -123,15 +131,19 @@ class Cohort:
         outbox: Outbox,
         ticket: CohortTicket,
         place: Place | None,
-    ) -> Member:
+    ) -> asyncio.Future[bool]:
+        """Once the stream listens: whether it took the member (False: the member runs a
+        stream of its own)."""
         member = Member(operation, outbox, ticket, place)
+        accepted = member.accepted
+        assert accepted is not None
         self.members[operation] = member
         SUBSCRIPTIONS.inc()
         if self._inbox is None:
             self._pending.append(member)
         else:
             self._enlist(member)
-        return member
+        return accepted
 
     def leave(self, operation: Operation[Any, Any]) -> None:
         member = self.members.pop(operation, None)
@@ -148,7 +160,7 @@ class Cohort:
         self._release(member)
         if member in self._pending:
             self._pending.remove(member)
-        for key in member.ticket.follows:
+        for key in member.follows:
             followers = self._followers.get(key)
             if followers is not None:
                 followers.pop(member, None)
@@ -157,7 +169,7 @@ class Cohort:
         if member.enlisted:
             member.enlisted = False
             unrouted = []
-            for key in member.ticket.follows:
+            for key in member.follows:
                 self._routed[key] -= 1
                 if self._routed[key] <= 0:
                     del self._routed[key]
@@ -165,21 +177,21 @@ class Cohort:
                     unrouted.append(key)
             if self._hub is not None and self._inbox is not None:
                 self._hub.follow_less(self._inbox, unrouted)
-        if not member.accepted.done():
-            member.accepted.set_result(False)
+        _settle(member, False)
 
     def _enlist(self, member: Member) -> None:
         """Route its objects here from now on and queue its arrival; or send it off to a
         stream of its own (`accepted` False)."""
         hub, inbox = self._hub, self._inbox
         assert hub is not None and inbox is not None
-        ticket = member.ticket
+        ticket, place = member.ticket, member.place
+        assert ticket is not None
+        member.ticket = member.place = None
         try:
-            missed = hub.places_since(member.place) if member.place is not None else []
+            missed = hub.places_since(place) if place is not None else []
             lost = False
         except PlaceLost:  # a stream of its own says so
             missed, lost = [], True
-        member.place = None  # read once; not kept for as long as it stays
         queue = inbox.queue
         waiting = queue._queue  # (asyncio.Queue's own deque: is its last item open arrivals?)
         joins = waiting[-1] if waiting and isinstance(waiting[-1], Arrivals) else None
@@ -197,7 +209,7 @@ class Cohort:
             queue.put_nowait(Arrivals([arrival]))
         else:
             joins.members.append(arrival)
-        member.accepted.set_result(True)
+        _settle(member, True)
 
     # -- the stream's side (`schema.subscriptions.cohort_follow.Feed`)
 
@@ -219,11 +231,11 @@ class Cohort:
         if not member.live:
             return
         member.arrived_at = self._batches
-        for key in member.ticket.follows:
+        for key in member.follows:
             self._followers.setdefault(key, {})[member] = None
         if force_next:
             self._forced.add(member)
-            for key in member.ticket.follows:
+            for key in member.follows:
                 self._forced_of.setdefault(key, set()).add(member)
 
     def delivered(self, events: Sequence[Event]) -> None:
@@ -254,7 +266,7 @@ class Cohort:
 
     def _release(self, member: Member) -> None:
         self._forced.discard(member)
-        for key in member.ticket.follows:
+        for key in member.follows:
             forced = self._forced_of.get(key)
             if forced is not None:
                 forced.discard(member)
@@ -329,7 +341,7 @@ class Cohort:
         if since is None:
             return member.last_seen
         best: tuple[int, str] | None = None
-        candidates = [self._last_of.get(key) for key in member.ticket.follows]
+        candidates = [self._last_of.get(key) for key in member.follows]
         for candidate in (self._last_wide, *candidates):
             if (
                 candidate is not None
@@ -347,8 +359,7 @@ class Cohort:
         for operation, member in members.items():
             SUBSCRIPTIONS.dec()
             member.live = False
-            if not member.accepted.done():
-                member.accepted.set_result(True)  # it is ended here, not sent off
+            _settle(member, True)  # it is ended here, not sent off
             if operation.completed:
                 continue
             operation.completed = True
@@ -357,3 +368,10 @@ class Cohort:
             if payload is not None:
                 message["payload"] = payload
             member.outbox.offer(orjson.dumps(message).decode())
+
+
+def _settle(member: Member, taken: bool) -> None:
+    """Answer the transport waiting on the member's joining (once), and let the future go."""
+    accepted, member.accepted = member.accepted, None
+    if accepted is not None:
+        accepted.set_result(taken)
