@@ -65,7 +65,6 @@ class Member:
         "enlisted",
         "follows",
         "last_seen",
-        "last_sent",
         "live",
         "operation",
         "outbox",
@@ -91,7 +90,6 @@ class Member:
         self.ticket: CohortTicket | None = ticket
         self.place = place
         self.accepted: asyncio.Future[bool] | None = asyncio.get_running_loop().create_future()
-        self.last_sent: dict[ObjectKey, Any] = {}  # the changed-only baselines, per object
         self.enlisted = False  # its objects are routed to the cohort's inbox
         self.arrived_at: int | None = None  # the cohort's batch count when it arrived
         self.last_seen: str | None = None  # the last event of what it was caught up on
@@ -106,7 +104,11 @@ class Cohort:
         self.key = key
         self.members: dict[Operation[Any, Any], Member] = {}
         self._pending: list[Member] = []  # until the stream's inbox opens
-        self._followers: dict[ObjectKey, dict[Member, None]] = {}  # arrived members
+        # Per object, its members and each one's last result for it (its changed-only
+        # baseline; _NOTHING before its first): members from their arrival, or from the
+        # baseline read for them as they arrive. (Kept here, not in a dict per member:
+        # a cohort has thousands.)
+        self._followers: dict[ObjectKey, dict[Member, Any]] = {}
         self._routed: Counter[ObjectKey] = Counter()  # enlisted members per object
         self._hub: EventHub | None = None
         self._inbox: Any = None
@@ -232,7 +234,7 @@ class Cohort:
             return
         member.arrived_at = self._batches
         for key in member.follows:
-            self._followers.setdefault(key, {})[member] = None
+            self._followers.setdefault(key, {}).setdefault(member, _NOTHING)
         if force_next:
             self._forced.add(member)
             for key in member.follows:
@@ -296,11 +298,11 @@ class Cohort:
         if emission is None:  # not about one object: what the stream raised, to everyone
             self._to_all(result)
             return
-        aimed = self._aimed
+        key, aimed = emission.key, self._aimed
         if aimed is not None:
-            targets: Any = [member for member in aimed if member.live]
+            targets = [member for member in aimed if member.live]
         else:
-            targets = self._followers.get(emission.key, ())
+            targets = list(self._followers.get(key, ()))
         if not targets:
             return
         if result.errors:  # sent as it is, the baseline untouched (`changed_only`)
@@ -308,12 +310,12 @@ class Cohort:
             for member in targets:
                 member.outbox.offer(member.prefix + tail)
             return
-        key, data, forced = emission.key, result.data, self._forced
+        data, forced = result.data, self._forced
+        baselines = self._followers.setdefault(key, {})
         encoded: str | None = None
-        for member in list(targets):
-            baselines = member.last_sent
-            last = baselines.get(key, _NOTHING)
-            baselines[key] = data
+        for member in targets:
+            last = baselines.get(member, _NOTHING)
+            baselines[member] = data
             if emission.prime:
                 continue
             if last is not _NOTHING and last == data and not emission.force:
