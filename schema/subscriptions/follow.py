@@ -135,17 +135,25 @@ def _ticket(
     read = selection_variables(operation.loc.source.body, operation, lambda: fragments)
     given = info.variable_values
     try:
+        # As text: orjson's bytes keep their whole write buffer (4 KiB), and every member
+        # of a cohort keeps its ticket as long as it is subscribed.
         values = orjson.dumps(
             {name: given[name] for name in read if name in given}, option=orjson.OPT_SORT_KEYS
-        )
+        ).decode()
     except TypeError:  # a value orjson cannot key on: a group of its own
         return None
+    types = frozenset(key[0] for key in follows)
     return CohortTicket(
         follows=follows,
         primes=tuple(primes),
-        types=frozenset(key[0] for key in follows),
+        types=_TYPES.setdefault(types, types),
         selection_variables=values,
     )
+
+
+# One copy of each set of object types a ticket names (there are a handful), not one per
+# cohort member.
+_TYPES: dict[frozenset[str], frozenset[str]] = {}
 
 
 async def _replay(hub: Any, after: str) -> list[Event]:

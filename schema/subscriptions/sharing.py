@@ -39,7 +39,7 @@ class CohortTicket:
     # The same, in the order a stream of its own reads them as its baseline.
     primes: tuple[ObjectKey, ...]
     types: frozenset[str]  # of those objects (as the hub routes them)
-    selection_variables: bytes  # the values its selection reads (`schema.subscriptions.cohorts`)
+    selection_variables: str  # the values its selection reads (`schema.subscriptions.cohorts`)
 
 
 @dataclass

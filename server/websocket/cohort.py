@@ -54,14 +54,17 @@ _SENTINEL = orjson.dumps(INTERRUPTED_AT).decode()
 
 
 class Member:
-    """One subscriber of a cohort: its frame prefix, outbox, objects and baselines."""
+    """One subscriber of a cohort: its frame prefix, outbox, objects and baselines.
+
+    A cohort keeps thousands: what only its joining needs (its ticket, its place, the
+    future its transport waits on) is let go once it has joined."""
 
     __slots__ = (
         "accepted",
         "arrived_at",
         "enlisted",
+        "follows",
         "last_seen",
-        "last_sent",
         "live",
         "operation",
         "outbox",
@@ -80,10 +83,13 @@ class Member:
         self.operation = operation
         self.prefix = '{"id":' + orjson.dumps(operation.id).decode() + ',"type":"next","payload":'
         self.outbox = outbox
-        self.ticket = ticket
+        # Only ever iterated here: a tuple is a quarter of a small frozenset's size.
+        self.follows: tuple[ObjectKey, ...] = tuple(ticket.follows)
+        # Until it is enlisted: its ticket, its `subscribe`'s place in the event stream, and
+        # whether the cohort took it (its transport waits on it).
+        self.ticket: CohortTicket | None = ticket
         self.place = place
-        self.last_sent: dict[ObjectKey, Any] = {}  # the changed-only baselines, per object
-        self.accepted: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self.accepted: asyncio.Future[bool] | None = asyncio.get_running_loop().create_future()
         self.enlisted = False  # its objects are routed to the cohort's inbox
         self.arrived_at: int | None = None  # the cohort's batch count when it arrived
         self.last_seen: str | None = None  # the last event of what it was caught up on
@@ -98,7 +104,11 @@ class Cohort:
         self.key = key
         self.members: dict[Operation[Any, Any], Member] = {}
         self._pending: list[Member] = []  # until the stream's inbox opens
-        self._followers: dict[ObjectKey, dict[Member, None]] = {}  # arrived members
+        # Per object, its members and each one's last result for it (its changed-only
+        # baseline; _NOTHING before its first): members from their arrival, or from the
+        # baseline read for them as they arrive. (Kept here, not in a dict per member:
+        # a cohort has thousands.)
+        self._followers: dict[ObjectKey, dict[Member, Any]] = {}
         self._routed: Counter[ObjectKey] = Counter()  # enlisted members per object
         self._hub: EventHub | None = None
         self._inbox: Any = None
@@ -123,15 +133,19 @@ class Cohort:
         outbox: Outbox,
         ticket: CohortTicket,
         place: Place | None,
-    ) -> Member:
+    ) -> asyncio.Future[bool]:
+        """Once the stream listens: whether it took the member (False: the member runs a
+        stream of its own)."""
         member = Member(operation, outbox, ticket, place)
+        accepted = member.accepted
+        assert accepted is not None
         self.members[operation] = member
         SUBSCRIPTIONS.inc()
         if self._inbox is None:
             self._pending.append(member)
         else:
             self._enlist(member)
-        return member
+        return accepted
 
     def leave(self, operation: Operation[Any, Any]) -> None:
         member = self.members.pop(operation, None)
@@ -148,7 +162,7 @@ class Cohort:
         self._release(member)
         if member in self._pending:
             self._pending.remove(member)
-        for key in member.ticket.follows:
+        for key in member.follows:
             followers = self._followers.get(key)
             if followers is not None:
                 followers.pop(member, None)
@@ -157,7 +171,7 @@ class Cohort:
         if member.enlisted:
             member.enlisted = False
             unrouted = []
-            for key in member.ticket.follows:
+            for key in member.follows:
                 self._routed[key] -= 1
                 if self._routed[key] <= 0:
                     del self._routed[key]
@@ -165,17 +179,18 @@ class Cohort:
                     unrouted.append(key)
             if self._hub is not None and self._inbox is not None:
                 self._hub.follow_less(self._inbox, unrouted)
-        if not member.accepted.done():
-            member.accepted.set_result(False)
+        _settle(member, False)
 
     def _enlist(self, member: Member) -> None:
         """Route its objects here from now on and queue its arrival; or send it off to a
         stream of its own (`accepted` False)."""
         hub, inbox = self._hub, self._inbox
         assert hub is not None and inbox is not None
-        ticket = member.ticket
+        ticket, place = member.ticket, member.place
+        assert ticket is not None
+        member.ticket = member.place = None
         try:
-            missed = hub.places_since(member.place) if member.place is not None else []
+            missed = hub.places_since(place) if place is not None else []
             lost = False
         except PlaceLost:  # a stream of its own says so
             missed, lost = [], True
@@ -196,7 +211,7 @@ class Cohort:
             queue.put_nowait(Arrivals([arrival]))
         else:
             joins.members.append(arrival)
-        member.accepted.set_result(True)
+        _settle(member, True)
 
     # -- the stream's side (`schema.subscriptions.cohort_follow.Feed`)
 
@@ -218,11 +233,11 @@ class Cohort:
         if not member.live:
             return
         member.arrived_at = self._batches
-        for key in member.ticket.follows:
-            self._followers.setdefault(key, {})[member] = None
+        for key in member.follows:
+            self._followers.setdefault(key, {}).setdefault(member, _NOTHING)
         if force_next:
             self._forced.add(member)
-            for key in member.ticket.follows:
+            for key in member.follows:
                 self._forced_of.setdefault(key, set()).add(member)
 
     def delivered(self, events: Sequence[Event]) -> None:
@@ -253,7 +268,7 @@ class Cohort:
 
     def _release(self, member: Member) -> None:
         self._forced.discard(member)
-        for key in member.ticket.follows:
+        for key in member.follows:
             forced = self._forced_of.get(key)
             if forced is not None:
                 forced.discard(member)
@@ -283,11 +298,11 @@ class Cohort:
         if emission is None:  # not about one object: what the stream raised, to everyone
             self._to_all(result)
             return
-        aimed = self._aimed
+        key, aimed = emission.key, self._aimed
         if aimed is not None:
-            targets: Any = [member for member in aimed if member.live]
+            targets = [member for member in aimed if member.live]
         else:
-            targets = self._followers.get(emission.key, ())
+            targets = list(self._followers.get(key, ()))
         if not targets:
             return
         if result.errors:  # sent as it is, the baseline untouched (`changed_only`)
@@ -295,12 +310,12 @@ class Cohort:
             for member in targets:
                 member.outbox.offer(member.prefix + tail)
             return
-        key, data, forced = emission.key, result.data, self._forced
+        data, forced = result.data, self._forced
+        baselines = self._followers.setdefault(key, {})
         encoded: str | None = None
-        for member in list(targets):
-            baselines = member.last_sent
-            last = baselines.get(key, _NOTHING)
-            baselines[key] = data
+        for member in targets:
+            last = baselines.get(member, _NOTHING)
+            baselines[member] = data
             if emission.prime:
                 continue
             if last is not _NOTHING and last == data and not emission.force:
@@ -328,7 +343,7 @@ class Cohort:
         if since is None:
             return member.last_seen
         best: tuple[int, str] | None = None
-        candidates = [self._last_of.get(key) for key in member.ticket.follows]
+        candidates = [self._last_of.get(key) for key in member.follows]
         for candidate in (self._last_wide, *candidates):
             if (
                 candidate is not None
@@ -346,8 +361,7 @@ class Cohort:
         for operation, member in members.items():
             SUBSCRIPTIONS.dec()
             member.live = False
-            if not member.accepted.done():
-                member.accepted.set_result(True)  # it is ended here, not sent off
+            _settle(member, True)  # it is ended here, not sent off
             if operation.completed:
                 continue
             operation.completed = True
@@ -356,3 +370,10 @@ class Cohort:
             if payload is not None:
                 message["payload"] = payload
             member.outbox.offer(orjson.dumps(message).decode())
+
+
+def _settle(member: Member, taken: bool) -> None:
+    """Answer the transport waiting on the member's joining (once), and let the future go."""
+    accepted, member.accepted = member.accepted, None
+    if accepted is not None:
+        accepted.set_result(taken)

@@ -32,7 +32,7 @@ from events import EventHub, Place
 from metrics import SUBSCRIPTIONS
 from schema.subscriptions.place import subscribed_at
 from schema.subscriptions.sharing import CohortTicket, group_stream
-from server.websocket.cohort import Cohort, Member
+from server.websocket.cohort import Cohort
 from server.websocket.outbox import Outbox
 from server.websocket.shared_stream import encoded_payload, read_shared
 
@@ -79,10 +79,9 @@ class SubscriptionGroups:
         stream: StreamStarter,
         ticket: CohortTicket,
         place: Place | None,
-    ) -> tuple[Cohort, Member]:
-        """The cohort the subscriber joins (`server.websocket.cohort`); its `accepted`
-        says, once the cohort's stream listens, whether it was taken (False: it runs a
-        stream of its own)."""
+    ) -> tuple[Cohort, asyncio.Future[bool]]:
+        """The cohort the subscriber joins (`server.websocket.cohort`), and whether it was
+        taken, once the cohort's stream listens (False: it runs a stream of its own)."""
         cohort = self._groups.get(key)
         if not isinstance(cohort, Cohort) or cohort.ended:
             cohort = Cohort(self, key, stream)

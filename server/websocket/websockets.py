@@ -195,12 +195,12 @@ class PingingTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
             "cohort",
             permission,
         )
-        cohort, member = groups.join_cohort(key, operation, starter, ticket, subscription_place())
+        cohort, taken = groups.join_cohort(key, operation, starter, ticket, subscription_place())
         if self._joined is None:
             self._joined = {}
         self._joined[operation.id] = cohort
         try:
-            accepted = await asyncio.shield(member.accepted)
+            accepted = await asyncio.shield(taken)
         except asyncio.CancelledError:  # completed or disconnected while it waited
             self._joined.pop(operation.id, None)
             cohort.leave(operation)
