@@ -6,7 +6,7 @@ the engine's `before_cursor_execute` event (`fastpath.statements`). SQLite keeps
 
 A connection a request used cleanly stays checked out for the next request (`Warm`):
 SQLAlchemy's checkout and checkin (greenlet switches, its queue, events and reset) cost
-about 60 us of CPU per request on a 2-core Intel Xeon, a tenth of a one-package page."""
+about 60 us of CPU per request on a 2-core AMD EPYC, a tenth of a one-package page."""
 
 from __future__ import annotations
 
