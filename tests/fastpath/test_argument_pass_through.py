@@ -30,8 +30,9 @@ SAMPLES: dict[Any, list[Any]] = {
 }
 
 
-def _read_fields(schema: Any) -> list[tuple[str, str, Any]]:
-    """(type, field, its Strawberry field) of each object field taking arguments."""
+def _read_fields(schema: Any) -> list[tuple[str, str, Any, Any]]:
+    """(type, field, its Strawberry field, its GraphQL definition) of each object field
+    taking arguments."""
     found = []
     for type_name, graphql_type in schema._schema.type_map.items():
         if type_name.startswith("__") or not isinstance(graphql_type, GraphQLObjectType):
