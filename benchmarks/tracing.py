@@ -44,7 +44,7 @@ from server.app import create_app  # noqa: E402
 Scope = dict[str, Any]
 
 
-def _scope(body: bytes) -> Scope:
+def post_scope(body: bytes) -> Scope:
     return {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -84,7 +84,7 @@ async def _one(app: Any, body: bytes) -> int:
         if message["type"] == "http.response.start":
             status = message["status"]
 
-    await app(_scope(body), receive, send)
+    await app(post_scope(body), receive, send)
     never.cancel()
     return status
 

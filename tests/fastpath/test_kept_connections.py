@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from sqlalchemy import event, text
@@ -19,13 +20,18 @@ from fastpath.connection import _warm, checkout
 from metrics import CONNECTIONS_REUSED
 
 
-@pytest.fixture
-async def engine(db: Database) -> AsyncIterator[AsyncEngine]:
-    """A PostgreSQL engine of its own (pool of 4: two kept at most), disposed of after."""
+def _own_engine(db: Database, **settings: Any) -> AsyncEngine:
+    """A PostgreSQL engine of its own on the suite's database (the caller disposes of it)."""
     if db.dialect != "postgresql":
         pytest.skip("needs DATABASE_URL (PostgreSQL): SQLite's compiled path keeps no connection")
     url = db.engine.url.render_as_string(hide_password=False)
-    engine = create_engine(Settings(database_url=url, db_pool_size=4, _env_file=None))
+    return create_engine(Settings(database_url=url, _env_file=None, **settings))
+
+
+@pytest.fixture
+async def engine(db: Database) -> AsyncIterator[AsyncEngine]:
+    """Pool of 4: two kept at most; disposed of after."""
+    engine = _own_engine(db, db_pool_size=4)
     yield engine
     await engine.dispose()
 
@@ -78,12 +84,7 @@ async def test_at_most_half_the_pool_stays_kept(engine):
 async def test_a_kept_connection_that_idled_is_pinged_and_a_dead_one_replaced(db):
     """DB_PING_AFTER_IDLE_SECONDS=0: every reuse counts as after idling. A kept connection
     whose backend was killed meanwhile is found dead by the pool's ping, not by a read."""
-    if db.dialect != "postgresql":
-        pytest.skip("needs DATABASE_URL (PostgreSQL)")
-    url = db.engine.url.render_as_string(hide_password=False)
-    engine = create_engine(
-        Settings(database_url=url, db_pool_size=2, db_ping_after_idle_seconds=0, _env_file=None)
-    )
+    engine = _own_engine(db, db_pool_size=2, db_ping_after_idle_seconds=0)
     try:
         first = await _pid(engine)
         async with db.engine.connect() as conn:
@@ -99,10 +100,7 @@ async def test_a_kept_connection_that_idled_is_pinged_and_a_dead_one_replaced(db
 
 async def test_a_kept_connection_is_reused_while_fresh(db):
     """The default idle limit (2 s): a connection used a moment ago is taken as it is."""
-    if db.dialect != "postgresql":
-        pytest.skip("needs DATABASE_URL (PostgreSQL)")
-    url = db.engine.url.render_as_string(hide_password=False)
-    engine = create_engine(Settings(database_url=url, db_pool_size=2, _env_file=None))
+    engine = _own_engine(db, db_pool_size=2)
     pings: list[object] = []
     try:
         first = await _pid(engine)
@@ -114,10 +112,7 @@ async def test_a_kept_connection_is_reused_while_fresh(db):
 
 
 async def test_disposing_of_the_engine_closes_the_kept_connections(db):
-    if db.dialect != "postgresql":
-        pytest.skip("needs DATABASE_URL (PostgreSQL)")
-    url = db.engine.url.render_as_string(hide_password=False)
-    engine = create_engine(Settings(database_url=url, db_pool_size=2, _env_file=None))
+    engine = _own_engine(db, db_pool_size=2)
     kept = await _pid(engine)
     warm = _warm(engine)
     assert warm is not None and len(warm) == 1
@@ -130,10 +125,7 @@ async def test_disposing_of_the_engine_closes_the_kept_connections(db):
 
 
 async def test_a_pool_of_one_keeps_nothing(db):
-    if db.dialect != "postgresql":
-        pytest.skip("needs DATABASE_URL (PostgreSQL)")
-    url = db.engine.url.render_as_string(hide_password=False)
-    engine = create_engine(Settings(database_url=url, db_pool_size=1, _env_file=None))
+    engine = _own_engine(db, db_pool_size=1)
     try:
         await _pid(engine)
         assert _warm(engine) is None

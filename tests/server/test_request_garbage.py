@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 
+from benchmarks.tracing import post_scope
 from fastpath import RECORDER
 from server.app import create_app
 from tests.conftest import close_app
@@ -21,26 +22,9 @@ REQUESTS = 20
 
 
 async def _post(app: Any, body: bytes) -> tuple[int, bytes]:
-    """One POST /graphql straight to the ASGI app (an HTTP client's own objects would
-    count too): its status and body."""
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/graphql",
-        "raw_path": b"/graphql",
-        "query_string": b"",
-        "root_path": "",
-        "headers": [
-            (b"host", b"test"),
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(body)).encode()),
-        ],
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 8000),
-    }
+    """One POST /graphql straight to the ASGI app, as `benchmarks/tracing.py` sends them
+    (an HTTP client's own objects would count too): its status and body."""
+    scope = post_scope(body)
     sent = False
     gone: asyncio.Future[None] = asyncio.get_running_loop().create_future()
     status, chunks = 0, []
