@@ -10,6 +10,7 @@ about 60 us of CPU per request on a 2-core AMD EPYC, a tenth of a one-package pa
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import weakref
@@ -63,15 +64,27 @@ async def checkout(engine: AsyncEngine) -> AsyncIterator[Connection]:
             yield Connection(
                 sync_engine.dialect, sync_engine.dispatch, driver=pooled.driver_connection
             )
+        except asyncio.CancelledError:
+            # The request was cancelled (its client left, its deadline passed), perhaps
+            # with a statement running: asyncpg has asked PostgreSQL to cancel it, and the
+            # connection's next statement waits for that (a few ms). Closing it instead
+            # cost the next request a new PostgreSQL backend: under load, every client
+            # that gave up opened one.
+            await _give_back(pooled, warm)
+            raise
         except BaseException as error:
-            # A statement may still be running (a cancelled request): the connection goes,
-            # never back to the pool half-used.
+            # Any other failure: the connection's state is unknown, it goes.
             await greenlet_spawn(pooled.invalidate)
             if warm is not None and database_unavailable(error):
                 await greenlet_spawn(warm.close_all)  # the server went: the kept ones too
             raise
-        if warm is None or not warm.keep(pooled):
-            await greenlet_spawn(pooled.close)
+        await _give_back(pooled, warm)
+
+
+async def _give_back(pooled: PoolProxiedConnection, warm: Warm | None) -> None:
+    """Kept for the next compiled read, or returned to SQLAlchemy's pool."""
+    if warm is None or not warm.keep(pooled):
+        await greenlet_spawn(pooled.close)
 
 
 class Warm:
