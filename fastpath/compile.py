@@ -262,13 +262,9 @@ class Compiler:
         child_columns: list[ColumnElement[Any]],
     ) -> Nested | None:
         """The child as columns of the parent's row, when the document fixes its arguments."""
-        if (
-            self.dialect != "postgresql"
-            or relation.nest is None
-            or shape is None
-            or (arguments is not None and not arguments.literal)
-        ):
+        if shape is None or not self._may_fold(relation, arguments):
             return None
+        assert relation.nest is not None  # `_may_fold` checked it
         try:
             kwargs = {} if arguments is None else convert(arguments, self.schema, None)
             nest = relation.nest(kwargs)
@@ -283,7 +279,7 @@ class Compiler:
         bare = id(columns) not in self.in_records and nest.bare(child_columns, cursors)
         index = column_index(columns, nest.records(child_columns, cursors, bare=bare))
         total_index = column_index(columns, nest.total()) if total else None
-        held = [*child_columns, *(nest.sorts if cursors else ())]
+        held = nest.held(child_columns, cursors)
         return Nested(
             key, relation.kind, index, total_index, shape, held, nest.size, nest.ordering, bare
         )

@@ -28,7 +28,7 @@ from sqlalchemy.util.concurrency import greenlet_spawn
 
 from core.failures import database_unavailable
 from core.fair_gate import FairGate
-from core.ping import idle_seconds
+from core.ping import RETURNED_AT, idle_seconds
 from metrics import CONNECTIONS_REUSED, POOL_WAIT
 
 logger = logging.getLogger("dpgraph.fastpath")
@@ -109,10 +109,10 @@ class Warm:
         if self.idle_seconds is None or time.monotonic() - used_at < self.idle_seconds:
             CONNECTIONS_REUSED.inc()
             return pooled
-        stale = [pooled] + [kept for kept, _ in self._kept]
+        stale = [(pooled, used_at), *self._kept]
         self._kept.clear()
-        for connection in stale:
-            await greenlet_spawn(_back_to_the_pool, connection, used_at)
+        for connection, last_used in stale:
+            await greenlet_spawn(_back_to_the_pool, connection, last_used)
         return None
 
     def keep(self, pooled: PoolProxiedConnection) -> bool:
@@ -135,8 +135,6 @@ class Warm:
 def _back_to_the_pool(pooled: PoolProxiedConnection, used_at: float) -> None:
     """Checked in with the time it was last used, so the next checkout pings it
     (`core.ping`: the checkin would otherwise stamp it as returned just now)."""
-    from core.ping import RETURNED_AT
-
     record = pooled._connection_record
     pooled.close()
     if record is not None:
