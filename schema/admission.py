@@ -173,7 +173,7 @@ async def _charge(schema: Any, admission: Admission, context: Context) -> None:
         admission.coerced = (
             get_variable_values(schema._schema, definitions, admission.variables or {})
             if definitions
-            else {}
+            else VariableValues({}, {})
         )
 
 
