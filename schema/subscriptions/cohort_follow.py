@@ -201,3 +201,6 @@ async def _arrive(
             finally:
                 feed.aim(None)
         feed.arrived(arrival, force_next)
+    # Their tickets' objects and what they missed are the cohort's now (or nobody's): the
+    # item, kept by the loop until the next one, keeps none of it.
+    arrivals.members.clear()
