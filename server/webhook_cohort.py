@@ -31,6 +31,7 @@ from strawberry.types.execution import ExecutionResult
 
 from events import BrokerUnavailable, Event, EventHub, InvalidEventId, Place, PlaceLost, ReplayGap
 from events import resume as resumes
+from metrics import SUBSCRIPTIONS
 from schema.errors import EventsInterrupted
 from schema.permissions import known_read_class
 from schema.subscriptions import emission as emissions
@@ -208,6 +209,7 @@ class WebhookCohort:
 
     def add(self, member: Member) -> None:
         self.members.add(member)
+        SUBSCRIPTIONS.inc()  # each member is one, as a stream of its own counts itself
         if self._inbox is None:
             self._pending.append(member)
         else:
@@ -217,6 +219,7 @@ class WebhookCohort:
         if member not in self.members:
             return
         self.members.discard(member)
+        SUBSCRIPTIONS.dec()
         member.live = False
         if member in self._pending:
             self._pending.remove(member)
@@ -418,6 +421,7 @@ class WebhookCohort:
         self._cohorts._forget(self)
         members, self.members = self.members, set()
         for member in members:
+            SUBSCRIPTIONS.dec()
             member.live = False
             _settle(member, False)  # one still joining runs a stream of its own
             member.results.put_nowait(_REFUSED if kind == "error" else _END)
