@@ -8,6 +8,7 @@ stream of its own, then riding one cohort stream. A measurement, printed, not as
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import random
 import time
@@ -58,7 +59,7 @@ async def test_cpu_of_one_import_for_200_webhooks(
                 ids = await make_hooks(db, hub, named, f"cpu-{round_}-{share}")
                 async with following(db, hub, ids, start):
                     inboxes = 1 if share else WEBHOOKS
-                    await until(lambda n=inboxes: _live(hub, n), "every webhook listening")
+                    await until(functools.partial(_live, hub, inboxes), "every webhook listening")
                     await asyncio.sleep(0.5)
                     changes = await _import(db, f"r{round_}{share}")
                     wall, cpu = time.monotonic(), time.process_time()
