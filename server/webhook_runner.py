@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncGenerator
+from functools import partial
 from typing import Any
 
 from core.db import Database
@@ -48,12 +49,7 @@ def make_webhook_runner(
     async def start_stream(webhook: Webhook, resume_after: str | None) -> AsyncGenerator[Any, None]:
         """Through its cohort when it has one and a stored position, else alone."""
         if cohorts is not None and resume_after is not None:
-            after = resume_after
-
-            async def own(position: str) -> AsyncGenerator[Any, None]:
-                return await solo(webhook, position)
-
-            riding = await ride(cohorts, hub, webhook, after, own)
+            riding = await ride(cohorts, hub, webhook, resume_after, partial(solo, webhook))
             if riding is not None:
                 return riding
         return await solo(webhook, resume_after)

@@ -303,3 +303,43 @@ async def test_a_lost_lease_stops_only_that_webhook(db, settings, graphql_schema
         for hook in ids
     }
     assert titles == {ids[0]: [], ids[1]: ["taken", "kept", "two"], ids[2]: ["two"]}
+
+
+async def test_a_position_the_broker_lost_resumes_from_now_then_rides_the_cohort(
+    db, settings, graphql_schema
+):
+    """EVENTS_EXPIRED as before (its stream of its own reports it, the follower moves the
+    cursor), then the webhook joins its cohort; a document that cannot form a cohort
+    (a category filter) keeps a stream of its own."""
+    hook_settings = settings.model_copy(update={"webhooks": True, "redis_url": None})
+    async with running_hub(db, hook_settings) as hub:
+        riding = streams(db, hook_settings, hub, graphql_schema)
+        ids = await make_hooks(db, hub, [["package-1"], ["package-1", "package-2"]], "lost")
+        [in_category] = await make_hooks(db, hub, [[]], "category")
+        async with db.transaction() as session:
+            await session.execute(
+                update(Webhook).where(col(Webhook.id) == ids[0]).values(cursor="gone-7")
+            )
+            await session.execute(
+                update(Webhook)
+                .where(col(Webhook.id) == in_category)
+                .values(document=IN_CATEGORY, variables={})
+            )
+        async with following(db, hub, [*ids, in_category], riding):
+            await until(_listening(hub, 2), "one cohort stream and one of its own")
+            await until(_members_of(hub, 2), "both webhooks in the cohort")
+            await change(db, hub, p1={"title": "after"})
+            bodies = await settled(db, [*ids, in_category], 3)
+    assert bodies[ids[0]][-1] == bodies[ids[1]][-1] != "gone-7"
+    for hook in (*ids, in_category):
+        assert [body["data"]["packageChanged"]["title"] for body in bodies[hook][:-1]] == ["after"]
+
+
+IN_CATEGORY = 'subscription { packageChanged(categorySlug: "category-1") { slug title } }'
+
+
+def _members_of(hub: EventHub, count: int) -> Callable[[], Any]:
+    async def check() -> bool:
+        return any(inbox.subscribers == count for inbox in hub.inboxes)
+
+    return check
