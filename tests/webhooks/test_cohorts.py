@@ -343,3 +343,36 @@ def _members_of(hub: EventHub, count: int) -> Callable[[], Any]:
         return any(inbox.subscribers == count for inbox in hub.inboxes)
 
     return check
+
+
+async def test_a_change_while_a_webhook_joins_reaches_it_once(db, settings, graphql_schema):
+    """The change lands after a webhook's replay was read and before it joined: its place
+    catches it up (and a replay that already holds it does not give it twice)."""
+    hook_settings = settings.model_copy(update={"webhooks": True, "redis_url": None})
+    async with running_hub(db, hook_settings) as hub:
+        riding = streams(db, hook_settings, hub, graphql_schema)
+        ids = await make_hooks(db, hub, [["package-1"], ["package-1", "none"]], "joining")
+        replay = hub.replay
+        changed = asyncio.Event()
+
+        async def replay_then_change(after: str) -> list[Any]:
+            events = await replay(after)
+            if not changed.is_set():
+                changed.set()
+                await change(db, hub, p1={"title": "while joining"})
+                head = await hub.head()
+                await until(lambda: _handed_out(hub, head), "the change handed out")
+            return events
+
+        hub.replay = replay_then_change  # type: ignore[method-assign]
+        async with following(db, hub, ids, riding):
+            await until(_members(hub, 2), "both in the cohort")
+            await change(db, hub, p1={"title": "joined"})
+            bodies = await settled(db, ids, 4)
+    for hook in ids:
+        titles = [body["data"]["packageChanged"]["title"] for body in bodies[hook][:-1]]
+        assert titles == ["while joining", "joined"]
+
+
+async def _handed_out(hub: EventHub, head: str) -> bool:
+    return hub.last_event_id == head
