@@ -82,7 +82,9 @@ class Member:
         self.place: Place | None = place
         self.cursor = cursor  # its stored position when it joined
         self.replayed: list[Event] | set[str] = replayed  # ids once it arrived
-        self.accepted: asyncio.Future[bool] | None = asyncio.get_running_loop().create_future()
+        # Whether the cohort took it (settled once; kept: a webhook cohort has hundreds
+        # of members, not the WebSocket cohort's thousands).
+        self.accepted: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self.results: asyncio.Queue[Any] = asyncio.Queue()
         self.batch: list[ExecutionResult] = []  # this batch's, till it ends
         self.tail_silent = False  # its last object of this batch changed nothing
@@ -167,8 +169,7 @@ async def ride(
 async def _results(cohort: WebhookCohort, member: Member, solo: Solo) -> AsyncGenerator[Any, None]:
     position = member.cursor  # what its follower stores after the results yielded
     try:
-        accepted = member.accepted
-        refused = accepted is not None and not await asyncio.shield(accepted)
+        refused = not await asyncio.shield(member.accepted)
         while not refused:
             item = await member.results.get()
             if item is _END:
@@ -433,6 +434,5 @@ def _interrupted() -> ExecutionResult:
 
 
 def _settle(member: Member, taken: bool) -> None:
-    accepted, member.accepted = member.accepted, None
-    if accepted is not None:
-        accepted.set_result(taken)
+    if not member.accepted.done():
+        member.accepted.set_result(taken)

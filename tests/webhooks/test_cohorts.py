@@ -20,7 +20,7 @@ from sqlmodel import col
 
 from core.db import Database
 from core.settings import Settings
-from events import EventHub
+from events import EventHub, PlaceLost
 from events.factory import make_broker
 from models import Webhook, WebhookDelivery
 from server.webhook_runner import make_webhook_runner
@@ -376,3 +376,36 @@ async def test_a_change_while_a_webhook_joins_reaches_it_once(db, settings, grap
 
 async def _handed_out(hub: EventHub, head: str) -> bool:
     return hub.last_event_id == head
+
+
+async def test_a_webhook_the_cohort_cannot_take_runs_a_stream_of_its_own(
+    db, settings, graphql_schema
+):
+    """Its place is lost as it joins (the broker reconnected meanwhile, say): it follows
+    alone from its cursor, and misses nothing."""
+    hook_settings = settings.model_copy(update={"webhooks": True, "redis_url": None})
+    async with running_hub(db, hook_settings) as hub:
+        riding = streams(db, hook_settings, hub, graphql_schema)
+        ids = await make_hooks(db, hub, [["package-1"], ["package-1", "none"]], "refused")
+        places_since = hub.places_since
+        lost = []
+
+        def lose_the_second(place: Any) -> list[Any]:
+            lost.append(place)
+            if len(lost) == 2:
+                raise PlaceLost("lost for the test")
+            return places_since(place)
+
+        hub.places_since = lose_the_second  # type: ignore[method-assign]
+        await change(db, hub, p1={"title": "before"})
+        async with following(db, hub, ids[:1], riding):
+            await until(_members(hub, 1), "the first in its cohort")
+            async with following(db, hub, ids[1:], riding):  # joins a listening cohort
+                await until(_listening(hub, 2), "a cohort stream and a stream of its own")
+                assert sorted(inbox.subscribers for inbox in hub.inboxes) == [1, 1]
+                await change(db, hub, p1={"title": "after"})
+                bodies = await settled(db, ids, 4)
+    assert len(lost) == 2
+    for hook in ids:
+        titles = [body["data"]["packageChanged"]["title"] for body in bodies[hook][:-1]]
+        assert titles == ["before", "after"]
