@@ -23,8 +23,10 @@ from core.settings import Settings
 from events import EventHub, PlaceLost
 from events.factory import make_broker
 from models import Webhook, WebhookDelivery
+from schema.context import Context
 from server.webhook_runner import make_webhook_runner
 from tests.factories import build_catalogue, package_record
+from tests.subscriptions.test_cohort_results import _executions, _subscribe
 from webhooks import admin
 from webhooks.follower import StartStream, follow_webhook
 from writes import IMPORTER, open_unit, upsert_package
@@ -409,3 +411,34 @@ async def test_a_webhook_the_cohort_cannot_take_runs_a_stream_of_its_own(
     for hook in ids:
         titles = [body["data"]["packageChanged"]["title"] for body in bodies[hook][:-1]]
         assert titles == ["before", "after"]
+
+
+async def test_webhooks_and_a_websocket_subscriber_of_one_document_share_one_execution(
+    db, settings, graphql_schema
+):
+    """The webhooks' cohort stream and a subscriber's stream of the same document and
+    permission class resolve a changed package once per batch (the batch's loaders hold
+    the result: `schema.subscriptions.shared_results`)."""
+    hook_settings = settings.model_copy(update={"webhooks": True, "redis_url": None})
+    async with running_hub(db, hook_settings) as hub:
+        riding = streams(db, hook_settings, hub, graphql_schema)
+        ids = await make_hooks(db, hub, [["package-1"], ["package-1", "package-2"]], "shared")
+        context = Context.create(db=db, settings=hook_settings, hub=hub)
+        tasks, [queue] = await _subscribe(
+            graphql_schema, [context], WATCH, [{"slugs": ["package-1"]}]
+        )
+        try:
+            async with following(db, hub, ids, riding):
+                await until(_listening(hub, 2), "the cohort stream and the subscriber's")
+                await until(_members_of(hub, 2), "both webhooks in the cohort")
+                await asyncio.sleep(0.5)  # their set-up read (its own loaders) done
+                with _executions() as executions:
+                    await change(db, hub, p1={"title": "once"})
+                    result = await asyncio.wait_for(queue.get(), 10)
+                    await settled(db, ids, 2)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+    assert result.data["packageChanged"]["title"] == "once"
+    assert executions == ["packageChanged"]
