@@ -64,10 +64,10 @@ class SharedResultsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if shared is None:
             result = super().execute_operation(serially)
             if not inspect.isawaitable(result):
-                if not isinstance(result, ExecutionResult):  # incremental: its own
-                    return result
-                # Resolved at once (every value was in the batch's loaders already): kept
-                # too, or each other stream of this key (a webhook cohort's beside a
+                if emission.prime or not isinstance(result, ExecutionResult):
+                    return result  # a baseline's loaders outlive it (`EventHub.shared_loaders`)
+                # A change resolved at once (every value was in the batch's loaders already):
+                # kept too, or each other stream of this key (a webhook cohort's beside a
                 # WebSocket one's) resolves it again.
                 shared = asyncio.get_running_loop().create_future()
                 shared.set_result(result)
