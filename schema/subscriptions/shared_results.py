@@ -64,7 +64,15 @@ class SharedResultsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if shared is None:
             result = super().execute_operation(serially)
             if not inspect.isawaitable(result):
-                return result
+                if emission.prime or not isinstance(result, ExecutionResult):
+                    return result  # a baseline's loaders outlive it (`EventHub.shared_loaders`)
+                # A change resolved at once (every value was in the batch's loaders already):
+                # kept too, or each other stream of this key (a webhook cohort's beside a
+                # WebSocket one's) resolves it again.
+                shared = asyncio.get_running_loop().create_future()
+                shared.set_result(result)
+                cache[key] = shared
+                return _copy(result)
             shared = once(cache, key, lambda: result)
         if shared.done() and not shared.cancelled() and shared.exception() is None:
             return _copy(shared.result())  # most members: computed already, no await
