@@ -48,6 +48,8 @@ class SharedResultsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             or operation.loc is None
         ):
             return super().execute_operation(serially)
+        if emission.result is not None:  # read for the whole batch (`Emission.result`)
+            return self._compiled(emission.result, serially)
         body = operation.loc.source.body
         read = selection_variables(body, operation, self._fragment_definitions)
         given = self.variable_values.coerced
@@ -70,6 +72,17 @@ class SharedResultsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return _copy(shared.result())  # most members: computed already, no await
         return _copy_of(shared)
 
+    def _compiled(self, data: Any, serially: bool | None) -> Any:
+        """The compiled read's result; under COMPILED_DIFFERENTIAL, checked against
+        Strawberry's own execution of the object first (a difference raises)."""
+        settings = getattr(self.context_value, "settings", None)
+        if settings is None or not settings.compiled_differential:
+            return ExecutionResult(data=data, errors=None)
+        reference = super().execute_operation(serially)
+        if inspect.isawaitable(reference):
+            return _checked(data, reference)
+        return _check(data, reference)
+
     def _fragment_definitions(self) -> dict[str, FragmentDefinitionNode]:
         return {name: details.definition for name, details in self.fragments.items()}
 
@@ -81,3 +94,16 @@ async def _copy_of(shared: asyncio.Future[Any]) -> ExecutionResult:
 def _copy(result: ExecutionResult) -> ExecutionResult:
     """Each subscriber gets its own result object (its extensions are its own)."""
     return ExecutionResult(data=result.data, errors=result.errors, extensions=result.extensions)
+
+
+async def _checked(data: Any, reference: Any) -> ExecutionResult:
+    return _check(data, await reference)
+
+
+def _check(data: Any, reference: Any) -> ExecutionResult:
+    if reference.errors or orjson.dumps(reference.data) != orjson.dumps(data):
+        raise AssertionError(
+            f"a cohort's compiled result differs from Strawberry's: {orjson.dumps(data)!r}, "
+            f"{orjson.dumps(reference.data)!r} ({reference.errors})"
+        )
+    return ExecutionResult(data=data, errors=None)

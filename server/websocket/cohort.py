@@ -10,7 +10,9 @@ of their objects, resolves and encodes each changed object once per batch, and h
 bytes, behind each member's own id, to the members that follow that object, unless the
 member's own changed-only compare (its last result for that object, as
 `schema.subscriptions.changed_only` keeps per stream) says silence. 2,000 integrations of
-3 packages each cost one stream, not 2,000.
+3 packages each cost one stream, not 2,000. A selection the compiled path takes is read
+for all of a batch's objects at once (`server.websocket.cohort_reads`), one statement
+per plan level, instead of one Strawberry execution per object.
 
 Each member was admitted through its own stream first (`schema.subscriptions.sharing`):
 validation, cost, rate limit and argument errors are its own. It joins at its own place:
@@ -39,6 +41,7 @@ from schema.subscriptions.cohort_follow import INTERRUPTED_AT, Arrival, Arrivals
 from schema.subscriptions.emission import ObjectKey
 from schema.subscriptions.place import subscribed_at
 from schema.subscriptions.sharing import CohortTicket, feeding, group_stream
+from server.websocket.cohort_reads import CompiledReads
 from server.websocket.shared_stream import encoded_payload, read_shared
 
 if TYPE_CHECKING:
@@ -122,6 +125,7 @@ class Cohort:
         self._last_wide: tuple[int, str] | None = None
         self._last_of: dict[ObjectKey, tuple[int, str]] = {}
         self._types: frozenset[str] = frozenset()
+        self.reads = CompiledReads(stream)
         self.ended = False
         self._task = asyncio.create_task(self._run(stream), context=contextvars.Context())
 
@@ -274,6 +278,9 @@ class Cohort:
                 forced.discard(member)
                 if not forced:
                     del self._forced_of[key]
+
+    async def compiled(self, keys: Sequence[ObjectKey]) -> dict[ObjectKey, Any] | None:
+        return await self.reads(keys)
 
     def detach(self) -> None:
         self._inbox = None

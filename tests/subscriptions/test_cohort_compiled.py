@@ -1,0 +1,165 @@
+"""A cohort's per-batch re-read through the compiled path (`server.websocket.cohort_reads`):
+each member's messages equal, byte for byte, those of a subscriber with a Strawberry stream
+of its own, for selections with nested relations, fragments, `__typename` and aliases,
+changed-only silences included; with COMPILED_DIFFERENTIAL on, the server also checks every
+compiled object against Strawberry's execution of it. A selection that does not compile, or
+a batch the compiled read refuses, is executed by Strawberry as before."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastpath.compiler_tools import Unsupported
+from server.websocket import cohort_reads
+from server.websocket.cohort import Cohort
+from tests.subscriptions.conftest import LiveServer, live_server
+from tests.subscriptions.test_cohort_stream import _cohorts, _edit, _pairs, _same
+
+NESTED = """subscription ($ids: [Int!]) {
+  packageChanged(ids: $ids) {
+    __typename title watchers: repoWatchers repoHost lastUpdated
+    category { __typename title }
+    grids { slug title packages(first: 2) { totalCount nodes { slug } } }
+    participants(first: 2) { totalCount nodes { login } pageInfo { hasNextPage endCursor } }
+  }
+}"""
+FRAGMENTS = """subscription Watch($s: [String!], $n: Int!, $more: Boolean!) {
+  ... on Subscription { changed: packageChanged(slugs: $s) { ...P ... on Package { repoHost } } }
+}
+fragment P on Package {
+  __typename slug stars: repoWatchers
+  grids { ...G }
+  participants(first: $n) { edges { cursor node { login } } }
+  repoForks @include(if: $more)
+}
+fragment G on Grid { __typename slug features { title } }"""
+PUSHES = {1: 2, 2: 1, 3: 1}  # NESTED sees package 1's title and host, 2's and 3's change
+# A page size the reference refuses: every result is an error, never compiled.
+REFUSED = (
+    "subscription ($ids: [Int!]) { packageChanged(ids: $ids) { title "
+    "participants(first: 500) { totalCount } } }"
+)
+
+
+def _differential(live_settings: Any) -> Any:
+    return live_settings.model_copy(
+        update={"max_connections_per_client": 20, "compiled_differential": True}
+    )
+
+
+async def _close(pairs: list[Any]) -> None:
+    for member, solo in pairs:
+        await member.close()
+        await solo.close()
+
+
+async def _run(
+    live: LiveServer, tokens: Any, query: str, watched: list[Any], pushes: dict[int, int]
+) -> Cohort:
+    """Members and solo subscribers of `watched`; changes selected, equal and unselected;
+    each member's messages must equal its solo's (`pushes`: per package, how many changes
+    its selection sees). The members' cohort."""
+    pairs = await _pairs(live, watched, query, "members")
+    try:
+        [cohort] = _cohorts(live)
+        await _edit(live, tokens, 1, 1, title="One")
+        await _edit(live, tokens, 1, 2, title="One")  # equal: silence
+        await _edit(live, tokens, 1, 2, repoDescription="not selected")  # silence
+        await _edit(live, tokens, 2, 1, repoWatchers=5)
+        await _edit(live, tokens, 1, 3, repoUrl="https://gitlab.com/example/moved")
+        await _edit(live, tokens, 3, 1, repoForks=9, title="Three")
+        counts = [sum(pushes[package] for package in _packages(variables)) for variables in watched]
+        await _same(pairs, counts)
+    finally:
+        await _close(pairs)
+    return cohort
+
+
+def _packages(variables: dict[str, Any]) -> list[int]:
+    return list(variables.get("ids") or [int(slug.split("-")[1]) for slug in variables["s"]])
+
+
+async def test_members_read_compiled_answer_like_strawberry_streams_of_their_own(
+    catalogue, live_settings, tokens
+):
+    async with live_server(catalogue, _differential(live_settings)) as live:
+        watched = [{"ids": [1]}, {"ids": [1, 2]}, {"ids": [2, 3]}]
+        cohort = await _run(live, tokens, NESTED, watched, PUSHES)
+        assert cohort.reads.declined is None
+        # 3 baselines, then packages 1, 2, 1 and 3 (the equal and unselected ones too)
+        assert cohort.reads.objects >= 7
+
+
+async def test_fragments_aliases_and_directives_read_compiled(catalogue, live_settings, tokens):
+    async with live_server(catalogue, _differential(live_settings)) as live:
+        watched = [
+            {"s": ["package-1"], "n": 1, "more": True},
+            {"s": ["package-2", "package-1"], "n": 1, "more": True},
+            {"s": ["package-3"], "n": 1, "more": True},
+        ]
+        cohort = await _run(live, tokens, FRAGMENTS, watched, {1: 1, 2: 1, 3: 1})
+        assert cohort.reads.declined is None and cohort.reads.objects >= 7
+
+
+async def test_a_selection_that_does_not_compile_keeps_strawberry(
+    catalogue, live_settings, tokens, monkeypatch
+):
+    def refuse(*args: Any) -> Any:
+        raise Unsupported("a selection the compiler does not take")
+
+    monkeypatch.setattr(cohort_reads, "compile_keyed", refuse)
+    async with live_server(catalogue, _differential(live_settings)) as live:
+        cohort = await _run(live, tokens, NESTED, [{"ids": [1]}, {"ids": [1, 3]}], PUSHES)
+        assert cohort.reads.declined == "a selection the compiler does not take"
+        assert cohort.reads.objects == 0
+
+
+async def test_compiled_execution_off_keeps_strawberry(catalogue, live_settings, tokens):
+    settings = _differential(live_settings).model_copy(update={"compiled_execution": False})
+    async with live_server(catalogue, settings) as live:
+        cohort = await _run(live, tokens, NESTED, [{"ids": [2]}, {"ids": [1, 2]}], PUSHES)
+        assert cohort.reads.declined == "compiled execution off" and cohort.reads.objects == 0
+
+
+async def test_a_batch_the_compiled_read_refuses_gets_strawberrys_errors(
+    catalogue, live_settings, tokens
+):
+    async with live_server(catalogue, _differential(live_settings)) as live:
+        pairs = await _pairs(live, [{"ids": [1]}, {"ids": [1, 2]}], REFUSED, "members")
+        try:
+            await _edit(live, tokens, 1, 1, title="One")
+            # each baseline has errors (sent), then package 1's change (errors again)
+            seen = await _same(pairs, [2, 3])
+            assert all("errors" in message["payload"] for message in seen[1])
+            [cohort] = _cohorts(live)
+            assert cohort.reads.declined is None and cohort.reads.objects == 0
+        finally:
+            await _close(pairs)
+
+
+async def test_the_differential_check_catches_a_wrong_compiled_result(
+    catalogue, live_settings, tokens, monkeypatch
+):
+    """Handed a wrong result, the check fails: the member gets an error (its baseline's,
+    sent as errors always are) where its solo gets data."""
+    real = cohort_reads.read_keyed
+
+    async def wrong(*args: Any) -> Any:
+        found = await real(*args)
+        return {
+            key: {"packageChanged": {**data["packageChanged"], "title": "wrong"}}
+            for key, data in found.items()
+        }
+
+    monkeypatch.setattr(cohort_reads, "read_keyed", wrong)
+    async with live_server(catalogue, _differential(live_settings)) as live:
+        pairs = await _pairs(live, [{"ids": [1]}], NESTED, "the member")
+        try:
+            await _edit(live, tokens, 1, 1, title="One")
+            member, solo = pairs[0]
+            caught, expected = await member.receive(), await solo.receive()
+            assert expected["payload"]["data"]["packageChanged"]["title"] == "One"
+            assert caught["payload"]["data"] is None
+            assert caught["payload"]["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+        finally:
+            await _close(pairs)
