@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastpath import keyed
 from fastpath.compiler_tools import Unsupported
 from server.websocket import cohort_reads
 from server.websocket.cohort import Cohort
@@ -142,7 +143,7 @@ async def test_the_differential_check_catches_a_wrong_compiled_result(
 ):
     """Handed a wrong result, the check fails: the member gets an error (its baseline's,
     sent as errors always are) where its solo gets data."""
-    real = cohort_reads.read_keyed
+    real = keyed.read_keyed
 
     async def wrong(*args: Any) -> Any:
         found = await real(*args)
