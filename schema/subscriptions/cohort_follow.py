@@ -184,7 +184,8 @@ async def _arrive(
             continue
         feed.aim(followers[key])
         try:
-            announce(Emission(key, None, prime=True, result=results.get(key)), loaders)
+            emission = Emission(key, None, prime=True, result=results.get(key), load=load)
+            announce(emission, loaders)
             yield value
         finally:
             feed.aim(None)

@@ -37,6 +37,9 @@ class Emission:
     # The selection's `data` for this object, read already for the whole batch by the
     # compiled path (`server.websocket.cohort_reads`); None: execute the selection.
     result: Any = None
+    # With a `result`: how the stream loads the object (key, loaders) -> value, for the
+    # COMPILED_DIFFERENTIAL check (`schema.subscriptions.compiled_check`).
+    load: Any = None
 
 
 _EMISSION: ContextVar[Emission | None] = ContextVar("dpgraph_emission", default=None)

@@ -203,7 +203,12 @@ async def _emit(
         if value is not None:
             resume_after = events[-1].id if index == last else after
             emission = Emission(
-                key, found[key], force=force, resume_after=resume_after, result=results.get(key)
+                key,
+                found[key],
+                force=force,
+                resume_after=resume_after,
+                result=results.get(key),
+                load=load,
             )
             announce(emission, loaders)
             yield value

@@ -5,13 +5,15 @@ delivery's loaders), so two subscriptions with the same query text, the same val
 for the variables their selection reads (`schema.subscriptions.cohorts`: not those of
 the root field's arguments, which only choose the objects) and the same permission
 class (`schema.permissions.known_read_class`) resolve to the same result for one
-object: the first computes it, the others await the same task.
+object: the first computes it, the others await the same task. A cohort's stream may
+bring it already, read for the whole batch by the compiled path (`Emission.result`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
+from collections.abc import Hashable
 from typing import Any
 
 import orjson
@@ -19,10 +21,14 @@ from graphql import ExecutionResult, FragmentDefinitionNode, OperationType
 from graphql.pyutils import RefMap
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from loaders import Loaders
 from loaders.memo import once
+from schema.context import use_loaders
 from schema.permissions import known_read_class
 from schema.subscriptions import emission as emissions
 from schema.subscriptions.cohorts import selection_variables
+from schema.subscriptions.compiled_check import check
+from schema.subscriptions.emission import Emission
 
 
 class SharedResultsExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -48,8 +54,6 @@ class SharedResultsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             or operation.loc is None
         ):
             return super().execute_operation(serially)
-        if emission.result is not None:  # read for the whole batch (`Emission.result`)
-            return self._compiled(emission.result, serially)
         body = operation.loc.source.body
         read = selection_variables(body, operation, self._fragment_definitions)
         given = self.variable_values.coerced
@@ -63,6 +67,8 @@ class SharedResultsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         key = ("result", body, name, variables, viewer, emission.key, emission.prime)
         cache = emission.loaders.memo
         shared = cache.get(key)
+        if shared is None and emission.result is not None:  # read for the whole batch
+            shared = self._compiled(emission, cache, key)
         if shared is None:
             result = super().execute_operation(serially)
             if not inspect.isawaitable(result):
@@ -72,16 +78,37 @@ class SharedResultsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return _copy(shared.result())  # most members: computed already, no await
         return _copy_of(shared)
 
-    def _compiled(self, data: Any, serially: bool | None) -> Any:
-        """The compiled read's result; under COMPILED_DIFFERENTIAL, checked against
-        Strawberry's own execution of the object first (a difference raises)."""
+    def _compiled(
+        self, emission: Emission, cache: dict[Hashable, Any], key: Hashable
+    ) -> asyncio.Future[ExecutionResult]:
+        """The compiled read's result as the shared one (a stream of its own with this
+        document shares it too); under COMPILED_DIFFERENTIAL, once Strawberry's own
+        execution of the object agrees (`schema.subscriptions.compiled_check`)."""
         settings = getattr(self.context_value, "settings", None)
-        if settings is None or not settings.compiled_differential:
-            return ExecutionResult(data=data, errors=None)
-        reference = super().execute_operation(serially)
-        if inspect.isawaitable(reference):
-            return _checked(data, reference)
-        return _check(data, reference)
+        if settings is not None and settings.compiled_differential:
+            return once(cache, key, lambda: self._checked(emission))
+        done: asyncio.Future[ExecutionResult] = asyncio.get_running_loop().create_future()
+        done.set_result(ExecutionResult(data=emission.result, errors=None))
+        cache[key] = done
+        return done
+
+    async def _checked(self, emission: Emission) -> ExecutionResult:
+        """Strawberry's result on loaders of its own and the object loaded afresh, all
+        read after the compiled result."""
+        fresh = Loaders.create(self.context_value.db)
+        self.root_value = await emission.load(emission.key, fresh)
+        if self.root_value is None:  # gone meanwhile: nothing to compare
+            return ExecutionResult(data=emission.result, errors=None)
+        use_loaders(fresh)
+        try:
+            reference = super().execute_operation()
+            if inspect.isawaitable(reference):
+                reference = await reference
+        finally:
+            assert emission.loaders is not None  # `execute_operation` checked it
+            use_loaders(emission.loaders)
+        await check(emission, reference)
+        return ExecutionResult(data=emission.result, errors=None)
 
     def _fragment_definitions(self) -> dict[str, FragmentDefinitionNode]:
         return {name: details.definition for name, details in self.fragments.items()}
@@ -94,16 +121,3 @@ async def _copy_of(shared: asyncio.Future[Any]) -> ExecutionResult:
 def _copy(result: ExecutionResult) -> ExecutionResult:
     """Each subscriber gets its own result object (its extensions are its own)."""
     return ExecutionResult(data=result.data, errors=result.errors, extensions=result.extensions)
-
-
-async def _checked(data: Any, reference: Any) -> ExecutionResult:
-    return _check(data, await reference)
-
-
-def _check(data: Any, reference: Any) -> ExecutionResult:
-    if reference.errors or orjson.dumps(reference.data) != orjson.dumps(data):
-        raise AssertionError(
-            f"a cohort's compiled result differs from Strawberry's: {orjson.dumps(data)!r}, "
-            f"{orjson.dumps(reference.data)!r} ({reference.errors})"
-        )
-    return ExecutionResult(data=data, errors=None)

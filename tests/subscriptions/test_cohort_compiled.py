@@ -14,7 +14,10 @@ from fastpath.compiler_tools import Unsupported
 from server.websocket import cohort_reads
 from server.websocket.cohort import Cohort
 from tests.subscriptions.conftest import LiveServer, live_server
-from tests.subscriptions.test_cohort_stream import _cohorts, _edit, _pairs, _same
+from tests.subscriptions.test_cohort_stream import _cohorts, _edit, _same, _solo
+from tests.subscriptions.test_cohorts import _token
+from tests.subscriptions.test_fanout import _until
+from tests.subscriptions.wsclient import GraphQLSocket
 
 NESTED = """subscription ($ids: [Int!]) {
   packageChanged(ids: $ids) {
@@ -46,6 +49,23 @@ def _differential(live_settings: Any) -> Any:
     return live_settings.model_copy(
         update={"max_connections_per_client": 20, "compiled_differential": True}
     )
+
+
+async def _pairs(live: LiveServer, watched: list[Any], query: str, name: str) -> list[Any]:
+    """For each variable set, a member of the cohort and a solo subscriber. The solos hold
+    a write token: another permission class, so no result of theirs is shared with the
+    cohort's (`schema.subscriptions.shared_results`); each is Strawberry's alone."""
+    pairs = []
+    for number, variables in enumerate(watched):
+        member = await GraphQLSocket.open(live.ws_url)
+        init = await _token(live.app.state.db, f"solo {name} {number}")
+        solo = await GraphQLSocket.open(live.ws_url, payload=init)
+        await _solo(live, solo, query, variables)
+        before = live.app.state.hub.subscriptions
+        await member.subscribe(query, variables)
+        await _until(lambda: live.app.state.hub.subscriptions > before, name)  # noqa: B023
+        pairs.append((member, solo))
+    return pairs
 
 
 async def _close(pairs: list[Any]) -> None:
@@ -141,8 +161,8 @@ async def test_a_batch_the_compiled_read_refuses_gets_strawberrys_errors(
 async def test_the_differential_check_catches_a_wrong_compiled_result(
     catalogue, live_settings, tokens, monkeypatch
 ):
-    """Handed a wrong result, the check fails: the member gets an error (its baseline's,
-    sent as errors always are) where its solo gets data."""
+    """Handed a wrong result, the check fails: the member's baseline is an error (sent,
+    as errors always are), not data."""
     real = keyed.read_keyed
 
     async def wrong(*args: Any) -> Any:
@@ -153,14 +173,11 @@ async def test_the_differential_check_catches_a_wrong_compiled_result(
         }
 
     monkeypatch.setattr(cohort_reads, "read_keyed", wrong)
-    async with live_server(catalogue, _differential(live_settings)) as live:
-        pairs = await _pairs(live, [{"ids": [1]}], NESTED, "the member")
-        try:
-            await _edit(live, tokens, 1, 1, title="One")
-            member, solo = pairs[0]
-            caught, expected = await member.receive(), await solo.receive()
-            assert expected["payload"]["data"]["packageChanged"]["title"] == "One"
-            assert caught["payload"]["data"] is None
-            assert caught["payload"]["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
-        finally:
-            await _close(pairs)
+    async with (
+        live_server(catalogue, _differential(live_settings)) as live,
+        await GraphQLSocket.open(live.ws_url) as member,
+    ):
+        await member.subscribe(NESTED, {"ids": [1]})
+        caught = await member.receive()
+        assert caught["payload"]["data"] is None
+        assert caught["payload"]["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
