@@ -168,8 +168,12 @@ async def _charge(schema: Any, admission: Admission, context: Context) -> None:
             refused, admission.why = rate_limited(budget), "rate limited"
     admission.refused = refused
     if refused is None:
-        admission.coerced = get_variable_values(
-            schema._schema, operation.variable_definitions or (), admission.variables or {}
+        definitions = operation.variable_definitions
+        # No definitions: graphql-core coerces nothing and ignores what was sent.
+        admission.coerced = (
+            get_variable_values(schema._schema, definitions, admission.variables or {})
+            if definitions
+            else VariableValues({}, {})
         )
 
 

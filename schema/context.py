@@ -14,6 +14,7 @@ from starlette.websockets import WebSocket
 
 from auth import Identity, authenticate, bearer_token
 from core.db import Database
+from core.headers import header
 from core.settings import Settings
 from events import EventHub
 from loaders import Loaders
@@ -74,7 +75,7 @@ class Context:
             if "token" in self.connection_params:
                 return str(self.connection_params["token"] or "")
         if isinstance(self.request, HTTPConnection):  # also a WebSocket's upgrade request
-            return bearer_token(self.request.headers.get("authorization"))
+            return bearer_token(header(self.request.scope, b"authorization"))
         return None
 
     async def identity(self) -> Identity | None:

@@ -13,7 +13,6 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -32,6 +31,7 @@ from server.commands.demo import load_demo_data
 from server.graphql_http.graphiql import STATIC_DIR
 from server.graphql_http.graphql_app import GraphQLApp
 from server.guards.body_limit import BodyLimit
+from server.guards.cors import Cors
 from server.observability.metrics_route import metrics
 from server.observability.readiness import RedisReadiness
 from server.observability.request_log import RequestLog, configure_logs
@@ -149,7 +149,7 @@ def create_app(
             Middleware(RequestLog),  # outermost: every answer has an id and a log line
             *(tracing.middleware() if tracing is not None else []),
             Middleware(
-                CORSMiddleware,
+                Cors,
                 allow_origins=settings.cors_allow_origins,
                 allow_methods=["GET", "POST", "OPTIONS"],
                 allow_headers=["Authorization", "Content-Type"],

@@ -1,9 +1,11 @@
-"""The app's webhook runner: webhooks stream through the same schema and hub as clients."""
+"""The app's webhook runner: webhooks stream through the same schema and hub as clients,
+those whose documents share a cohort key on one stream (`server.webhook_cohort`)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncGenerator
+from functools import partial
 from typing import Any
 
 from core.db import Database
@@ -11,6 +13,7 @@ from core.settings import Settings
 from events import EventHub
 from models import Webhook
 from schema.context import Context
+from server.webhook_cohort import WebhookCohorts, ride
 from webhooks.runner import WebhookRunner
 
 logger = logging.getLogger("dpgraph.webhooks")
@@ -27,7 +30,7 @@ def make_webhook_runner(
         logger.warning("webhooks are not sent from this process: %s", hub.refusal)
         return None
 
-    async def start_stream(webhook: Webhook, resume_after: str | None) -> AsyncGenerator[Any, None]:
+    async def solo(webhook: Webhook, resume_after: str | None) -> AsyncGenerator[Any, None]:
         context = Context.create(db=db, settings=settings, hub=hub, resume_after=resume_after)
         stream: AsyncGenerator[Any, None] = await schema.stream(
             webhook.document,
@@ -36,5 +39,19 @@ def make_webhook_runner(
             operation_name=webhook.operation_name,
         )
         return stream
+
+    cohorts = (
+        WebhookCohorts(schema, lambda: Context.create(db=db, settings=settings, hub=hub))
+        if settings.share_subscription_streams
+        else None
+    )
+
+    async def start_stream(webhook: Webhook, resume_after: str | None) -> AsyncGenerator[Any, None]:
+        """Through its cohort when it has one and a stored position, else alone."""
+        if cohorts is not None and resume_after is not None:
+            riding = await ride(cohorts, hub, webhook, resume_after, partial(solo, webhook))
+            if riding is not None:
+                return riding
+        return await solo(webhook, resume_after)
 
     return WebhookRunner(db, settings, start_stream, hub.resume_point)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -64,6 +65,10 @@ class Feed(Protocol):
     async def compiled(self, keys: Sequence[ObjectKey]) -> Mapping[ObjectKey, Any] | None:
         """Each object's `data`, read for all at once by the compiled path (None: the
         cohort's selection does not compile; Strawberry executes it per object)."""
+        ...
+
+    def checking(self) -> AbstractContextManager[None]:
+        """Around the COMPILED_DIFFERENTIAL check's own reads (not the batch's)."""
         ...
 
     def detach(self) -> None: ...
@@ -215,3 +220,6 @@ async def _arrive(
             finally:
                 feed.aim(None)
         feed.arrived(arrival, force_next)
+    # Their tickets' objects and what they missed are the cohort's now (or nobody's): the
+    # item, kept by the loop until the next one, keeps none of it.
+    arrivals.members.clear()

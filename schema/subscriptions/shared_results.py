@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Hashable
+from contextlib import nullcontext
 from typing import Any
 
 import orjson
@@ -29,6 +30,7 @@ from schema.subscriptions import emission as emissions
 from schema.subscriptions.cohorts import selection_variables
 from schema.subscriptions.compiled_check import check
 from schema.subscriptions.emission import Emission
+from schema.subscriptions.sharing import cohort_feed
 
 
 class SharedResultsExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -68,50 +70,69 @@ class SharedResultsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         cache = emission.loaders.memo
         shared = cache.get(key)
         if shared is None and emission.result is not None:  # read for the whole batch
-            shared = self._compiled(emission, cache, key)
+            compiled = self._compiled(emission, cache, key)
+            if not isinstance(compiled, asyncio.Future):
+                return compiled  # a baseline's: not kept, as below
+            shared = compiled
         if shared is None:
             result = super().execute_operation(serially)
             if not inspect.isawaitable(result):
-                return result
+                if emission.prime or not isinstance(result, ExecutionResult):
+                    return result  # a baseline's loaders outlive it (`EventHub.shared_loaders`)
+                # A change resolved at once (every value was in the batch's loaders already):
+                # kept too, or each other stream of this key (a webhook cohort's beside a
+                # WebSocket one's) resolves it again.
+                shared = asyncio.get_running_loop().create_future()
+                shared.set_result(result)
+                cache[key] = shared
+                return _copy(result)
             shared = once(cache, key, lambda: result)
         if shared.done() and not shared.cancelled() and shared.exception() is None:
             return _copy(shared.result())  # most members: computed already, no await
         return _copy_of(shared)
 
-    def _compiled(
-        self, emission: Emission, cache: dict[Hashable, Any], key: Hashable
-    ) -> asyncio.Future[ExecutionResult]:
+    def _compiled(self, emission: Emission, cache: dict[Hashable, Any], key: Hashable) -> Any:
         """The compiled read's result as the shared one (a stream of its own with this
-        document shares it too); under COMPILED_DIFFERENTIAL, once Strawberry's own
-        execution of the object agrees (`schema.subscriptions.compiled_check`)."""
+        document shares it too; a baseline's is not kept); under COMPILED_DIFFERENTIAL,
+        once Strawberry's own execution of the object agrees
+        (`schema.subscriptions.compiled_check`)."""
         settings = getattr(self.context_value, "settings", None)
-        if settings is not None and settings.compiled_differential:
+        differential = settings is not None and settings.compiled_differential
+        if emission.prime:
+            return self._checked(emission) if differential else _compiled_result(emission)
+        if differential:
             return once(cache, key, lambda: self._checked(emission))
         done: asyncio.Future[ExecutionResult] = asyncio.get_running_loop().create_future()
-        done.set_result(ExecutionResult(data=emission.result, errors=None))
+        done.set_result(_compiled_result(emission))
         cache[key] = done
         return done
 
     async def _checked(self, emission: Emission) -> ExecutionResult:
         """Strawberry's result on loaders of its own and the object loaded afresh, all
         read after the compiled result."""
-        fresh = Loaders.create(self.context_value.db)
-        self.root_value = await emission.load(emission.key, fresh)
-        if self.root_value is None:  # gone meanwhile: nothing to compare
-            return ExecutionResult(data=emission.result, errors=None)
-        use_loaders(fresh)
-        try:
-            reference = super().execute_operation()
-            if inspect.isawaitable(reference):
-                reference = await reference
-        finally:
-            assert emission.loaders is not None  # `execute_operation` checked it
-            use_loaders(emission.loaders)
-        await check(emission, reference)
-        return ExecutionResult(data=emission.result, errors=None)
+        feed = cohort_feed()
+        with feed.checking() if feed is not None else nullcontext():
+            fresh = Loaders.create(self.context_value.db)
+            self.root_value = await emission.load(emission.key, fresh)
+            if self.root_value is None:  # gone meanwhile: nothing to compare
+                return _compiled_result(emission)
+            use_loaders(fresh)
+            try:
+                reference = super().execute_operation()
+                if inspect.isawaitable(reference):
+                    reference = await reference
+            finally:
+                assert emission.loaders is not None  # `execute_operation` checked it
+                use_loaders(emission.loaders)
+            await check(emission, reference)
+        return _compiled_result(emission)
 
     def _fragment_definitions(self) -> dict[str, FragmentDefinitionNode]:
         return {name: details.definition for name, details in self.fragments.items()}
+
+
+def _compiled_result(emission: Emission) -> ExecutionResult:
+    return ExecutionResult(data=emission.result, errors=None)
 
 
 async def _copy_of(shared: asyncio.Future[Any]) -> ExecutionResult:

@@ -35,6 +35,7 @@ from strawberry.types.unset import UNSET
 
 from core.db import Database
 from core.deadline import bounded_by
+from core.headers import header
 from core.request_context import note
 from core.settings import Settings
 from core.statement_timeout import StatementTimedOut
@@ -216,7 +217,7 @@ class GraphQLApp(GraphQL[Context, None]):
         if scope["type"] == "http":
             request = Request(scope, receive)
             try:
-                if not answers(request.headers.get("accept")).may_stream:
+                if not answers(header(scope, b"accept")).may_stream:
                     await self._respond_in_flight(request, scope, receive, send)
                     return
                 with subscribed_now(self.hub):  # if it streams, changes from now on reach it
@@ -389,13 +390,13 @@ class GraphQLApp(GraphQL[Context, None]):
         response as the view (`get_context`, `get_sub_response`, `create_response`), and
         the answer is `fastpath`'s; anything else (None) goes through the view, which
         takes the body this parsed, its sub-response and context, and its admission."""
-        headers = request.headers
+        scope = request.scope
         if (
-            request.method != "POST"
-            or headers.get("content-type") != JSON
-            or "authorization" in headers
+            scope["method"] != "POST"
+            or header(scope, b"content-type") != JSON
+            or header(scope, b"authorization") is not None
             or not self.settings.compiled_execution
-            or answers(headers.get("accept")).operation != JSON_ANSWER  # it prefers a stream
+            or answers(header(scope, b"accept")).operation != JSON_ANSWER  # it prefers a stream
         ):
             return None
         raw = await request.body()
@@ -490,7 +491,7 @@ class GraphQLApp(GraphQL[Context, None]):
         if isinstance(kept, Response):
             return kept
         sub_response = await super().get_sub_response(request)
-        sub_response.media_type = response_media_type(request.headers.get("accept"))
+        sub_response.media_type = response_media_type(header(request.scope, b"accept"))
         if isinstance(request, Request):
             request.state.graphql_sub_response = sub_response
         return sub_response

@@ -9,10 +9,12 @@ stream for all its members (`schema.subscriptions.cohort_follow`): it follows th
 of their objects, resolves and encodes each changed object once per batch, and hands the
 bytes, behind each member's own id, to the members that follow that object, unless the
 member's own changed-only compare (its last result for that object, as
-`schema.subscriptions.changed_only` keeps per stream) says silence. 2,000 integrations of
-3 packages each cost one stream, not 2,000. A selection the compiled path takes is read
-for all of a batch's objects at once (`server.websocket.cohort_reads`), one statement
-per plan level, instead of one Strawberry execution per object.
+`schema.subscriptions.changed_only` keeps per stream) says silence. 2,000 integrations
+of 3 packages each cost one stream, not 2,000. Members that follow the same objects and
+hold equal last results share those (`Flock`): a member costs no more than a group's did.
+A selection the compiled path takes is read for all of a batch's objects at once
+(`server.websocket.cohort_reads`), one statement per plan level, instead of one
+Strawberry execution per object.
 
 Each member was admitted through its own stream first (`schema.subscriptions.sharing`):
 validation, cost, rate limit and argument errors are its own. It joins at its own place:
@@ -29,6 +31,7 @@ import contextvars
 import logging
 from collections import Counter
 from collections.abc import Hashable, Sequence
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -56,24 +59,26 @@ _NOTHING = object()
 _SENTINEL = orjson.dumps(INTERRUPTED_AT).decode()
 
 
-class Member:
-    """One subscriber of a cohort: its frame prefix, outbox, objects and baselines.
+Joining = tuple[CohortTicket, Place | None, asyncio.Future[bool]]
 
-    A cohort keeps thousands: what only its joining needs (its ticket, its place, the
-    future its transport waits on) is let go once it has joined."""
+
+class Member:
+    """One subscriber of a cohort: its operation, outbox and flock.
+
+    A cohort keeps thousands, so a member holds no more than a group's member did: what
+    only its joining needs (its ticket, its place, the future its transport waits on) is
+    let go once it has joined, its `next` frames' prefix is made as they are sent (one
+    copy per operation id, `_prefix`), and its objects and baselines are its flock's."""
 
     __slots__ = (
-        "accepted",
         "arrived_at",
         "enlisted",
-        "follows",
+        "flock",
+        "joining",
         "last_seen",
         "live",
         "operation",
         "outbox",
-        "place",
-        "prefix",
-        "ticket",
     )
 
     def __init__(
@@ -82,21 +87,42 @@ class Member:
         outbox: Outbox,
         ticket: CohortTicket,
         place: Place | None,
+        flock: Flock,
     ) -> None:
         self.operation = operation
-        self.prefix = '{"id":' + orjson.dumps(operation.id).decode() + ',"type":"next","payload":'
         self.outbox = outbox
-        # Only ever iterated here: a tuple is a quarter of a small frozenset's size.
-        self.follows: tuple[ObjectKey, ...] = tuple(ticket.follows)
+        self.flock = flock
         # Until it is enlisted: its ticket, its `subscribe`'s place in the event stream, and
         # whether the cohort took it (its transport waits on it).
-        self.ticket: CohortTicket | None = ticket
-        self.place = place
-        self.accepted: asyncio.Future[bool] | None = asyncio.get_running_loop().create_future()
+        self.joining: Joining | None = (
+            ticket,
+            place,
+            asyncio.get_running_loop().create_future(),
+        )
         self.enlisted = False  # its objects are routed to the cohort's inbox
         self.arrived_at: int | None = None  # the cohort's batch count when it arrived
         self.last_seen: str | None = None  # the last event of what it was caught up on
         self.live = True
+
+
+class Flock:
+    """Members that follow the same objects and hold the same changed-only baselines for
+    them (kept in the cohort's followers of each object, keyed by the flock): 2,000
+    subscribers of the same package are one entry there, not 2,000.
+
+    A member arrives in a flock of its own (its baselines are read for it alone); once it
+    has arrived it joins the cohort's last flock of the same objects if their baselines are
+    equal. From then on every result for one of their objects reaches all of them alike,
+    so the baselines stay shared; what is a member's own (forced batches, its last event)
+    stays on the member."""
+
+    __slots__ = ("follows", "live", "members")
+
+    def __init__(self, follows: tuple[ObjectKey, ...]) -> None:
+        # Only ever iterated: a tuple is a quarter of a small frozenset's size.
+        self.follows = follows
+        self.members: list[Member] = []  # the live ones and some that left (`live` counts)
+        self.live = 0
 
 
 class Cohort:
@@ -107,11 +133,16 @@ class Cohort:
         self.key = key
         self.members: dict[Operation[Any, Any], Member] = {}
         self._pending: list[Member] = []  # until the stream's inbox opens
-        # Per object, its members and each one's last result for it (its changed-only
-        # baseline; _NOTHING before its first): members from their arrival, or from the
-        # baseline read for them as they arrive. (Kept here, not in a dict per member:
-        # a cohort has thousands.)
-        self._followers: dict[ObjectKey, dict[Member, Any]] = {}
+        # Per object, its flocks and each one's last result for it (its changed-only
+        # baseline; _NOTHING before its first): flocks from their member's arrival, or
+        # from the baseline read for it as it arrives. (Kept here, not in a dict per
+        # member: a cohort has thousands.)
+        self._followers: dict[ObjectKey, dict[Flock, Any]] = {}
+        # The flock the next member to arrive with the same objects may join.
+        self._flocks: dict[tuple[ObjectKey, ...], Flock] = {}
+        # The baselines read for members as they arrive, by their flocks of their own, until
+        # they have arrived (then into `_followers`, or gone with the flock they join).
+        self._arriving: dict[Flock, dict[ObjectKey, Any]] = {}
         self._routed: Counter[ObjectKey] = Counter()  # enlisted members per object
         self._hub: EventHub | None = None
         self._inbox: Any = None
@@ -140,9 +171,14 @@ class Cohort:
     ) -> asyncio.Future[bool]:
         """Once the stream listens: whether it took the member (False: the member runs a
         stream of its own)."""
-        member = Member(operation, outbox, ticket, place)
-        accepted = member.accepted
-        assert accepted is not None
+        follows = tuple(ticket.follows)
+        settled = self._flocks.get(follows)  # (its tuple, not one more of the same)
+        flock = Flock(settled.follows if settled is not None else follows)
+        member = Member(operation, outbox, ticket, place, flock)
+        flock.members.append(member)
+        flock.live = 1
+        assert member.joining is not None
+        accepted = member.joining[2]
         self.members[operation] = member
         SUBSCRIPTIONS.inc()
         if self._inbox is None:
@@ -166,16 +202,17 @@ class Cohort:
         self._release(member)
         if member in self._pending:
             self._pending.remove(member)
-        for key in member.follows:
-            followers = self._followers.get(key)
-            if followers is not None:
-                followers.pop(member, None)
-                if not followers:
-                    del self._followers[key]
+        flock = member.flock
+        self._arrived(flock)
+        flock.live -= 1
+        if flock.live <= 0:
+            self._disband(flock)
+        elif flock.live * 2 < len(flock.members):  # (a new list: one being read stays whole)
+            flock.members = [each for each in flock.members if each.live]
         if member.enlisted:
             member.enlisted = False
             unrouted = []
-            for key in member.follows:
+            for key in flock.follows:
                 self._routed[key] -= 1
                 if self._routed[key] <= 0:
                     del self._routed[key]
@@ -185,14 +222,24 @@ class Cohort:
                 self._hub.follow_less(self._inbox, unrouted)
         _settle(member, False)
 
+    def _disband(self, flock: Flock) -> None:
+        """A flock no member is left in: its baselines go."""
+        for key in flock.follows:
+            followers = self._followers.get(key)
+            if followers is not None:
+                followers.pop(flock, None)
+                if not followers:
+                    del self._followers[key]
+        if self._flocks.get(flock.follows) is flock:
+            del self._flocks[flock.follows]
+
     def _enlist(self, member: Member) -> None:
         """Route its objects here from now on and queue its arrival; or send it off to a
         stream of its own (`accepted` False)."""
         hub, inbox = self._hub, self._inbox
         assert hub is not None and inbox is not None
-        ticket, place = member.ticket, member.place
-        assert ticket is not None
-        member.ticket = member.place = None
+        assert member.joining is not None
+        ticket, place, _ = member.joining
         try:
             missed = hub.places_since(place) if place is not None else []
             lost = False
@@ -237,12 +284,42 @@ class Cohort:
         if not member.live:
             return
         member.arrived_at = self._batches
-        for key in member.follows:
-            self._followers.setdefault(key, {}).setdefault(member, _NOTHING)
+        flock = member.flock
+        self._settle_flock(member, self._arrived(flock))
         if force_next:
             self._forced.add(member)
-            for key in member.follows:
+            for key in flock.follows:
                 self._forced_of.setdefault(key, set()).add(member)
+
+    def _arrived(self, flock: Flock) -> dict[ObjectKey, Any]:
+        """The baselines read for a flock's arriving member (none left aside after)."""
+        baselines = self._arriving.pop(flock, None)
+        if baselines is None:
+            return {}
+        if not self._arriving:
+            self._arriving = {}  # (an emptied dict keeps its size: 2,000 arriving at once)
+        return baselines
+
+    def _settle_flock(self, member: Member, own: dict[ObjectKey, Any]) -> None:
+        """An arrived member joins the last flock of its objects whose baselines equal its
+        own (what either compares a result with is then the same); else its own flock
+        takes its baselines, and is the one the next member may join."""
+        flock = member.flock
+        follows = flock.follows
+        baselines = [own.get(key, _NOTHING) for key in follows]
+        settled = self._flocks.get(follows)
+        if settled is not None and all(
+            # (`==` as `_fan_out` compares; `_NOTHING` equals only itself)
+            self._followers[key][settled] == baseline
+            for key, baseline in zip(follows, baselines, strict=True)
+        ):
+            member.flock = settled
+            settled.members.append(member)
+            settled.live += 1
+            return
+        for key, baseline in zip(follows, baselines, strict=True):
+            self._followers.setdefault(key, {})[flock] = baseline
+        self._flocks[follows] = flock
 
     def delivered(self, events: Sequence[Event]) -> None:
         """After a batch: what each member's `lastEventId` would be, and whose forced
@@ -272,7 +349,7 @@ class Cohort:
 
     def _release(self, member: Member) -> None:
         self._forced.discard(member)
-        for key in member.follows:
+        for key in member.flock.follows:
             forced = self._forced_of.get(key)
             if forced is not None:
                 forced.discard(member)
@@ -281,6 +358,9 @@ class Cohort:
 
     async def compiled(self, keys: Sequence[ObjectKey]) -> dict[ObjectKey, Any] | None:
         return await self.reads(keys)
+
+    def checking(self) -> AbstractContextManager[None]:
+        return self.reads.checking()
 
     def detach(self) -> None:
         self._inbox = None
@@ -306,43 +386,56 @@ class Cohort:
             self._to_all(result)
             return
         key, aimed = emission.key, self._aimed
-        if aimed is not None:
-            targets = [member for member in aimed if member.live]
+        # Per flock: its members, and where its baseline for this object is kept (a dict,
+        # and the key in it).
+        targets: list[tuple[list[Member], dict[Any, Any], Any]] = []
+        if aimed is not None:  # arriving members: each in a flock of its own, till arrived
+            for member in aimed:
+                if member.live:
+                    own = self._arriving.setdefault(member.flock, {})
+                    targets.append(([member], own, key))
         else:
-            targets = list(self._followers.get(key, ()))
+            followers = self._followers.get(key, {})
+            targets = [(flock.members, followers, flock) for flock in followers]
         if not targets:
             return
-        if result.errors:  # sent as it is, the baseline untouched (`changed_only`)
+        if result.errors:  # sent as it is, the baselines untouched (`changed_only`)
             tail = encoded_payload(result)
-            for member in targets:
-                member.outbox.offer(member.prefix + tail)
+            for members, _, _ in targets:
+                for member in members:
+                    if member.live:
+                        member.outbox.offer(_prefix(member.operation.id) + tail)
             return
         data, forced = result.data, self._forced
-        baselines = self._followers.setdefault(key, {})
         encoded: str | None = None
-        for member in targets:
-            last = baselines.get(member, _NOTHING)
-            baselines[member] = data
+        for members, baselines, slot in targets:
+            last = baselines.get(slot, _NOTHING)
+            baselines[slot] = data
             if emission.prime:
                 continue
-            if last is not _NOTHING and last == data and not emission.force:
-                if member not in forced:
+            same = last is not _NOTHING and last == data and not emission.force
+            if same and not forced:
+                continue
+            for member in members:
+                if not member.live or (same and member not in forced):
                     continue
-            if encoded is None:
-                if emission.event_id is not None:
-                    result.extensions = {**(result.extensions or {}), "eventId": emission.event_id}
-                encoded = encoded_payload(result)
-            member.outbox.offer(member.prefix + encoded)
+                if encoded is None:
+                    if emission.event_id is not None:
+                        extensions = {**(result.extensions or {}), "eventId": emission.event_id}
+                        result.extensions = extensions
+                    encoded = encoded_payload(result)
+                member.outbox.offer(_prefix(member.operation.id) + encoded)
 
     def _to_all(self, result: ExecutionResult) -> None:
         tail = encoded_payload(result)
         personal = _SENTINEL in tail
         for member in list(self.members.values()):
+            prefix = _prefix(member.operation.id)
             if personal:
                 own = orjson.dumps(self._last_seen(member)).decode()
-                member.outbox.offer(member.prefix + tail.replace(_SENTINEL, own))
+                member.outbox.offer(prefix + tail.replace(_SENTINEL, own))
             else:
-                member.outbox.offer(member.prefix + tail)
+                member.outbox.offer(prefix + tail)
 
     def _last_seen(self, member: Member) -> str | None:
         """The last event of the batches this member's solo stream would have been handed."""
@@ -350,7 +443,7 @@ class Cohort:
         if since is None:
             return member.last_seen
         best: tuple[int, str] | None = None
-        candidates = [self._last_of.get(key) for key in member.follows]
+        candidates = [self._last_of.get(key) for key in member.flock.follows]
         for candidate in (self._last_wide, *candidates):
             if (
                 candidate is not None
@@ -380,7 +473,27 @@ class Cohort:
 
 
 def _settle(member: Member, taken: bool) -> None:
-    """Answer the transport waiting on the member's joining (once), and let the future go."""
-    accepted, member.accepted = member.accepted, None
-    if accepted is not None:
-        accepted.set_result(taken)
+    """Answer the transport waiting on the member's joining (once), and let what only the
+    joining needed go."""
+    joining, member.joining = member.joining, None
+    if joining is not None:
+        joining[2].set_result(taken)
+
+
+_PREFIXES: dict[str, str] = {}
+_PREFIXES_KEPT = 4096  # ids
+_PREFIX_ID_KEPT = 64  # characters: a longer id (the client chooses it) is not kept
+
+
+def _prefix(operation_id: str) -> str:
+    """The start of an operation's `next` frames: `{"id":<id>,"type":"next","payload":`,
+    made as frames are sent rather than kept by each member, one copy per id (clients
+    number their operations alike: "1" is most of them)."""
+    prefix = _PREFIXES.get(operation_id)
+    if prefix is None:
+        prefix = '{"id":' + orjson.dumps(operation_id).decode() + ',"type":"next","payload":'
+        if len(operation_id) <= _PREFIX_ID_KEPT:
+            if len(_PREFIXES) >= _PREFIXES_KEPT:
+                _PREFIXES.clear()
+            _PREFIXES[operation_id] = prefix
+    return prefix

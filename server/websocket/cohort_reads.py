@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from graphql import GraphQLError
 
 from fastpath.compiler_tools import Unsupported
 from fastpath.connection import checkout
+from fastpath.differential import shadowing
 from fastpath.execute import new_env
 from fastpath.keyed import KeyedRead, compile_keyed, read_keyed
 from fastpath.plan import Abort
@@ -66,6 +68,10 @@ class CompiledReads:
         except Unsupported as reason:
             self.declined = str(reason)
         return self._read
+
+    def checking(self) -> AbstractContextManager[None]:
+        """Around the COMPILED_DIFFERENTIAL check's reads: not the batch's statements."""
+        return shadowing()
 
     async def __call__(self, keys: Sequence[ObjectKey]) -> dict[ObjectKey, Any] | None:
         """Each object's `data` (an object without a row is left out); None: Strawberry

@@ -4,6 +4,7 @@ and a replay capped at the window named an older event as the latest."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 from redis.asyncio import Redis
 
 from events import Event, ReplayGap
-from events.redis import RedisBroker
+from events.redis import START, RedisBroker
 from writes.changes import Action, ObjectRef
 
 REDIS_URL = os.environ.get("REDIS_URL")
@@ -60,3 +61,20 @@ async def test_a_trimmed_event_is_a_gap_that_says_how_many_are_kept() -> None:
     finally:
         await broker.close()
         await redis.aclose()
+
+
+async def test_replaying_from_an_empty_streams_start_while_events_arrive_is_no_gap() -> None:
+    """A webhook created while the stream was empty replays from its start; an event
+    added between reading the entries and counting those ever added was taken for one
+    trimmed away (EVENTS_EXPIRED, and the webhook skipped what it should have sent)."""
+    assert REDIS_URL
+    broker = RedisBroker(REDIS_URL, prefix=f"test-{uuid.uuid4().hex[:8]}", window=1000)
+    try:
+        await broker.publish([_event(1)])
+        for package in range(2, 60):
+            replayed, _ = await asyncio.gather(
+                broker.replay(START), broker.publish([_event(package)])
+            )
+            assert len(replayed) >= package - 1
+    finally:
+        await broker.close()

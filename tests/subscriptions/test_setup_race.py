@@ -212,8 +212,18 @@ async def test_webhooks(
     settings = broker_settings.model_copy(
         update={"webhook_allow_private_targets": True, "webhook_poll_seconds": 0.05}
     )
-    # Only the follower's set-up is held: the document is also checked when it is created.
-    gate.only = lambda info: info.context.resume_after is not None
+    # Only the follower's set-up is held (its first step: its admission to its cohort, or
+    # its own stream): before it, the document is checked when the webhook is created, in
+    # a stream without a request too.
+    set_ups: list[Any] = []
+
+    def follower(info: Any) -> bool:
+        if info.context.request is not None:
+            return False
+        set_ups.append(info)
+        return len(set_ups) > 1
+
+    gate.only = follower
     receiver: Receiver
     async with running_receiver() as receiver, live_server(db, settings) as live:
         created = await create_webhook(live, tokens, receiver.url, slugs=("package-1",))
