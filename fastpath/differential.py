@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -28,6 +28,12 @@ def _shadowing() -> Iterator[None]:
         yield
     finally:
         _SHADOW.reset(token)
+
+
+def shadowing() -> AbstractContextManager[None]:
+    """A reference run only to be compared elsewhere (a cohort's compiled result,
+    `schema.subscriptions.compiled_check`): its statements are not the answer's."""
+    return _shadowing()
 
 
 async def compare(

@@ -39,6 +39,12 @@ async def run_plan(plan: Plan, env: Env) -> dict[str, Any]:
     return data
 
 
+async def objects_of(rows: Sequence[Row], plan: ObjectPlan, env: Env) -> list[dict[str, Any]]:
+    """One object per row, its children read a level at a time for all rows at once (the
+    root-less plans of `fastpath.keyed`)."""
+    return await _objects(rows, plan, env)
+
+
 def _kwargs(arguments: Arguments | None, env: Env) -> dict[str, Any]:
     """Read-only: a literal field's arguments are one dict shared by every request."""
     if arguments is None:

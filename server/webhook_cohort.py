@@ -24,7 +24,7 @@ import asyncio
 import contextvars
 import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Hashable, Sequence
-from contextlib import aclosing
+from contextlib import AbstractContextManager, aclosing
 from typing import Any
 
 from strawberry.types.execution import ExecutionResult
@@ -39,6 +39,7 @@ from schema.subscriptions.cohort_follow import Arrival, Arrivals
 from schema.subscriptions.emission import ObjectKey
 from schema.subscriptions.place import subscribed_at
 from schema.subscriptions.sharing import CohortTicket, admitting, feeding, group_stream
+from server.websocket.cohort_reads import CompiledReads
 from server.websocket.fanout import StreamStarter
 from server.websocket.shared_stream import read_shared
 
@@ -205,6 +206,7 @@ class WebhookCohort:
         self._batches = 0
         self._last_wide: tuple[int, str] | None = None
         self._last_of: dict[ObjectKey, tuple[int, str]] = {}
+        self.reads = CompiledReads(starter)  # the batch's objects, read compiled
         self.ended = False
         self._task = asyncio.create_task(self._run(starter), context=contextvars.Context())
 
@@ -334,6 +336,12 @@ class WebhookCohort:
                 if tail not in member.replayed:
                     member.replayed = set()
                     self._replaying.discard(member)
+
+    async def compiled(self, keys: Sequence[ObjectKey]) -> dict[ObjectKey, Any] | None:
+        return await self.reads(keys)
+
+    def checking(self) -> AbstractContextManager[None]:
+        return self.reads.checking()
 
     def detach(self) -> None:
         self._inbox = None

@@ -17,7 +17,8 @@ the baselines were read are sent anyway" over to its first batch.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -25,7 +26,7 @@ from events import Event, EventHub, Interrupted
 from events.hub import Delivery, reaches
 from loaders import Loaders
 from schema.errors import EventsInterrupted
-from schema.subscriptions.emission import Emission, ObjectKey, announce
+from schema.subscriptions.emission import Emission, ObjectKey, announce, read_all
 
 # Replaced per member by its own last event id (`server.websocket.cohort`).
 INTERRUPTED_AT = "\x00cohort-member-last-event"
@@ -60,6 +61,15 @@ class Feed(Protocol):
     def arrived(self, arrival: Arrival, force_next: bool) -> None: ...
 
     def delivered(self, events: Sequence[Event]) -> None: ...
+
+    async def compiled(self, keys: Sequence[ObjectKey]) -> Mapping[ObjectKey, Any] | None:
+        """Each object's `data`, read for all at once by the compiled path (None: the
+        cohort's selection does not compile; Strawberry executes it per object)."""
+        ...
+
+    def checking(self) -> AbstractContextManager[None]:
+        """Around the COMPILED_DIFFERENTIAL check's own reads (not the batch's)."""
+        ...
 
     def detach(self) -> None: ...
 
@@ -96,7 +106,13 @@ async def follow_cohort(
                 warming.pop(id(item), None)  # what is left of it, the emit below awaits
                 _warm(inbox, warming, candidates, load, follows)
                 async for value in emit(
-                    item.events, item.loaders, candidates, load, after=None, follows=follows
+                    item.events,
+                    item.loaders,
+                    candidates,
+                    load,
+                    after=None,
+                    follows=follows,
+                    read=feed.compiled,
                 ):
                     yield value
                 feed.delivered(item.events)
@@ -167,12 +183,14 @@ async def _arrive(
             followers.setdefault(key, []).append(arrival.member)
     keys = sorted(followers)
     values = await asyncio.gather(*(load(key, loaders) for key in keys))
+    results = await read_all(feed.compiled, keys, values)
     for key, value in zip(keys, values, strict=True):
         if value is None:
             continue
         feed.aim(followers[key])
         try:
-            announce(Emission(key, None, prime=True), loaders)
+            emission = Emission(key, None, prime=True, result=results.get(key), load=load)
+            announce(emission, loaders)
             yield value
         finally:
             feed.aim(None)
@@ -196,6 +214,7 @@ async def _arrive(
                     True,
                     after=None,
                     follows=arrival.follows,
+                    read=feed.compiled,
                 ):
                     yield value
             finally:

@@ -15,7 +15,7 @@ from schema.context import Info
 from schema.errors import BadUserInput, EventsExpired, EventsInterrupted, EventsUnavailable
 from schema.subscriptions.cohort_follow import follow_cohort
 from schema.subscriptions.cohorts import selection_variables
-from schema.subscriptions.emission import Emission, ObjectKey, announce
+from schema.subscriptions.emission import Emission, ObjectKey, Read, announce, read_all
 from schema.subscriptions.place import subscription_place
 from schema.subscriptions.sharing import CohortTicket, admit, cohort_feed, group_members
 
@@ -179,8 +179,12 @@ async def _emit(
     *,
     after: str | None,
     follows: frozenset[ObjectKey] | None = None,
+    read: Read | None = None,
 ) -> AsyncGenerator[Any, None]:
     """`after`: the event before this batch, where a replay would give these results again.
+
+    `read`: the selection's results for the batch's objects at once (a cohort's compiled
+    read); an object it has no result for is executed as usual.
 
     `follows`: candidates of those types but not among them are not loaded at all (`load`
     would filter them out): one import changes hundreds of packages in a batch, and a
@@ -193,11 +197,20 @@ async def _emit(
         values = [await load(keys[0], loaders)]
     else:
         values = await asyncio.gather(*(load(key, loaders) for key in keys))
+    results = await read_all(read, keys, values)
     last = max((i for i, value in enumerate(values) if value is not None), default=-1)
     for index, (key, value) in enumerate(zip(keys, values, strict=True)):
         if value is not None:
             resume_after = events[-1].id if index == last else after
-            announce(Emission(key, found[key], force=force, resume_after=resume_after), loaders)
+            emission = Emission(
+                key,
+                found[key],
+                force=force,
+                resume_after=resume_after,
+                result=results.get(key),
+                load=load,
+            )
+            announce(emission, loaders)
             yield value
 
 

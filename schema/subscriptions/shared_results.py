@@ -5,13 +5,16 @@ delivery's loaders), so two subscriptions with the same query text, the same val
 for the variables their selection reads (`schema.subscriptions.cohorts`: not those of
 the root field's arguments, which only choose the objects) and the same permission
 class (`schema.permissions.known_read_class`) resolve to the same result for one
-object: the first computes it, the others await the same task.
+object: the first computes it, the others await the same task. A cohort's stream may
+bring it already, read for the whole batch by the compiled path (`Emission.result`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
+from collections.abc import Hashable
+from contextlib import nullcontext
 from typing import Any
 
 import orjson
@@ -19,10 +22,15 @@ from graphql import ExecutionResult, FragmentDefinitionNode, OperationType
 from graphql.pyutils import RefMap
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from loaders import Loaders
 from loaders.memo import once
+from schema.context import use_loaders
 from schema.permissions import known_read_class
 from schema.subscriptions import emission as emissions
 from schema.subscriptions.cohorts import selection_variables
+from schema.subscriptions.compiled_check import check
+from schema.subscriptions.emission import Emission
+from schema.subscriptions.sharing import cohort_feed
 
 
 class SharedResultsExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -61,6 +69,11 @@ class SharedResultsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         key = ("result", body, name, variables, viewer, emission.key, emission.prime)
         cache = emission.loaders.memo
         shared = cache.get(key)
+        if shared is None and emission.result is not None:  # read for the whole batch
+            compiled = self._compiled(emission, cache, key)
+            if not isinstance(compiled, asyncio.Future):
+                return compiled  # a baseline's: not kept, as below
+            shared = compiled
         if shared is None:
             result = super().execute_operation(serially)
             if not inspect.isawaitable(result):
@@ -78,8 +91,48 @@ class SharedResultsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return _copy(shared.result())  # most members: computed already, no await
         return _copy_of(shared)
 
+    def _compiled(self, emission: Emission, cache: dict[Hashable, Any], key: Hashable) -> Any:
+        """The compiled read's result as the shared one (a stream of its own with this
+        document shares it too; a baseline's is not kept); under COMPILED_DIFFERENTIAL,
+        once Strawberry's own execution of the object agrees
+        (`schema.subscriptions.compiled_check`)."""
+        settings = getattr(self.context_value, "settings", None)
+        differential = settings is not None and settings.compiled_differential
+        if emission.prime:
+            return self._checked(emission) if differential else _compiled_result(emission)
+        if differential:
+            return once(cache, key, lambda: self._checked(emission))
+        done: asyncio.Future[ExecutionResult] = asyncio.get_running_loop().create_future()
+        done.set_result(_compiled_result(emission))
+        cache[key] = done
+        return done
+
+    async def _checked(self, emission: Emission) -> ExecutionResult:
+        """Strawberry's result on loaders of its own and the object loaded afresh, all
+        read after the compiled result."""
+        feed = cohort_feed()
+        with feed.checking() if feed is not None else nullcontext():
+            fresh = Loaders.create(self.context_value.db)
+            self.root_value = await emission.load(emission.key, fresh)
+            if self.root_value is None:  # gone meanwhile: nothing to compare
+                return _compiled_result(emission)
+            use_loaders(fresh)
+            try:
+                reference = super().execute_operation()
+                if inspect.isawaitable(reference):
+                    reference = await reference
+            finally:
+                assert emission.loaders is not None  # `execute_operation` checked it
+                use_loaders(emission.loaders)
+            await check(emission, reference)
+        return _compiled_result(emission)
+
     def _fragment_definitions(self) -> dict[str, FragmentDefinitionNode]:
         return {name: details.definition for name, details in self.fragments.items()}
+
+
+def _compiled_result(emission: Emission) -> ExecutionResult:
+    return ExecutionResult(data=emission.result, errors=None)
 
 
 async def _copy_of(shared: asyncio.Future[Any]) -> ExecutionResult:

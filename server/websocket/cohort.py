@@ -12,6 +12,9 @@ member's own changed-only compare (its last result for that object, as
 `schema.subscriptions.changed_only` keeps per stream) says silence. 2,000 integrations
 of 3 packages each cost one stream, not 2,000. Members that follow the same objects and
 hold equal last results share those (`Flock`): a member costs no more than a group's did.
+A selection the compiled path takes is read for all of a batch's objects at once
+(`server.websocket.cohort_reads`), one statement per plan level, instead of one
+Strawberry execution per object.
 
 Each member was admitted through its own stream first (`schema.subscriptions.sharing`):
 validation, cost, rate limit and argument errors are its own. It joins at its own place:
@@ -28,6 +31,7 @@ import contextvars
 import logging
 from collections import Counter
 from collections.abc import Hashable, Sequence
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -40,6 +44,7 @@ from schema.subscriptions.cohort_follow import INTERRUPTED_AT, Arrival, Arrivals
 from schema.subscriptions.emission import ObjectKey
 from schema.subscriptions.place import subscribed_at
 from schema.subscriptions.sharing import CohortTicket, feeding, group_stream
+from server.websocket.cohort_reads import CompiledReads
 from server.websocket.shared_stream import encoded_payload, read_shared
 
 if TYPE_CHECKING:
@@ -151,6 +156,7 @@ class Cohort:
         self._last_wide: tuple[int, str] | None = None
         self._last_of: dict[ObjectKey, tuple[int, str]] = {}
         self._types: frozenset[str] = frozenset()
+        self.reads = CompiledReads(stream)
         self.ended = False
         self._task = asyncio.create_task(self._run(stream), context=contextvars.Context())
 
@@ -349,6 +355,12 @@ class Cohort:
                 forced.discard(member)
                 if not forced:
                     del self._forced_of[key]
+
+    async def compiled(self, keys: Sequence[ObjectKey]) -> dict[ObjectKey, Any] | None:
+        return await self.reads(keys)
+
+    def checking(self) -> AbstractContextManager[None]:
+        return self.reads.checking()
 
     def detach(self) -> None:
         self._inbox = None
