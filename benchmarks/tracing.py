@@ -104,6 +104,19 @@ async def _rounds(app: Any, body: bytes, requests: int, rounds: int) -> list[flo
     return per_request
 
 
+def in_process_settings(url: str, load_demo_data: bool = False) -> Settings:
+    """The server's settings for requests sent in-process by one client: its budgets are
+    charged (part of the cost) but never refuse it."""
+    return Settings(
+        database_url=url,
+        load_demo_data=load_demo_data,
+        rate_limit_points=1_000_000_000,
+        max_requests_in_flight_per_client=0,
+        webhooks=False,
+        _env_file=None,
+    )
+
+
 def _provider() -> Any:
     from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
     from opentelemetry.sdk.trace.export import (
@@ -124,14 +137,7 @@ def _provider() -> Any:
 async def main(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         url = args.database_url or f"sqlite+aiosqlite:///{scratch}/bench.db"
-        settings = Settings(
-            database_url=url,
-            load_demo_data=args.database_url is None,
-            rate_limit_points=1_000_000_000,  # one client sends everything: never refused
-            max_requests_in_flight_per_client=0,
-            webhooks=False,
-            _env_file=None,
-        )
+        settings = in_process_settings(url, load_demo_data=args.database_url is None)
         database = Database.from_settings(settings)
         async with database.engine.connect() as connection:
             ready = False
