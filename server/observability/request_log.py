@@ -20,6 +20,7 @@ from typing import Any
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from core.headers import header
 from core.request_context import close_request, open_request, request_id
 from metrics import observe_request
 
@@ -40,9 +41,7 @@ class RequestLog:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        given = next((v for k, v in scope["headers"] if k == b"x-request-id"), b"").decode(
-            "latin-1"
-        )
+        given = header(scope, b"x-request-id") or ""
         rid = given if _SAFE_ID.fullmatch(given) else _new_id()
         client = scope.get("client") or ("unknown", 0)
         fields: dict[str, Any] = {
