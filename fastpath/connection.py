@@ -33,6 +33,9 @@ from metrics import CONNECTIONS_REUSED, POOL_WAIT
 
 logger = logging.getLogger("dpgraph.fastpath")
 
+RECOVERY_SECONDS = 5.0
+"""How long a cancelled read's connection gets to answer its ROLLBACK before it is closed."""
+
 
 @dataclass
 class Connection:
@@ -69,8 +72,9 @@ async def checkout(engine: AsyncEngine) -> AsyncIterator[Connection]:
             # with a statement running: asyncpg has asked PostgreSQL to cancel it, and the
             # connection's next statement waits for that (a few ms). Closing it instead
             # cost the next request a new PostgreSQL backend: under load, every client
-            # that gave up opened one.
-            await _give_back(pooled, warm)
+            # that gave up opened one. Shielded: a second cancellation must not leave the
+            # connection neither given back nor closed.
+            await asyncio.shield(_recover(pooled, warm))
             raise
         except BaseException as error:
             # Any other failure: the connection's state is unknown, it goes.
@@ -79,6 +83,28 @@ async def checkout(engine: AsyncEngine) -> AsyncIterator[Connection]:
                 await greenlet_spawn(warm.close_all)  # the server went: the kept ones too
             raise
         await _give_back(pooled, warm)
+
+
+async def _recover(pooled: PoolProxiedConnection, warm: Warm | None) -> None:
+    """A cancelled read's connection, brought back to idle, then given back.
+
+    A cancellation that lands after asyncpg's prepare step answered and before its
+    execute leaves PostgreSQL inside the extended protocol (Parse sent, no Sync yet): the
+    backend holds the statement's table locks until the connection's next statement. A
+    kept connection may have none for a long time, and a TRUNCATE, a migration or any
+    ACCESS EXCLUSIVE lock would wait on it for ever. Any statement sent with the simple
+    protocol ends that implicit transaction (ROLLBACK only where a transaction block is
+    open: elsewhere PostgreSQL logs a warning for it); a connection that cannot run it goes."""
+    driver = pooled.driver_connection
+    assert driver is not None, "a checked-out connection has its driver connection"
+    try:
+        ending = "ROLLBACK" if driver.is_in_transaction() else "SELECT 1"
+        await driver.execute(ending, timeout=RECOVERY_SECONDS)
+    except Exception:
+        logger.debug("a cancelled read's connection did not recover; closed", exc_info=True)
+        await greenlet_spawn(pooled.invalidate)
+        return
+    await _give_back(pooled, warm)
 
 
 async def _give_back(pooled: PoolProxiedConnection, warm: Warm | None) -> None:

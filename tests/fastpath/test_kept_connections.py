@@ -165,3 +165,54 @@ async def test_a_lost_connection_drops_every_kept_one(engine, db):
     assert database_unavailable(lost.value)
     assert len(warm) == 0
     assert await _pid(engine) not in pids
+
+
+async def _locks_on_package(db: Database, pid: int) -> list[str]:
+    async with db.engine.connect() as conn:
+        found = await conn.execute(
+            text("SELECT mode FROM pg_locks WHERE pid = :pid AND relation = 'package'::regclass"),
+            {"pid": pid},
+        )
+        return list(found.scalars())
+
+
+async def _cancelled_between_prepare_and_execute(engine: AsyncEngine, cancellations: int) -> int:
+    """A read cancelled where asyncpg's prepare step answered and its execute never went
+    out (PostgreSQL holds the statement's locks until a Sync); the backend's pid."""
+    prepared = asyncio.Event()
+    pid = 0
+
+    async def read() -> None:
+        nonlocal pid
+        async with checkout(engine) as conn:
+            pid = int(await conn.driver.fetchval("SELECT pg_backend_pid()"))
+            await conn.driver.prepare("SELECT id FROM package")  # Parse, Describe, Flush
+            prepared.set()
+            await asyncio.Event().wait()  # cancelled here
+
+    task = asyncio.create_task(read())
+    await prepared.wait()
+    for _ in range(cancellations):
+        task.cancel()
+        await asyncio.sleep(0)  # the task takes it: the next one lands in its recovery
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    return pid
+
+
+async def test_a_read_cancelled_between_prepare_and_execute_holds_no_lock(engine, db):
+    pid = await _cancelled_between_prepare_and_execute(engine, cancellations=1)
+    assert await _locks_on_package(db, pid) == []
+    warm = _warm(engine)
+    assert warm is not None and len(warm) == 1  # kept, clean, for the next read
+    assert await _pid(engine) == pid
+
+
+async def test_a_second_cancellation_does_not_stop_the_recovery(engine, db):
+    pid = await _cancelled_between_prepare_and_execute(engine, cancellations=2)
+    warm = _warm(engine)
+    assert warm is not None
+    while not len(warm):  # the shielded recovery goes on after the task has ended
+        await asyncio.sleep(0)
+    assert await _locks_on_package(db, pid) == []
+    assert await _pid(engine) == pid
