@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import event, text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
 from core.db import Database
@@ -122,14 +123,42 @@ async def database(settings: Settings) -> AsyncIterator[Database]:
     await db.dispose()
 
 
+EMPTYING_LOCK_TIMEOUT = "60s"
+"""TRUNCATE waits this long for a lock: a connection a test left holding one fails that
+test's teardown, naming the connection, instead of stopping the suite for good."""
+
+
 async def _empty_tables(db: Database) -> None:
     tables = [table.name for table in reversed(SQLModel.metadata.sorted_tables)]
     async with db.engine.begin() as connection:
         if db.dialect == "postgresql":
-            await connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            await connection.execute(text(f"SET LOCAL lock_timeout = '{EMPTYING_LOCK_TIMEOUT}'"))
+            try:
+                await connection.execute(
+                    text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+                )
+            except DBAPIError as error:
+                raise AssertionError(
+                    f"the tables could not be emptied ({error.orig}); other connections "
+                    f"to the suite's database: {await _other_sessions(db)}"
+                ) from error
         else:
             for table in tables:
                 await connection.execute(text(f"DELETE FROM {table}"))
+
+
+async def _other_sessions(db: Database) -> list[tuple[Any, ...]]:
+    """What every other connection to the suite's database is doing (a fresh connection:
+    the failed transaction can ask nothing)."""
+    async with db.engine.connect() as conn:
+        found = await conn.execute(
+            text(
+                "SELECT pid, state, wait_event, now() - state_change AS in_state, query "
+                "FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+        return [tuple(row) for row in found]
 
 
 @pytest.fixture
