@@ -7,10 +7,11 @@ InvalidEventId      the event id is not one this broker could have given
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Protocol
 
 from events.model import Event
+from writes.changes import Change
 
 
 class BrokerUnavailable(ConnectionError):
@@ -44,3 +45,13 @@ class Broker(Protocol):
         started, or None when it cannot say (events may already be gone)."""
 
     async def close(self) -> None: ...
+
+
+def change_publisher(broker: Broker) -> Callable[[Sequence[Change]], Awaitable[None]]:
+    """The write path's publisher (called after the commit) over `broker`: the hub's, and
+    the importer's, which needs no hub (`events.hub` brings the loaders and Strawberry)."""
+
+    async def publish(changes: Sequence[Change]) -> None:
+        await broker.publish([Event.from_change(change) for change in changes])
+
+    return publish

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.db import Database
-from events.broker import Broker, BrokerUnavailable
+from events.broker import Broker, BrokerUnavailable, change_publisher
 from events.model import Event
 from loaders import Loaders
 from metrics import SUBSCRIPTIONS
@@ -153,7 +153,7 @@ class EventHub:
 
     async def publish(self, changes: Sequence[Change]) -> None:
         """The write path's publisher: called after the commit."""
-        await self.broker.publish([Event.from_change(change) for change in changes])
+        await change_publisher(self.broker)(changes)
 
     def resume_point(self) -> str | None:
         """Where a follower whose position is lost resumes without a gap from now on: the

@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from core.db import Database
 from core.settings import Settings
-from events import EventHub
+from events.broker import change_publisher
 from events.factory import make_broker
 from importer.errors import MissingSource
 from importer.progress import BarReporter, LogReporter
@@ -113,7 +113,7 @@ async def _import(args: argparse.Namespace, settings: Settings) -> Summary:
     db = Database.from_settings(settings)
     # With Redis, running servers hear of what the import changes; the embedded broker
     # lives inside the server process and cannot be reached from here.
-    hub = EventHub(db, make_broker(settings)) if settings.redis_url else None
+    broker = make_broker(settings) if settings.redis_url else None
     try:
         await db.create_tables()
         with reporter:
@@ -122,11 +122,11 @@ async def _import(args: argparse.Namespace, settings: Settings) -> Summary:
                 db=db,
                 options=options,
                 reporter=reporter,
-                publish=hub.publish if hub else None,
+                publish=change_publisher(broker) if broker else None,
             )
     finally:
-        if hub is not None:
-            await hub.broker.close()
+        if broker is not None:
+            await broker.close()
         await db.dispose()
 
 

@@ -16,7 +16,7 @@ from auth import Identity, authenticate, bearer_token
 from core.db import Database
 from core.headers import header
 from core.settings import Settings
-from events import EventHub
+from events.hub import EventHub
 from loaders import Loaders
 from ratelimit import RateLimits
 from writes import Publisher

@@ -515,8 +515,8 @@ async def _writer() -> None:
     its own (one transaction, published after its commit), as a mutation's."""
     from core.db import Database
     from core.settings import Settings
-    from events import EventHub
     from events.factory import make_broker
+    from events.hub import EventHub
     from writes.packages import update_package
     from writes.unit import Actor, open_unit
 

@@ -21,8 +21,8 @@ from starlette.staticfiles import StaticFiles
 from core import tracing as core_tracing
 from core.db import Database
 from core.settings import PROJECT_ROOT, Settings
-from events import EventHub
 from events.factory import make_broker, subscriptions_refusal
+from events.hub import EventHub
 from execution import build_schema
 from fastpath.cache import PLANS
 from rest import rest_routes

@@ -29,8 +29,9 @@ from typing import Any
 
 from strawberry.types.execution import ExecutionResult
 
-from events import BrokerUnavailable, Event, EventHub, InvalidEventId, Place, PlaceLost, ReplayGap
+from events import BrokerUnavailable, Event, InvalidEventId, ReplayGap
 from events import resume as resumes
+from events.hub import EventHub, Place, PlaceLost
 from metrics import SUBSCRIPTIONS
 from schema.errors import EventsInterrupted
 from schema.permissions import known_read_class

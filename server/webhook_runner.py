@@ -10,7 +10,7 @@ from typing import Any
 
 from core.db import Database
 from core.settings import Settings
-from events import EventHub
+from events.hub import EventHub
 from models import Webhook
 from schema.context import Context
 from server.webhook_cohort import WebhookCohorts, ride

@@ -22,8 +22,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from events import Event, EventHub, Interrupted
-from events.hub import Delivery, reaches
+from events import Event
+from events.hub import Delivery, EventHub, Interrupted, reaches
 from loaders import Loaders
 from schema.errors import EventsInterrupted
 from schema.subscriptions.emission import Emission, ObjectKey, announce, read_all

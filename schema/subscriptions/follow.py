@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 
 import orjson
 
-from events import BrokerUnavailable, Event, Interrupted, InvalidEventId, PlaceLost, ReplayGap
+from events import BrokerUnavailable, Event, InvalidEventId, ReplayGap
+from events.hub import Interrupted, PlaceLost
 from loaders import Loaders
 from loaders.memo import once
 from schema.context import Info

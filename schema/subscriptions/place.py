@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from events import EventHub, Place
+from events.hub import EventHub, Place
 
 _PLACE: ContextVar[Place | None] = ContextVar("dpgraph_subscribed_at", default=None)
 

@@ -39,7 +39,7 @@ from core.headers import header
 from core.request_context import note
 from core.settings import Settings
 from core.statement_timeout import StatementTimedOut
-from events import EventHub
+from events.hub import EventHub
 from execution.choice import compilable, compiled
 from fastpath import Fallback, Refused
 from metrics import REFUSALS, STREAMING_CONNECTIONS

@@ -37,7 +37,8 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from strawberry.types.execution import ExecutionResult
 
-from events import Event, EventHub, Place, PlaceLost
+from events import Event
+from events.hub import EventHub, Place, PlaceLost
 from metrics import SUBSCRIPTIONS
 from schema.subscriptions import emission as emissions
 from schema.subscriptions.cohort_follow import INTERRUPTED_AT, Arrival, Arrivals

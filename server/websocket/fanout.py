@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from strawberry.types.execution import ExecutionResult
 
-from events import EventHub, Place
+from events.hub import EventHub, Place
 from metrics import SUBSCRIPTIONS
 from schema.subscriptions.place import subscribed_at
 from schema.subscriptions.sharing import CohortTicket, group_stream

@@ -30,7 +30,7 @@ from starlette.applications import Starlette
 from auth import Scope, issue_token
 from core.db import Database
 from core.settings import Settings
-from events import EventHub
+from events.hub import EventHub
 from server.app import create_app
 from tests.factories import build_catalogue
 from tests.schema.mutations.conftest import gid

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import re
 import socket
+import subprocess
+import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +17,7 @@ import httpx
 import pytest
 
 import importer.run
+from events.redis import START, RedisBroker
 from importer.client import build_http
 from server.commands.cli import main
 from tests.conftest import SEEDS_DIR
@@ -53,6 +60,45 @@ def test_importing_the_seeds_twice(cli):
     assert row(out, "grids") == ["grids", "0", "0", "0", "0", "0"]
     assert row(out, "packages") == ["packages", "0", "0", "5", "0", "0"]
     assert "7 records were already up to date: nothing written for them." in out
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (a Redis server)")
+def test_with_redis_the_import_tells_running_servers_what_it_changed(cli, monkeypatch):
+    redis_url = os.environ["REDIS_URL"]
+    prefix = f"import-{uuid.uuid4().hex[:8]}"
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setenv("REDIS_PREFIX", prefix)
+    code, _, _ = cli(str(SEEDS_DIR))
+    assert code == 0
+
+    async def published() -> list[tuple[str, int]]:
+        broker = RedisBroker(redis_url, prefix=prefix)
+        try:
+            return [(event.object.type, event.object.id) for event in await broker.replay(START)]
+        finally:
+            await broker.close()
+
+    seeds = {
+        int(re.search(r"GET /api/v4/packages/(\d+)/", path.read_text())[1])  # type: ignore[index]
+        for path in SEEDS_DIR.glob("*.txt")
+    }
+    assert len(seeds) == 5
+    objects = asyncio.run(published())
+    assert {key for type_, key in objects if type_ == "Package"} == seeds
+
+
+def test_the_import_command_starts_without_the_graphql_machinery():
+    """A process that only writes and publishes loads no Strawberry, hub or loaders: a
+    quarter of its start-up, paid by every import a running server waits on."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, importer.command; print(*sorted(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    ).stdout.split()
+    assert [name for name in loaded if name.split(".")[0] in {"strawberry", "loaders"}] == []
+    assert "events.hub" not in loaded
 
 
 def test_a_missing_file_is_one_line_and_exit_2(cli):

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from events import EventHub
+from events.hub import EventHub
 from events.memory import MemoryBroker
 from schema.context import Context
 from tests.factories import package_record

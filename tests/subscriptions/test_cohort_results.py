@@ -14,7 +14,7 @@ from graphql import FragmentDefinitionNode, OperationDefinitionNode, OperationTy
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from auth import Scope, issue_token
-from events import EventHub
+from events.hub import EventHub
 from events.memory import MemoryBroker
 from schema.context import Context
 from schema.subscriptions import cohorts

@@ -11,7 +11,7 @@ import gc
 from collections import Counter
 from typing import Any
 
-from events import EventHub
+from events.hub import EventHub
 from events.memory import MemoryBroker
 from schema.context import Context
 from tests.factories import package_record

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from events import Event, EventHub
-from events.hub import Inbox
+from events import Event
+from events.hub import EventHub, Inbox
 from events.memory import MemoryBroker
 from schema.context import Context
 from schema.subscriptions.packages import PackageTarget

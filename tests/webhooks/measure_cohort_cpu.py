@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from events import EventHub
+from events.hub import EventHub
 from events.memory import MemoryBroker
 from tests.factories import build_catalogue, package_record
 from tests.webhooks.test_cohorts import following, make_hooks, settled, streams, until

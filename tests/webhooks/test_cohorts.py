@@ -20,8 +20,8 @@ from sqlmodel import col
 
 from core.db import Database
 from core.settings import Settings
-from events import EventHub, PlaceLost
 from events.factory import make_broker
+from events.hub import EventHub, PlaceLost
 from models import Webhook, WebhookDelivery
 from schema.context import Context
 from server.webhook_runner import make_webhook_runner
