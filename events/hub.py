@@ -96,13 +96,19 @@ class Inbox:
     # (`EventHub.follow_more`), of the types it was opened with.
     follows: frozenset[ObjectKey] | set[ObjectKey] | None = None
     types: frozenset[str] = frozenset()
+    # Its subscriber waits for the next delivery: set up (baselines read) and caught up.
+    waiting: bool = False
 
     @property
     def subscribers(self) -> int:
         return 1 if self.listeners is None else self.listeners()
 
     async def next(self) -> Any:
-        return await self.queue.get()
+        self.waiting = True
+        try:
+            return await self.queue.get()
+        finally:
+            self.waiting = False
 
 
 @dataclass
