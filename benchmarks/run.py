@@ -3,6 +3,7 @@
 
     .venv/bin/python benchmarks/run.py [--packages 5000|50000] [--duration 10]
         [--concurrency 16] [--workloads W1,W1C,W2,W2C,W3,W3C,W4] [--database-url URL]
+        [--rounds 5]
 
 W1C-W3C are W1-W3 as a client library sends them (named fragments, `__typename`; W1C
 through `node(id:)`), each measured against the floor answering the same JSON.
@@ -15,6 +16,11 @@ through `node(id:)`), each measured against the floor answering the same JSON.
 4. Loads each server in turn with wrk (pinned to another core): a warm-up, then a run
    bounded in time; requests still in flight at the end are not counted, and the server
    is left to go idle before the next run.
+   With --rounds N > 1, each server is warmed up once per workload, then N rounds each
+   run one --duration slice of ours and one of the floor's, alternating which goes first:
+   this machine's throughput swings by about a third between identical runs, so a single
+   ours-then-floor pair gives a ratio that moves by 0.15; the median of the N per-round
+   ratios, with their spread, is the figure to quote.
 5. Prints a Markdown table to paste into the README.
 """
 
@@ -31,6 +37,7 @@ import platform
 import shlex
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,7 +45,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `python benchmarks/run.py` puts benchmarks/ first, not the root
@@ -49,7 +56,7 @@ import orjson  # noqa: E402
 from sqlalchemy import event, text  # noqa: E402
 from sqlalchemy.engine.url import make_url  # noqa: E402
 
-from benchmarks.server_metrics import HEADER, Tail, scrape, tail  # noqa: E402
+from benchmarks.server_metrics import HEADER, Tail, scrape, summed, tail  # noqa: E402
 from benchmarks.workloads import (  # noqa: E402
     CLIENT_WORKLOADS,
     WORKLOADS,
@@ -58,6 +65,7 @@ from benchmarks.workloads import (  # noqa: E402
     choose_clients,
 )
 
+T = TypeVar("T")
 ALL_WORKLOADS = tuple(sorted([*WORKLOADS, *CLIENT_WORKLOADS]))
 """W1, W1C, W2, W2C, W3, W3C, W4: each client-shaped form beside its plain one."""
 DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/dpgraph_bench"
@@ -114,6 +122,53 @@ class Result:
     @property
     def rate(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
+
+
+def _median(values: list[float | None]) -> float | None:
+    present = [value for value in values if value is not None]
+    return statistics.median(present) if present else None
+
+
+def combine(slices: list[Result]) -> Result:
+    """One server's slices of a workload as one row: requests summed over summed seconds (a
+    slice's rate weighs by its length), p50/p99 the median of the slices' own (percentiles
+    do not add up), peak RSS the highest, CPU % the mean, the /metrics waits summed."""
+    if len(slices) == 1:
+        return slices[0]
+    peaks = [one.peak_rss_mib for one in slices if one.peak_rss_mib is not None]
+    return Result(
+        requests=sum(one.requests for one in slices),
+        seconds=sum(one.seconds for one in slices),
+        p50_ms=_median([one.p50_ms for one in slices]),
+        p99_ms=_median([one.p99_ms for one in slices]),
+        errors=sum(one.errors for one in slices),
+        peak_rss_mib=max(peaks) if peaks else None,
+        cpu_percent=statistics.mean(one.cpu_percent for one in slices),
+        tail=summed([one.tail for one in slices]),
+    )
+
+
+@dataclass
+class Rounds:
+    """A workload's slices, ours and the floor's, the i-th of each from the same round (one
+    each with --rounds 1): the ratio is taken within a round, where both ran on the same
+    machine state, never across rounds."""
+
+    ours: list[Result]
+    floor: list[Result]
+
+    def ratios(self) -> list[float]:
+        """Ours over the floor's req/s in each round the floor answered anything."""
+        return [o.rate / f.rate for o, f in zip(self.ours, self.floor, strict=True) if f.rate]
+
+    def ratio(self) -> float | None:
+        """The median round: one round on a noisy machine state moves it less than a mean."""
+        ratios = self.ratios()
+        return statistics.median(ratios) if ratios else None
+
+    def spread(self) -> tuple[float, float] | None:
+        ratios = self.ratios()
+        return (min(ratios), max(ratios)) if ratios else None
 
 
 # -- the data -------------------------------------------------------------------------------
@@ -439,11 +494,22 @@ def wrk(server: Server, script: Path, seconds: int, concurrency: int, cpu: int) 
     raise SystemExit(f"run.py: wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
 
 
-def measure(server: Server, script: Path, args: argparse.Namespace) -> Result:
-    """Warm up, go idle, then one bounded run: throughput, latency, peak RSS, CPU."""
+def warm(server: Server, script: Path, args: argparse.Namespace) -> None:
+    """Fill the server's caches and pools (and the floor's) so a measured slice sees none
+    of their first-use cost, then let it go idle."""
     if args.warmup > 0:
         wrk(server, script, args.warmup, args.concurrency, args.client_cpu)
         wait_idle(server, args.drain)
+
+
+def measure(server: Server, script: Path, args: argparse.Namespace) -> Result:
+    """Warm up, go idle, then one bounded run: throughput, latency, peak RSS, CPU."""
+    warm(server, script, args)
+    return take_slice(server, script, args)
+
+
+def take_slice(server: Server, script: Path, args: argparse.Namespace) -> Result:
+    """One bounded run of an already warm server, then idle: its own peak RSS and waits."""
     server.reset_peak()
     scraped = scrape(server.url)
     cpu_before = server.cpu_seconds()
@@ -467,6 +533,34 @@ def measure(server: Server, script: Path, args: argparse.Namespace) -> Result:
         cpu_percent=100 * cpu / wall if wall else 0.0,
         tail=waited,
     )
+
+
+def order(number: int, ours: T, floor: T) -> tuple[T, T]:
+    """Ours first in even rounds, the floor first in odd ones: neither always runs second,
+    on the machine the other has just warmed (or the other's leftovers have slowed)."""
+    return (ours, floor) if number % 2 == 0 else (floor, ours)
+
+
+def run_rounds(
+    ours: Server, floor: Server, name: str, script: Path, args: argparse.Namespace
+) -> Rounds:
+    """One workload: with --rounds 1 each server warmed and measured in turn (as before
+    rounds existed); otherwise both warmed once, then the alternating rounds."""
+    if args.rounds == 1:
+        pair = []
+        for server in (ours, floor):
+            print(f"load: {name} {server.name}...", flush=True)
+            pair.append(measure(server, script, args))
+        return Rounds([pair[0]], [pair[1]])
+    for server in (ours, floor):
+        print(f"load: {name} {server.name} warm-up...", flush=True)
+        warm(server, script, args)
+    slices: dict[str, list[Result]] = {ours.name: [], floor.name: []}
+    for number in range(args.rounds):
+        for server in order(number, ours, floor):
+            print(f"load: {name} {server.name} round {number + 1}/{args.rounds}...", flush=True)
+            slices[server.name].append(take_slice(server, script, args))
+    return Rounds(slices[ours.name], slices[floor.name])
 
 
 # -- the report -----------------------------------------------------------------------------
@@ -502,55 +596,98 @@ def header(args: argparse.Namespace, rows: dict[str, int], postgres: str, load: 
         f"postgresql: {postgres}",
         f"git: {_git()}",
         "rows: " + ", ".join(f"{name} {count:,}" for name, count in rows.items()),
-        f"load: wrk -t1 -c{args.concurrency}, {args.warmup} s warm-up + {args.duration} s "
-        f"per run; servers on core {args.server_cpu}, wrk on core {args.client_cpu}, "
-        "PostgreSQL unpinned",
+        f"load: wrk -t1 -c{args.concurrency}, {_schedule(args)}; servers on core "
+        f"{args.server_cpu}, wrk on core {args.client_cpu}, PostgreSQL unpinned",
     ]
     return "\n".join(lines)
+
+
+def _schedule(args: argparse.Namespace) -> str:
+    if args.rounds == 1:
+        return f"{args.warmup} s warm-up + {args.duration} s per run"
+    return (
+        f"{args.warmup} s warm-up per server and workload, then {args.rounds} rounds of one "
+        f"{args.duration} s slice per server (alternating which goes first); ours/floor is "
+        "the median of the rounds' ratios, req/s the slices' requests over their seconds, "
+        "p50/p99 the median of the slices', peak RSS the highest, CPU % the mean"
+    )
 
 
 def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:,.1f}"
 
 
+def _ratio_cells(measured: Rounds) -> list[str]:
+    """`ours/floor req/s`, and with several rounds `ratio min-max` beside it."""
+    ratio, spread = measured.ratio(), measured.spread()
+    cells = ["-" if ratio is None else f"{ratio:.3f}"]
+    if len(measured.ours) > 1:
+        cells.append("-" if spread is None else f"{spread[0]:.3f}-{spread[1]:.3f}")
+    return cells
+
+
 def table(
     workloads: list[Workload],
-    results: dict[str, tuple[Result, Result]],
+    results: dict[str, Rounds],
     counts: dict[str, tuple[Counts, Counts]],
 ) -> str:
+    several = any(len(measured.ours) > 1 for measured in results.values())
     lines = [
         "| workload | server | req/s | p50 ms | p99 ms | done | errors | peak RSS MiB | CPU % "
-        "| SQL/req | conns/req | ours/floor req/s |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| SQL/req | conns/req | ours/floor req/s |" + (" ratio min-max |" if several else ""),
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|" + ("--:|" if several else ""),
     ]
+    combined = {name: (combine(m.ours), combine(m.floor)) for name, m in results.items()}
     for workload in workloads:
-        ours, floor = results[workload.name]
-        ratio = f"{ours.rate / floor.rate:.3f}" if floor.rate else "-"
+        ours, floor = combined[workload.name]
+        cells = _ratio_cells(results[workload.name])
         for label, result, count in (
             ("graphql", ours, counts[workload.name][0]),
             ("floor", floor, counts[workload.name][1]),
         ):
             rss = "-" if result.peak_rss_mib is None else f"{result.peak_rss_mib:,.0f}"
+            tail = cells if label == "graphql" else [""] * len(cells)
             lines.append(
                 f"| {workload.name} | {label} | {result.rate:,.1f} | {_ms(result.p50_ms)} "
                 f"| {_ms(result.p99_ms)} | {result.requests:,} | {result.errors:,} | {rss} "
                 f"| {result.cpu_percent:.0f} | {count.statements:g} | {count.checkouts:g} "
-                f"| {ratio if label == 'graphql' else ''} |"
+                "| " + " | ".join(tail) + " |"
             )
-    shaped = [w.name for w in workloads if w.name in CLIENT_WORKLOADS and w.name[:-1] in results]
-    if shaped:
-        lines.append("")
+    lines += _shaped_lines(workloads, combined, several)
+    lines += _wait_lines(workloads, combined, several)
+    return "\n".join(lines)
+
+
+def _shaped_lines(
+    workloads: list[Workload], combined: dict[str, tuple[Result, Result]], several: bool
+) -> list[str]:
+    """Each client-shaped workload's req/s over its plain form's, on the GraphQL server.
+    With rounds, over all its slices of each: the two forms never ran in the same round,
+    so there is no per-round ratio to take the median of."""
+    shaped = [w.name for w in workloads if w.name in CLIENT_WORKLOADS and w.name[:-1] in combined]
+    lines = [""] if shaped else []
+    note = "client-shaped over plain, all slices" if several else "client-shaped over plain"
     for name in shaped:
-        plain, client = results[name[:-1]][0], results[name][0]
+        plain, client = combined[name[:-1]][0], combined[name][0]
         share = f"{client.rate / plain.rate:.2f}" if plain.rate else "-"
-        lines.append(f"{name}: {share} of {name[:-1]}'s req/s (client-shaped over plain)")
-    waits = [(w.name, results[w.name][0]) for w in workloads if results[w.name][0].tail]
-    if waits:
-        lines += ["", "Where the GraphQL server waited during each run (its /metrics):", HEADER]
+        lines.append(f"{name}: {share} of {name[:-1]}'s req/s ({note})")
+    return lines
+
+
+def _wait_lines(
+    workloads: list[Workload], combined: dict[str, tuple[Result, Result]], several: bool
+) -> list[str]:
+    """The GraphQL server's /metrics waits per workload; with rounds, summed over its slices
+    (so GC ms/req is over all their requests, pool wait ms over all their waits)."""
+    waits = [(w.name, combined[w.name][0]) for w in workloads if combined[w.name][0].tail]
+    if not waits:
+        return []
+    during = "its slices, summed" if several else "each run"
+    lines = ["", f"Where the GraphQL server waited during {during} (its /metrics):", HEADER]
     for name, result in waits:
         assert result.tail is not None
         lines.append(f"| {name} " + result.tail.row(result.requests))
-    return "\n".join(lines)
+    return lines
 
 
 def write_scripts(workloads: list[Workload], directory: Path) -> dict[str, Path]:
@@ -587,6 +724,12 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=2, help="warm-up seconds per run (2)")
     parser.add_argument("--concurrency", type=int, default=16, help="open connections (16)")
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="alternating slices of --duration s per server; the ratio is their median (1)",
+    )
+    parser.add_argument(
         "--workloads",
         default=",".join(ALL_WORKLOADS),
         help="comma-separated; W1C-W3C: the client-shaped W1-W3 (all)",
@@ -603,8 +746,8 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     if unknown or not names:
         parser.error(f"unknown workloads {unknown}; choose among {', '.join(ALL_WORKLOADS)}")
     args.names = names
-    if args.packages < 1 or args.duration <= 0 or args.concurrency < 1:
-        parser.error("--packages, --duration and --concurrency must be positive")
+    if args.packages < 1 or args.duration <= 0 or args.concurrency < 1 or args.rounds < 1:
+        parser.error("--packages, --duration, --concurrency and --rounds must be positive")
     return args
 
 
@@ -625,17 +768,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"warning: load average {load_at_start}: other work shares the cores", flush=True)
     counts = asyncio.run(count_statements(url, workloads))
     postgres = asyncio.run(_postgres_version(url))
-    results: dict[str, tuple[Result, Result]] = {}
+    results: dict[str, Rounds] = {}
     with tempfile.TemporaryDirectory(prefix="dpgraph-bench-") as tmp:
         scripts = write_scripts(workloads, Path(tmp))
         with servers(url, args.server_cpu, Path(tmp)) as (ours, floor):
             check_same(ours, floor, workloads)
             for workload in workloads:
-                pair = []
-                for server in (ours, floor):
-                    print(f"load: {workload.name} {server.name}...", flush=True)
-                    pair.append(measure(server, scripts[workload.name], args))
-                results[workload.name] = (pair[0], pair[1])
+                script = scripts[workload.name]
+                results[workload.name] = run_rounds(ours, floor, workload.name, script, args)
     print(f"\n(benchmark {time.monotonic() - started:.0f} s, data load excluded)\n")
     out: IO[str] = sys.stdout
     out.write(

@@ -3,7 +3,7 @@ it: garbage-collector pauses, waits for a database connection, connections opene
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
@@ -46,6 +46,16 @@ class Tail:
             f"| {self.pool_wait_ms / max(self.pool_waits, 1):.2f} | {self.pool_waits_over_10ms:,} "
             f"| {self.connections_opened:,} |"
         )
+
+
+def summed(tails: list[Tail | None]) -> Tail | None:
+    """The waits of several runs added up (every field is a count or a total), so the row's
+    per-request and per-wait figures are over all of them; None when no run had /metrics."""
+    present = [one for one in tails if one is not None]
+    if not present:
+        return None
+    totals = {f.name: sum(getattr(one, f.name) for one in present) for f in fields(Tail)}
+    return Tail(**totals)
 
 
 HEADER = (
