@@ -90,6 +90,16 @@ def _cpu_seconds(pids: list[int]) -> float:
     return sum(_cpu_seconds_of(pid) for pid in pids)
 
 
+def _machine_busy_seconds() -> float:
+    """CPU seconds every core of the machine spent busy (not idle, not waiting on I/O): over
+    a window, divided by its length, how many cores the server, the clients, the writer and
+    PostgreSQL kept busy between them (this machine has two)."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (
+        int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    )
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 def _rss_mib(pids: list[int]) -> float:
     return sum(_rss_mib_of(pid) for pid in pids)
 
@@ -263,7 +273,7 @@ async def _own_packages(
         package["repo_watchers"] += 1
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as changed:
         json.dump(packages, changed)
-    cpu_before = _cpu_seconds(pids)
+    cpu_before, busy_before = _cpu_seconds(pids), _machine_busy_seconds()
     import_started = time.time()
     env = {**os.environ, "DATABASE_URL": args.database_url, "PYTHONPATH": str(ROOT)}
     env["REDIS_PREFIX"] = args.redis_prefix
@@ -278,6 +288,7 @@ async def _own_packages(
     import_seconds = time.time() - import_started
     results = await _collect(clients)
     server_cpu = _cpu_seconds(pids) - cpu_before
+    machine_busy = (_machine_busy_seconds() - busy_before) / (time.time() - import_started)
     live.cancel()
     live_seconds = await asyncio.gather(live, return_exceptions=True)
     last = max(results.latencies, default=import_started)
@@ -294,6 +305,8 @@ async def _own_packages(
         # what the server adds after the import (a slow import on a busy machine is not it)
         "last_push_after_import_end_s": round(last - import_started - import_seconds, 2),
         "server_cpu_s": round(server_cpu, 2),
+        # cores busy meanwhile, all processes together (the import's own CPU included)
+        "machine_busy_cores": round(machine_busy, 2),
         "connect_s": round(connect_seconds, 1),
         # set-up: every subscriber a member of its stream, after the last subscribe was sent
         "all_live_after_last_subscribe_s": live_seconds[0]
@@ -381,6 +394,7 @@ async def _own_stream(
     draw.shuffle(order)
     total = int(args.changes_per_second * args.change_seconds)
     plan = [order[number % len(order)] for number in range(total)]
+    busy_before = _machine_busy_seconds()
     if args.changes_via == "writer":
         sent, failures, wall, cpu = await _write_elsewhere(plan, pids, args)
     else:
@@ -388,6 +402,7 @@ async def _own_stream(
         sent, failures = await _mutate(plan, base_urls, token, args.changes_per_second)
         wall = time.perf_counter() - wall_before
         cpu = (_cpu_seconds(pids) - cpu_before) / wall
+    machine_busy = (_machine_busy_seconds() - busy_before) / wall
     print(f"changes done in {wall:.1f} s, cpu {cpu:.2f}", file=sys.stderr, flush=True)
     watching: dict[str, list[int]] = {}  # slug -> the client processes of its watchers
     for number, (watched_slugs, _) in enumerate(watched):
@@ -420,6 +435,8 @@ async def _own_stream(
         "p99_ms": round(delays[int(len(delays) * 0.99) - 1], 1) if delays else None,
         "max_ms": round(delays[-1], 1) if delays else None,
         "server_cpu_share_of_one_core": round(cpu, 2),
+        # cores busy while the changes ran, all processes together (clients, writer, PostgreSQL)
+        "machine_busy_cores": round(machine_busy, 2),
         "connect_s": round(connect_seconds, 1),
         "all_live_after_last_subscribe_s": max(live),
     }
