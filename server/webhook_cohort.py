@@ -15,7 +15,8 @@ cursor each result moves it to (the one its own stream would give), and its foll
 (`webhooks.follower`): its `queue_result` transaction, pause on failure, EVENTS_EXPIRED
 and lease loss. A webhook without a stored position, whose document cannot form a cohort,
 or whose replay fails, runs the stream of its own it ran before (which reports the
-failure as it always did).
+failure as it always did). How members join, which objects are routed to the cohort and
+each member's own last event are the WebSocket cohort's (`server.cohort_feed`).
 """
 
 from __future__ import annotations

@@ -21,7 +21,8 @@ validation, cost, rate limit and argument errors are its own. It joins at its ow
 the hub routes its objects to the cohort's inbox from that moment, and what happened
 since its `subscribe` arrived is caught up for it alone (`Arrival`). A member the cohort
 cannot take (its place is lost, the inbox is full) runs a stream of its own, which
-reports what a solo stream reports.
+reports what a solo stream reports. How members join, which objects are routed here and
+each member's own last event are the same for webhooks (`server.cohort_feed`).
 """
 
 from __future__ import annotations
