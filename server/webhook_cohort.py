@@ -15,16 +15,16 @@ cursor each result moves it to (the one its own stream would give), and its foll
 (`webhooks.follower`): its `queue_result` transaction, pause on failure, EVENTS_EXPIRED
 and lease loss. A webhook without a stored position, whose document cannot form a cohort,
 or whose replay fails, runs the stream of its own it ran before (which reports the
-failure as it always did).
+failure as it always did). How members join, which objects are routed to the cohort and
+each member's own last event are the WebSocket cohort's (`server.cohort_feed`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Hashable, Sequence
-from contextlib import AbstractContextManager, aclosing
+from contextlib import aclosing
 from typing import Any
 
 from strawberry.types.execution import ExecutionResult
@@ -36,13 +36,11 @@ from metrics import SUBSCRIPTIONS
 from schema.errors import EventsInterrupted
 from schema.permissions import known_read_class
 from schema.subscriptions import emission as emissions
-from schema.subscriptions.cohort_follow import Arrival, Arrivals
+from schema.subscriptions.cohort_follow import Arrival
 from schema.subscriptions.emission import ObjectKey
-from schema.subscriptions.place import subscribed_at
-from schema.subscriptions.sharing import CohortTicket, admitting, feeding, group_stream
-from server.websocket.cohort_reads import CompiledReads
+from schema.subscriptions.sharing import CohortTicket, admitting
+from server.cohort_feed import CohortFeed
 from server.websocket.fanout import StreamStarter
-from server.websocket.shared_stream import read_shared
 
 logger = logging.getLogger("dpgraph.webhooks")
 
@@ -189,27 +187,18 @@ async def _results(cohort: WebhookCohort, member: Member, solo: Solo) -> AsyncGe
             yield result
 
 
-class WebhookCohort:
+class WebhookCohort(CohortFeed[Member]):
+    _logger = logger
+    _failure = "a webhook cohort's subscription stream failed"
+
     def __init__(self, cohorts: WebhookCohorts, key: Key, starter: StreamStarter) -> None:
+        super().__init__(starter)
         self._cohorts = cohorts
         self.key = key
         self.members: set[Member] = set()
-        self._pending: list[Member] = []  # until the stream's inbox opens
         self._followers: dict[ObjectKey, dict[Member, Any]] = {}  # and their baselines
-        self._routed: dict[ObjectKey, int] = {}
-        self._hub: EventHub | None = None
-        self._inbox: Any = None
-        self._types: frozenset[str] = frozenset()
-        self._aimed: list[Member] | None = None
         self._dirty: dict[Member, None] = {}  # members with results in this batch
         self._replaying: set[Member] = set()
-        # Each member's own "event before this batch", as its own stream would know it.
-        self._batches = 0
-        self._last_wide: tuple[int, str] | None = None
-        self._last_of: dict[ObjectKey, tuple[int, str]] = {}
-        self.reads = CompiledReads(starter)  # the batch's objects, read compiled
-        self.ended = False
-        self._task = asyncio.create_task(self._run(starter), context=contextvars.Context())
 
     def add(self, member: Member) -> None:
         self.members.add(member)
@@ -235,17 +224,7 @@ class WebhookCohort:
                 followers.pop(member, None)
                 if not followers:
                     del self._followers[key]
-        if member.enlisted:
-            member.enlisted = False
-            unrouted = []
-            for key in member.follows:
-                self._routed[key] -= 1
-                if self._routed[key] <= 0:
-                    del self._routed[key]
-                    self._last_of.pop(key, None)
-                    unrouted.append(key)
-            if self._hub is not None and self._inbox is not None:
-                self._hub.follow_less(self._inbox, unrouted)
+        self._unroute(member, member.follows)
         _settle(member, False)
         if not self.members:
             self._cohorts._forget(self)
@@ -254,8 +233,8 @@ class WebhookCohort:
     def _enlist(self, member: Member) -> None:
         """Route its objects here from now on and queue its arrival, with what it missed:
         its replay after its cursor, then what the listener handed out since its place."""
-        hub, inbox = self._hub, self._inbox
-        assert hub is not None and inbox is not None
+        hub = self._hub
+        assert hub is not None
         ticket, place, replayed = member.ticket, member.place, member.replayed
         assert ticket is not None and place is not None and isinstance(replayed, list)
         member.ticket = member.place = None
@@ -264,43 +243,18 @@ class WebhookCohort:
         except PlaceLost:
             self.leave(member)
             return
-        queue = inbox.queue
-        waiting = queue._queue  # (asyncio.Queue's own deque: is its last item open arrivals?)
-        joins = waiting[-1] if waiting and isinstance(waiting[-1], Arrivals) else None
-        if (joins is None and queue.full()) or inbox.overflowed or ticket.types != self._types:
-            self.leave(member)
-            return
         ids = {event.id for event in replayed}
         missed = replayed + [event for event in since if event.id not in ids]
+        if not self._queue_arrival(member, ticket, (), missed):
+            self.leave(member)
+            return
         # Events of its replay the listener has yet to hand out: not its own again.
         member.replayed = ids
         if ids:
             self._replaying.add(member)
-        routed = [key for key in ticket.follows if key not in self._routed]
-        for key in ticket.follows:
-            self._routed[key] = self._routed.get(key, 0) + 1
-        hub.follow_more(inbox, routed)
-        member.enlisted = True
-        arrival = Arrival(member, (), ticket.follows, ticket.types, missed)
-        if joins is None:
-            queue.put_nowait(Arrivals([arrival]))
-        else:
-            joins.members.append(arrival)
         _settle(member, True)
 
-    # -- the stream's side (`schema.subscriptions.cohort_follow.Feed`)
-
-    def listeners(self) -> int:
-        return len(self.members)
-
-    def attach(self, hub: EventHub, inbox: Any) -> None:
-        self._hub, self._inbox, self._types = hub, inbox, inbox.types
-        pending, self._pending = self._pending, []
-        for member in pending:
-            self._enlist(member)
-
-    def aim(self, members: list[Any] | None) -> None:
-        self._aimed = members
+    # -- the stream's side (`schema.subscriptions.cohort_follow.Feed`), but for `CohortFeed`'s
 
     def arrived(self, arrival: Arrival, force_next: bool) -> None:
         """Its catch-up is over: its results, the last resuming after the last missed
@@ -320,16 +274,8 @@ class WebhookCohort:
     def delivered(self, events: Sequence[Event]) -> None:
         dirty, self._dirty = self._dirty, {}
         for member in dirty:
-            self._flush(member, self._before(member), events[-1].id)
-        self._batches += 1
-        last = (self._batches, events[-1].id)
-        types = self._types
-        for event in events:
-            kind = event.object.type
-            if kind not in types:
-                self._last_wide = last
-            elif (key := (kind, event.object.id)) in self._routed:
-                self._last_of[key] = last
+            self._flush(member, self._last_event(member, member.follows), events[-1].id)
+        self._count_batch(events)
         if self._replaying:
             tail = events[-1].id
             for member in list(self._replaying):
@@ -337,26 +283,6 @@ class WebhookCohort:
                 if tail not in member.replayed:
                     member.replayed = set()
                     self._replaying.discard(member)
-
-    async def compiled(self, keys: Sequence[ObjectKey]) -> dict[ObjectKey, Any] | None:
-        return await self.reads(keys)
-
-    def checking(self) -> AbstractContextManager[None]:
-        return self.reads.checking()
-
-    def detach(self) -> None:
-        self._inbox = None
-        self.ended = True
-
-    def _before(self, member: Member) -> str | None:
-        """The last event of the batches before this one its own stream was handed."""
-        since = member.arrived_at
-        best: tuple[int, str] | None = None
-        if since is not None:
-            for candidate in (self._last_wide, *(self._last_of.get(k) for k in member.follows)):
-                if candidate is not None and candidate[0] > since:
-                    best = candidate if best is None or candidate > best else best
-        return best[1] if best is not None else member.last_seen
 
     def _flush(self, member: Member, before: str | None, last: str | None) -> None:
         """A batch's results to the member's follower: each resumes after the event before
@@ -373,17 +299,8 @@ class WebhookCohort:
 
     # -- the stream
 
-    async def _run(self, starter: StreamStarter) -> None:
-        with group_stream(self.listeners), feeding(self), subscribed_at(None):
-            try:
-                await read_shared(starter, self._fan_out, self._end)
-            except asyncio.CancelledError:
-                self.ended = True
-                self._cohorts._forget(self)
-                raise
-            except Exception:
-                logger.exception("a webhook cohort's subscription stream failed")
-                self._end("complete")
+    def _forget(self) -> None:
+        self._cohorts._forget(self)
 
     def _fan_out(self, result: ExecutionResult) -> None:
         emission = emissions.take()

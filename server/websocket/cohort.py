@@ -21,32 +21,29 @@ validation, cost, rate limit and argument errors are its own. It joins at its ow
 the hub routes its objects to the cohort's inbox from that moment, and what happened
 since its `subscribe` arrived is caught up for it alone (`Arrival`). A member the cohort
 cannot take (its place is lost, the inbox is full) runs a stream of its own, which
-reports what a solo stream reports.
+reports what a solo stream reports. How members join, which objects are routed here and
+each member's own last event are the same for webhooks (`server.cohort_feed`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import logging
-from collections import Counter
 from collections.abc import Hashable, Sequence
-from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 import orjson
 from strawberry.types.execution import ExecutionResult
 
 from events import Event
-from events.hub import EventHub, Place, PlaceLost
+from events.hub import Place, PlaceLost
 from metrics import SUBSCRIPTIONS
 from schema.subscriptions import emission as emissions
-from schema.subscriptions.cohort_follow import INTERRUPTED_AT, Arrival, Arrivals
+from schema.subscriptions.cohort_follow import INTERRUPTED_AT, Arrival
 from schema.subscriptions.emission import ObjectKey
-from schema.subscriptions.place import subscribed_at
-from schema.subscriptions.sharing import CohortTicket, feeding, group_stream
-from server.websocket.cohort_reads import CompiledReads
-from server.websocket.shared_stream import encoded_payload, read_shared
+from schema.subscriptions.sharing import CohortTicket
+from server.cohort_feed import CohortFeed
+from server.websocket.shared_stream import encoded_payload
 
 if TYPE_CHECKING:
     from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Operation
@@ -126,14 +123,16 @@ class Flock:
         self.live = 0
 
 
-class Cohort:
+class Cohort(CohortFeed[Member]):
+    _logger = logger
+
     def __init__(
         self, groups: SubscriptionGroups, key: tuple[Hashable, ...], stream: StreamStarter
     ) -> None:
+        super().__init__(stream)
         self._groups = groups
         self.key = key
         self.members: dict[Operation[Any, Any], Member] = {}
-        self._pending: list[Member] = []  # until the stream's inbox opens
         # Per object, its flocks and each one's last result for it (its changed-only
         # baseline; _NOTHING before its first): flocks from their member's arrival, or
         # from the baseline read for it as it arrives. (Kept here, not in a dict per
@@ -144,22 +143,9 @@ class Cohort:
         # The baselines read for members as they arrive, by their flocks of their own, until
         # they have arrived (then into `_followers`, or gone with the flock they join).
         self._arriving: dict[Flock, dict[ObjectKey, Any]] = {}
-        self._routed: Counter[ObjectKey] = Counter()  # enlisted members per object
-        self._hub: EventHub | None = None
-        self._inbox: Any = None
-        self._aimed: list[Member] | None = None
         # Members whose next batch is forced, by the objects they follow.
         self._forced: set[Member] = set()
         self._forced_of: dict[ObjectKey, set[Member]] = {}
-        # For each member's own `lastEventId` when the stream is interrupted: the batches
-        # it would have heard of alone (numbered), their last events.
-        self._batches = 0
-        self._last_wide: tuple[int, str] | None = None
-        self._last_of: dict[ObjectKey, tuple[int, str]] = {}
-        self._types: frozenset[str] = frozenset()
-        self.reads = CompiledReads(stream)
-        self.ended = False
-        self._task = asyncio.create_task(self._run(stream), context=contextvars.Context())
 
     # -- members (the transport's side)
 
@@ -210,17 +196,7 @@ class Cohort:
             self._disband(flock)
         elif flock.live * 2 < len(flock.members):  # (a new list: one being read stays whole)
             flock.members = [each for each in flock.members if each.live]
-        if member.enlisted:
-            member.enlisted = False
-            unrouted = []
-            for key in flock.follows:
-                self._routed[key] -= 1
-                if self._routed[key] <= 0:
-                    del self._routed[key]
-                    self._last_of.pop(key, None)
-                    unrouted.append(key)
-            if self._hub is not None and self._inbox is not None:
-                self._hub.follow_less(self._inbox, unrouted)
+        self._unroute(member, flock.follows)
         _settle(member, False)
 
     def _disband(self, flock: Flock) -> None:
@@ -237,48 +213,22 @@ class Cohort:
     def _enlist(self, member: Member) -> None:
         """Route its objects here from now on and queue its arrival; or send it off to a
         stream of its own (`accepted` False)."""
-        hub, inbox = self._hub, self._inbox
-        assert hub is not None and inbox is not None
+        hub = self._hub
+        assert hub is not None
         assert member.joining is not None
         ticket, place, _ = member.joining
         try:
             missed = hub.places_since(place) if place is not None else []
-            lost = False
         except PlaceLost:  # a stream of its own says so
-            missed, lost = [], True
-        queue = inbox.queue
-        waiting = queue._queue  # (asyncio.Queue's own deque: is its last item open arrivals?)
-        joins = waiting[-1] if waiting and isinstance(waiting[-1], Arrivals) else None
-        full = joins is None and queue.full()
-        if lost or full or inbox.overflowed or ticket.types != self._types:
             self.leave(member.operation)
             return
-        routed = [key for key in ticket.follows if key not in self._routed]
-        self._routed.update(ticket.follows)
-        hub.follow_more(inbox, routed)
-        member.enlisted = True
+        if not self._queue_arrival(member, ticket, ticket.primes, missed):
+            self.leave(member.operation)
+            return
         member.last_seen = missed[-1].id if missed else None
-        arrival = Arrival(member, ticket.primes, ticket.follows, ticket.types, missed)
-        if joins is None:
-            queue.put_nowait(Arrivals([arrival]))
-        else:
-            joins.members.append(arrival)
         _settle(member, True)
 
-    # -- the stream's side (`schema.subscriptions.cohort_follow.Feed`)
-
-    def listeners(self) -> int:
-        return len(self.members)
-
-    def attach(self, hub: EventHub, inbox: Any) -> None:
-        self._hub, self._inbox, self._types = hub, inbox, inbox.types
-        pending, self._pending = self._pending, []
-        for member in pending:
-            self._enlist(member)
-
-    def aim(self, members: list[Any] | None) -> None:
-        """The results that follow are for these members alone (arriving ones)."""
-        self._aimed = members
+    # -- the stream's side (`schema.subscriptions.cohort_follow.Feed`), but for `CohortFeed`'s
 
     def arrived(self, arrival: Arrival, force_next: bool) -> None:
         member: Member = arrival.member
@@ -325,15 +275,7 @@ class Cohort:
     def delivered(self, events: Sequence[Event]) -> None:
         """After a batch: what each member's `lastEventId` would be, and whose forced
         first batch this was (a solo stream forces the first batch it is handed)."""
-        self._batches += 1
-        last = (self._batches, events[-1].id)
-        types = self._types
-        for event in events:
-            kind = event.object.type
-            if kind not in types:
-                self._last_wide = last
-            elif (key := (kind, event.object.id)) in self._routed:
-                self._last_of[key] = last
+        self._count_batch(events)
         if self._forced:
             self._unforce(events)
 
@@ -357,29 +299,10 @@ class Cohort:
                 if not forced:
                     del self._forced_of[key]
 
-    async def compiled(self, keys: Sequence[ObjectKey]) -> dict[ObjectKey, Any] | None:
-        return await self.reads(keys)
-
-    def checking(self) -> AbstractContextManager[None]:
-        return self.reads.checking()
-
-    def detach(self) -> None:
-        self._inbox = None
-        self.ended = True
-
     # -- the stream
 
-    async def _run(self, stream: StreamStarter) -> None:
-        with group_stream(self.listeners), feeding(self), subscribed_at(None):
-            try:
-                await read_shared(stream, self._fan_out, self._end)
-            except asyncio.CancelledError:
-                self.ended = True
-                self._groups._forget(self)
-                raise
-            except Exception:
-                logger.exception("a cohort's subscription stream failed")
-                self._end("complete")
+    def _forget(self) -> None:
+        self._groups._forget(self)
 
     def _fan_out(self, result: ExecutionResult) -> None:
         emission = emissions.take()
@@ -433,26 +356,10 @@ class Cohort:
         for member in list(self.members.values()):
             prefix = _prefix(member.operation.id)
             if personal:
-                own = orjson.dumps(self._last_seen(member)).decode()
+                own = orjson.dumps(self._last_event(member, member.flock.follows)).decode()
                 member.outbox.offer(prefix + tail.replace(_SENTINEL, own))
             else:
                 member.outbox.offer(prefix + tail)
-
-    def _last_seen(self, member: Member) -> str | None:
-        """The last event of the batches this member's solo stream would have been handed."""
-        since = member.arrived_at
-        if since is None:
-            return member.last_seen
-        best: tuple[int, str] | None = None
-        candidates = [self._last_of.get(key) for key in member.flock.follows]
-        for candidate in (self._last_wide, *candidates):
-            if (
-                candidate is not None
-                and candidate[0] > since
-                and (best is None or candidate > best)
-            ):
-                best = candidate
-        return best[1] if best is not None else member.last_seen
 
     def _end(self, kind: str, payload: list[Any] | None = None) -> None:
         """The last message to every member; the cohort leaves the registry first."""
