@@ -34,7 +34,8 @@ from metrics import CONNECTIONS_REUSED, POOL_WAIT
 logger = logging.getLogger("dpgraph.fastpath")
 
 RECOVERY_SECONDS = 5.0
-"""How long a cancelled read's connection gets to answer its ROLLBACK before it is closed."""
+"""How long a cancelled read's connection gets to answer the statement that ends its
+implicit transaction (`_recover`) before it is closed."""
 
 
 @dataclass

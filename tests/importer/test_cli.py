@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -78,10 +77,7 @@ def test_with_redis_the_import_tells_running_servers_what_it_changed(cli, monkey
         finally:
             await broker.close()
 
-    seeds = {
-        int(re.search(r"GET /api/v4/packages/(\d+)/", path.read_text())[1])  # type: ignore[index]
-        for path in SEEDS_DIR.glob("*.txt")
-    }
+    seeds = {package["id"] for package in seed_packages()}
     assert len(seeds) == 5
     objects = asyncio.run(published())
     assert {key for type_, key in objects if type_ == "Package"} == seeds
