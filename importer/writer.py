@@ -38,6 +38,7 @@ from writes import (
     upsert_grid,
     upsert_package,
 )
+from writes.prefetch import prefetch_packages
 from writes.records import CategoryRecord, GridRecord, PackageRecord
 
 logger = logging.getLogger("dpgraph.import")
@@ -173,6 +174,9 @@ class Writer:
         refused: list[tuple[Item, str]] = []
         async with open_unit(self.db, actor=IMPORTER, publish=self.publish) as unit:
             placeholders = unit.placeholders
+            packages = [p.record for p in chunk if isinstance(p.record, PackageRecord)]
+            if packages:
+                unit.prefetched = await prefetch_packages(unit.session, packages)
             for parsed in chunk:
                 try:
                     async with unit.savepoint():

@@ -128,7 +128,7 @@ EMPTYING_LOCK_TIMEOUT = "60s"
 test's teardown, naming the connection, instead of stopping the suite for good."""
 
 
-async def _empty_tables(db: Database) -> None:
+async def empty_tables(db: Database) -> None:
     tables = [table.name for table in reversed(SQLModel.metadata.sorted_tables)]
     async with db.engine.begin() as connection:
         if db.dialect == "postgresql":
@@ -165,7 +165,7 @@ async def _other_sessions(db: Database) -> list[tuple[Any, ...]]:
 async def db(database: Database) -> AsyncIterator[Database]:
     """The test database, empty at the start of every test."""
     yield database
-    await _empty_tables(database)
+    await empty_tables(database)
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import select
 from sqlmodel import SQLModel
 
 import models
@@ -20,6 +19,7 @@ from writes import links, rows
 from writes import validation as check
 from writes.changes import ObjectRef
 from writes.fields import column_values
+from writes.prefetch import Prefetched, existing_ids
 from writes.records import CategoryRecord, GridRecord, PackageRecord
 from writes.rules import CATEGORY_RULES, GRID_RULES, PACKAGE_RULES, Rule, apply_rules
 from writes.unit import WriteUnit
@@ -68,13 +68,18 @@ async def _ensure_stubs(unit: WriteUnit, table: type[Table], ids: Iterable[int])
     wanted = set(ids)
     if not wanted:
         return
-    id_column: Any = table.id  # type: ignore[attr-defined]
-    statement = select(id_column).where(id_column.in_(wanted))
-    existing = set((await unit.session.execute(statement)).scalars())
-    for missing in sorted(wanted - existing):
+    prefetched = unit.prefetched
+    absent = prefetched.missing(table, wanted) if prefetched is not None else None
+    if absent is None:
+        absent = wanted - await existing_ids(unit.session, table, wanted)
+    if not absent:
+        return
+    for missing in sorted(absent):
         unit.session.add(table(id=missing, is_fetched=False))
         unit.placeholders.append(ObjectRef(table.__name__, missing))
     await unit.session.flush()
+    if prefetched is not None:
+        prefetched.made(table, absent)
 
 
 async def ensure_category_stubs(unit: WriteUnit, ids: Iterable[int]) -> None:
@@ -139,7 +144,7 @@ async def upsert_grid(unit: WriteUnit, record: GridRecord) -> Outcome:
     outcome = await _upsert(unit, models.Grid, record.id, column_values(values, _STAMPED))
     if record.package_ids is None:
         return outcome
-    known = await _existing_ids(unit, models.Package, record.package_ids)
+    known = await existing_ids(unit.session, models.Package, record.package_ids)
     members = [package_id for package_id in record.package_ids if package_id in known]
     change = await links.sync_grid_members(unit.session, grid_id=record.id, package_ids=members)
     if change is None:
@@ -161,15 +166,26 @@ async def upsert_package(unit: WriteUnit, record: PackageRecord) -> Outcome:
     await ensure_grid_stubs(unit, record.grid_ids)
     columns = column_values(values, _PACKAGE_STAMPED)
     session = unit.session
-    row = await session.get(models.Package, record.id)
+    prefetched = unit.prefetched or Prefetched()
+    known, row = prefetched.take_package(record.id)
+    if not known:
+        row = await session.get(models.Package, record.id)
     created = row is None
     if row is None:
         row = models.Package(id=record.id, **columns)
         session.add(row)
         await session.flush()
-    grids = await links.sync_package_grids(session, package_id=record.id, grid_ids=record.grid_ids)
+    grids = await links.sync_package_grids(
+        session,
+        package_id=record.id,
+        grid_ids=record.grid_ids,
+        current=prefetched.take_links(record.id),
+    )
     people = await links.sync_participants(
-        session, package_id=record.id, logins=record.participants
+        session,
+        package_id=record.id,
+        logins=record.participants,
+        current=prefetched.take_logins(record.id),
     )
     related = _grids_moved(grids)
     if created:
@@ -189,9 +205,3 @@ def _grids_moved(change: dict[str, Any] | None) -> tuple[ObjectRef, ...]:
         return ()
     moved = set(change["before"]).symmetric_difference(change["after"])
     return tuple(ObjectRef("Grid", grid_id) for grid_id in sorted(moved))
-
-
-async def _existing_ids(unit: WriteUnit, table: type[SQLModel], ids: Iterable[int]) -> set[int]:
-    id_column: Any = table.id  # type: ignore[attr-defined]
-    statement = select(id_column).where(id_column.in_(set(ids)))
-    return set((await unit.session.execute(statement)).scalars())

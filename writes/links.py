@@ -28,29 +28,34 @@ def _grid_order(row: models.GridPackage) -> tuple[bool, int, int]:
 
 
 async def sync_package_grids(
-    session: AsyncSession, *, package_id: int, grid_ids: Sequence[int]
+    session: AsyncSession,
+    *,
+    package_id: int,
+    grid_ids: Sequence[int],
+    current: list[models.GridPackage] | None = None,
 ) -> ListChange | None:
     """The package's grids become exactly `grid_ids`, in that order (v4 lists them so);
-    a grid it left loses it (and its cells)."""
-    rows = list(
-        (await session.execute(select(_link).where(col(_link.package_id) == package_id))).scalars()
-    )
-    current: dict[int, models.GridPackage] = {row.grid_id: row for row in rows}
+    a grid it left loses it (and its cells). `current`: its link rows, read already."""
+    if current is None:
+        statement = select(_link).where(col(_link.package_id) == package_id)
+        current = list((await session.execute(statement)).scalars())
+    rows = current
+    by_grid: dict[int, models.GridPackage] = {row.grid_id: row for row in rows}
     positions: dict[int, int] = {}
     for index, grid_id in enumerate(grid_ids):
         positions.setdefault(grid_id, index)
-    if current.keys() == positions.keys() and all(
-        row.position == positions[grid_id] for grid_id, row in current.items()
+    if by_grid.keys() == positions.keys() and all(
+        row.position == positions[grid_id] for grid_id, row in by_grid.items()
     ):
         return None
     order_before = [row.grid_id for row in sorted(rows, key=_grid_order)]
-    gone = current.keys() - positions.keys()
+    gone = by_grid.keys() - positions.keys()
     if gone:
         await session.execute(
             delete(_link).where(col(_link.package_id) == package_id, col(_link.grid_id).in_(gone))
         )
     for grid_id, position in positions.items():
-        row = current.get(grid_id)
+        row = by_grid.get(grid_id)
         if row is None:
             session.add(
                 models.GridPackage(grid_id=grid_id, package_id=package_id, position=position)
@@ -128,13 +133,20 @@ async def _participant_ids(session: AsyncSession, logins: Sequence[str]) -> dict
 
 
 async def sync_participants(
-    session: AsyncSession, *, package_id: int, logins: Sequence[str]
+    session: AsyncSession,
+    *,
+    package_id: int,
+    logins: Sequence[str],
+    current: list[str] | None = None,
 ) -> ListChange | None:
-    """The package's participants become exactly `logins`, in that order."""
-    current = await participant_logins(session, package_id)
+    """The package's participants become exactly `logins`, in that order. `current`: its
+    logins in order, read already."""
+    if current is None:
+        current = await participant_logins(session, package_id)
     if current == list(logins):
         return None
-    await session.execute(delete(_people).where(col(_people.package_id) == package_id))
+    if current:
+        await session.execute(delete(_people).where(col(_people.package_id) == package_id))
     ids = await _participant_ids(session, logins)
     session.add_all(
         models.PackageParticipant(package_id=package_id, participant_id=ids[login], position=index)

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import models
 from core.db import Database
 from writes.changes import Change, ObjectRef
+from writes.prefetch import Prefetched
 
 logger = logging.getLogger("dpgraph.writes")
 
@@ -45,6 +46,8 @@ class WriteUnit:
     placeholders: list[ObjectRef] = field(default_factory=list)
     """Rows made from a reference alone (an id, `is_fetched` false): no change to
     publish or audit, but an import's summary counts them."""
+    prefetched: Prefetched | None = None
+    """A batch's reads done up front (writes.prefetch); None: each write reads its own."""
 
     def record(self, change: Change) -> None:
         self.changes.append(change)
@@ -57,6 +60,7 @@ class WriteUnit:
             async with self.session.begin_nested():
                 yield
         except BaseException:
+            self.prefetched = None  # its rows may be expired or expunged, its stubs undone
             del self.changes[mark:]
             del self.placeholders[placeholders:]
             raise

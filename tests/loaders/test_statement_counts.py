@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import _empty_tables
+from tests.conftest import empty_tables
 from tests.factories import build_catalogue
 
 DEEP_QUERY = """
@@ -45,7 +45,7 @@ async def test_deep_package_query_costs_one_statement_per_level(
 
 async def test_statement_count_is_the_same_for_1_and_100_packages(db, execute, count_statements):
     small = await _statements_for(db, execute, count_statements, GRID_QUERY, 1)
-    await _empty_tables(db)
+    await empty_tables(db)
     large = await _statements_for(db, execute, count_statements, GRID_QUERY, 100)
     assert small == large
     # grids, packages, features, rows (memberships + cells), row packages, cell features

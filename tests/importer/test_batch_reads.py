@@ -1,0 +1,128 @@
+"""A package batch reads what its upserts need once (writes.prefetch), and writes exactly
+what record-by-record reads would have written."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlmodel import SQLModel
+
+import importer.items
+import importer.writer
+from core.db import Database
+from importer.run import Options, import_sources
+from importer.summary import Summary
+from tests.conftest import empty_tables
+from tests.importer.fake_api import seed_packages
+from writes import Change
+from writes.prefetch import Prefetched
+
+GRID_URL = "https://djangopackages.org/api/v4/grids/{}/"
+CATEGORY_URL = "https://djangopackages.org/api/v4/categories/{}/"
+
+
+def write(path: Path, documents: list[dict[str, Any]]) -> str:
+    path.write_text(json.dumps(documents), encoding="utf-8")
+    return str(path)
+
+
+def reads_in(statements: list[str]) -> list[str]:
+    return [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+
+
+async def _import(db: Database, path: str, published: list[Change]) -> Summary:
+    async def publish(changes: Sequence[Change]) -> None:
+        published.extend(changes)
+
+    return await import_sources(
+        [path], db=db, options=Options(batch_size=100, rate=0.0), publish=publish
+    )
+
+
+def _changed(packages: list[dict[str, Any]], count: int) -> list[dict[str, Any]]:
+    changed = copy.deepcopy(packages[:count])
+    for package in changed:
+        package["repo_watchers"] += 1
+    return changed
+
+
+@pytest.mark.parametrize("count", [1, 5])
+async def test_an_update_batch_reads_the_same_statements_for_one_package_as_for_five(
+    db, tmp_path, count_statements, count
+):
+    packages = seed_packages()
+    await _import(db, write(tmp_path / "all.json", packages), [])
+    path = write(tmp_path / "changed.json", _changed(packages, count))
+    with count_statements() as log:
+        summary = await _import(db, path, [])
+    assert summary.counts(importer.items.Kind.PACKAGE)["updated"] == count
+    # the category, grid, package, link and participant look-ups: five, whatever the count
+    assert len(reads_in(log.statements)) == 5, reads_in(log.statements)
+
+
+def _edits(packages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every path an upsert takes: changed fields, grids, participants, a new package with a
+    new category, a refused record between two good ones, and a package written twice."""
+    first, second, third, *_ = copy.deepcopy(packages)
+    first["repo_watchers"] += 10
+    first["participants"] = [*reversed(first["participants"]), "a-new-login"]
+    second["grids"] = [*second["grids"][1:], GRID_URL.format(999)]
+    clash = {**copy.deepcopy(first), "id": 9999, "grids": [GRID_URL.format(998)]}
+    again = {**copy.deepcopy(first), "repo_forks": first["repo_forks"] + 1}
+    new = {
+        **copy.deepcopy(third),
+        "id": 8888,
+        "slug": "a-new-package",
+        "category": CATEGORY_URL.format(77),
+        "participants": ["a-new-login", third["participants"][0]],
+    }
+    return [first, clash, second, third, again, new]
+
+
+async def _snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's rows in key order; audit times left out (they are the clock's)."""
+    found: dict[str, list[tuple[Any, ...]]] = {}
+    async with db.session() as session:
+        for table in SQLModel.metadata.sorted_tables:
+            columns = [column for column in table.columns if column.name != "at"]
+            order = list(table.primary_key.columns)
+            rows = await session.execute(select(*columns).order_by(*order))
+            found[table.name] = [tuple(row) for row in rows]
+    return found
+
+
+async def _run(db: Database, tmp_path: Path) -> tuple[Any, ...]:
+    packages = seed_packages()
+    published: list[Change] = []
+    first = await _import(db, write(tmp_path / "all.json", packages), published)
+    second = await _import(db, write(tmp_path / "edits.json", _edits(packages)), published)
+    outcomes = [
+        (summary.counts(kind), [failure.message for failure in summary.failures])
+        for summary in (first, second)
+        for kind in importer.items.Kind
+    ]
+    events = [(c.object, c.action, c.fields, c.related) for c in published]
+    return outcomes, events, await _snapshot(db)
+
+
+async def test_prefetched_batches_write_what_record_by_record_reads_write(
+    db, tmp_path, monkeypatch
+):
+    prefetched = await _run(db, tmp_path)
+    await empty_tables(db)
+
+    async def read_nothing_ahead(session: Any, records: Any) -> Prefetched:
+        return Prefetched()
+
+    monkeypatch.setattr(importer.writer, "prefetch_packages", read_nothing_ahead)
+    one_by_one = await _run(db, tmp_path)
+    assert prefetched[0] == one_by_one[0]
+    assert any(failures for _, failures in prefetched[0])  # the clash was refused
+    assert prefetched[1] == one_by_one[1]
+    assert prefetched[2] == one_by_one[2]
