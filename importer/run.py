@@ -6,21 +6,20 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from core.db import Database
-from importer.client import Client, build_http
-from importer.crawl import Crawler
 from importer.errors import SourceError
 from importer.files import expand, read_items
 from importer.items import Item
 from importer.pacing import TimeSource
 from importer.progress import Reporter, SilentReporter
-from importer.retry import RetryPolicy
 from importer.summary import Summary
 from importer.writer import Writer
 from writes import Publisher
+
+if TYPE_CHECKING:
+    import httpx
 
 
 @dataclass(frozen=True)
@@ -63,6 +62,11 @@ async def import_sources(
     if files:
         await writer.write(_read_files(files, summary, reporter))
     if urls:
+        # Only a crawl needs an HTTP client: a file import starts without loading one.
+        from importer.client import Client, build_http
+        from importer.crawl import Crawler
+        from importer.retry import RetryPolicy
+
         async with build_http(timeout=options.timeout, transport=transport) as http:
             client = Client(
                 http,
