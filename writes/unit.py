@@ -13,7 +13,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import models
@@ -65,9 +67,9 @@ class WriteUnit:
             del self.placeholders[placeholders:]
             raise
 
-    def _audit_rows(self) -> list[models.AuditEntry]:
+    def _audit_values(self) -> list[dict[str, Any]]:
         return [
-            models.AuditEntry(at=self.now, actor=self.actor.name, **change.audit_values())
+            {"at": self.now, "actor": self.actor.name, **change.audit_values()}
             for change in self.changes
         ]
 
@@ -80,7 +82,8 @@ async def open_unit(
     async with db.transaction() as session:
         unit = WriteUnit(session=session, actor=actor)
         yield unit
-        session.add_all(unit._audit_rows())
+        if unit.changes:  # one bulk INSERT: no ORM object per entry (an import writes hundreds)
+            await session.execute(insert(models.AuditEntry), unit._audit_values())
     if publish is not None and unit.changes:
         try:
             await publish(list(unit.changes))
