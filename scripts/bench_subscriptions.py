@@ -264,7 +264,7 @@ async def _own_packages(
     tokens: list[str | None] = list(args.own_tokens_issued) or [None] * count
     watched = [(draw.sample(slugs, per_subscriber), tokens[n]) for n in range(count)]
     started = time.perf_counter()
-    clients = _start_own_clients([ws_url], watched, args.client_processes)
+    clients = _start_own_clients([ws_url], watched, args.client_processes, args.node_clients)
     await _until_ready(clients)  # every subscribe sent (not necessarily set up)
     connect_seconds = time.perf_counter() - started
     live = asyncio.create_task(_until_live(base_url, count))
@@ -315,15 +315,24 @@ async def _own_packages(
     }
 
 
+NODE_CLIENT = ROOT / "scripts" / "own_subscribers.mjs"
+
+
 def _start_own_clients(
-    ws_urls: list[str], watched: list[Watch], processes: int
+    ws_urls: list[str], watched: list[Watch], processes: int, node: bool
 ) -> list[subprocess.Popen[str]]:
     """Client process `i` holds every `processes`-th subscriber and talks to server
-    `i mod len(ws_urls)`."""
+    `i mod len(ws_urls)`; `node`: the Node client (same protocol and report)."""
     clients = []
     for index in range(processes):
+        url = ws_urls[index % len(ws_urls)]
+        command = (
+            ["node", str(NODE_CLIENT), url, OWN_SUBSCRIPTION]
+            if node
+            else [sys.executable, __file__, "--own-client", url]
+        )
         client = subprocess.Popen(
-            [sys.executable, __file__, "--own-client", ws_urls[index % len(ws_urls)]],
+            command,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -379,7 +388,7 @@ async def _own_stream(
     per = args.own_packages
     watched = [(draw.sample(slugs, per), tokens[n]) for n in range(count)]
     started = time.perf_counter()
-    clients = _start_own_clients(ws_urls, watched, args.client_processes)
+    clients = _start_own_clients(ws_urls, watched, args.client_processes, args.node_clients)
     await _until_ready(clients)
     connect_seconds = time.perf_counter() - started
     held = [0] * len(base_urls)  # subscribers per server (client `i` talks to server `i mod n`)
@@ -532,16 +541,18 @@ async def _writer() -> None:
     its own (one transaction, published after its commit), as a mutation's."""
     from core.db import Database
     from core.settings import Settings
+    from events.broker import change_publisher
     from events.factory import make_broker
-    from events.hub import EventHub
     from writes.packages import update_package
     from writes.unit import Actor, open_unit
 
     order = json.loads(sys.stdin.readline())
     settings = Settings(database_url=order["database_url"], _env_file=None)
     db = Database.from_settings(settings)
-    hub = EventHub(db, make_broker(settings))
-    await hub.head()  # connected
+    # The importer's publisher, not a hub: a hub would also read back every event it sent.
+    broker = make_broker(settings)
+    publish = change_publisher(broker)
+    await broker.head()  # connected
     print("ready", flush=True)
     sys.stdin.readline()
     actor = Actor("bench")
@@ -557,7 +568,7 @@ async def _writer() -> None:
         version, watchers = versions[package_id]
         at = time.time()
         try:
-            async with open_unit(db, actor=actor, publish=hub.publish) as unit:
+            async with open_unit(db, actor=actor, publish=publish) as unit:
                 row = await update_package(
                     unit,
                     package_id=package_id,
@@ -580,7 +591,7 @@ async def _writer() -> None:
             tasks.append(task)
         await asyncio.gather(*tasks)
     finally:
-        await hub.broker.close()
+        await broker.close()
         await db.dispose()
     print(json.dumps({"sent": sent, "failures": failures}), flush=True)
 
@@ -872,6 +883,12 @@ def main() -> int:
     parser.add_argument("--subscribers", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--seconds", type=int, default=10, help="changes last this long")
     parser.add_argument(
+        "--node-clients",
+        action="store_true",
+        help="(--own-packages) clients in Node with `ws` (scripts/own_subscribers.mjs; "
+        "needs tests/clients/node's packages): a fifth of the Python client's CPU",
+    )
+    parser.add_argument(
         "--client-processes",
         type=int,
         default=2,
@@ -954,7 +971,11 @@ def main() -> int:
         asyncio.run(_writer())
         return 0
     if args.own_client:
-        asyncio.run(_own_subscriber_process(args.own_client))
+        # uvloop (uvicorn's own loop): the clients' socket work must not be what saturates
+        # the machine's cores before the server does.
+        import uvloop
+
+        uvloop.run(_own_subscriber_process(args.own_client))
         return 0
     if args.client:
         url, packages, expected, per_connection = args.client
