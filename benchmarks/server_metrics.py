@@ -59,7 +59,7 @@ def summed(tails: list[Tail | None]) -> Tail | None:
 
 
 HEADER = (
-    "| workload | GC pauses | GC ms | GC pauses >10 ms | GC ms/req | pool wait ms/req "
+    "| workload | GC pauses | GC ms | GC pauses >10 ms | GC ms/req | pool wait ms/wait "
     "| pool waits >10 ms | connections opened |\n|---|--:|--:|--:|--:|--:|--:|--:|"
 )
 
