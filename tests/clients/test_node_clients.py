@@ -27,6 +27,7 @@ import pytest
 import uvicorn
 from starlette.applications import Starlette
 
+import models
 from auth import Scope, issue_token
 from core.db import Database
 from core.settings import Settings
@@ -491,3 +492,55 @@ async def test_urql_with_its_document_cache_and_with_graphcache(
         assert all(s["status"] == 200 for s in sent), sent
         queries = [s for s in sent if s["operation"] == "PackagePage"]
         assert all(s["accept"] == URQL_ACCEPT for s in queries), queries
+
+
+async def test_the_subscription_benchmarks_node_client_reports_every_push(
+    node_server: LiveServer, write_token: str
+) -> None:
+    """scripts/own_subscribers.mjs (bench_subscriptions.py --node-clients) speaks the protocol
+    the Python client does and reports each push as that one does: its figures are only as
+    good as this."""
+    from scripts.bench_subscriptions import NODE_CLIENT, OWN_SUBSCRIPTION
+    from writes.packages import update_package
+    from writes.unit import Actor, open_unit
+
+    assert NODE is not None
+    ws_url = node_server.http_url.replace("http://", "ws://")
+    process = await asyncio.create_subprocess_exec(
+        NODE,
+        str(NODE_CLIENT),
+        ws_url,
+        OWN_SUBSCRIPTION,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    watched = [[["package-1", "package-2"], write_token], [["package-2"], None]]
+    process.stdin.write(f"{json.dumps(watched)}\n".encode())
+    await process.stdin.drain()
+    try:
+        ready = await asyncio.wait_for(process.stdout.readline(), STEP_TIMEOUT)
+        assert ready == b"ready\n"
+        hub = node_server.hub
+        await until(lambda: hub.subscriptions == 2, "both subscriptions to be set up")
+        for package_id, watchers in ((1, 11), (2, 21)):  # as the benchmark's writer does
+            async with open_unit(hub.db, actor=Actor("bench"), publish=hub.publish) as unit:
+                row = await unit.session.get(models.Package, package_id)
+                assert row is not None
+                await update_package(
+                    unit,
+                    package_id=package_id,
+                    expected_version=row.version,
+                    values={"repo_watchers": watchers},
+                )
+        process.stdin.write(b"3")
+        process.stdin.close()
+        report = json.loads(await asyncio.wait_for(process.stdout.readline(), STEP_TIMEOUT))
+    finally:
+        if process.returncode is None:
+            process.kill()
+        await process.wait()
+    assert (report["received"], report["errors"]) == (3, 0)
+    pushes = sorted((slug, watchers) for slug, watchers, _ in report["pushes"])
+    assert pushes == [("package-1", 11), ("package-2", 21), ("package-2", 21)]
+    assert len(report["latencies"]) == 3
