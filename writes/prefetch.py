@@ -6,8 +6,9 @@ per package, most of an import's time. `prefetch_packages` reads them for the wh
 in five statements and keeps them on the unit (`WriteUnit.prefetched`).
 
 Each entry serves one record once: a second copy of a package in the same batch reads
-again. A savepoint rollback drops the whole set (`WriteUnit.savepoint`): the rows it holds
-are expired or expunged with it, and stubs it counted as present may have been undone.
+again. The package rows are read FOR UPDATE. A savepoint rollback drops the whole set
+(`WriteUnit.savepoint`): the rows it holds are expired or expunged with it, and stubs it
+counted as present may have been undone.
 """
 
 from __future__ import annotations
@@ -68,10 +69,11 @@ async def prefetch_packages(session: AsyncSession, records: Sequence[PackageReco
     ids = sorted({record.id for record in records})
     categories = {r.category_id for r in records if r.category_id is not None}
     grids = {grid_id for record in records for grid_id in record.grid_ids}
-    found = {
-        row.id: row
-        for row in (await session.execute(select(_package).where(_package.id.in_(ids)))).scalars()
-    }
+    # Locked till the batch commits (PostgreSQL; SQLite has one writer at a time): an edit
+    # committed between this read and the batch's writes would otherwise be written over
+    # with a version number it had already taken. In id order, as other batches lock them.
+    statement = select(_package).where(_package.id.in_(ids)).order_by(_package.id)
+    found = {row.id: row for row in (await session.execute(statement.with_for_update())).scalars()}
     prefetched = Prefetched(
         checked={models.Category: categories, models.Grid: grids},
         present={

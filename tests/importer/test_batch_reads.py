@@ -3,6 +3,7 @@ what record-by-record reads would have written."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 from collections.abc import Sequence
@@ -10,18 +11,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlmodel import SQLModel
 
 import importer.items
 import importer.writer
+import models
 from core.db import Database
 from importer.run import Options, import_sources
 from importer.summary import Summary
 from tests.conftest import empty_tables
 from tests.importer.fake_api import seed_packages
 from writes import Change
+from writes.packages import update_package
 from writes.prefetch import Prefetched
+from writes.unit import Actor, open_unit
 
 GRID_URL = "https://djangopackages.org/api/v4/grids/{}/"
 CATEGORY_URL = "https://djangopackages.org/api/v4/categories/{}/"
@@ -126,3 +130,60 @@ async def test_prefetched_batches_write_what_record_by_record_reads_write(
     assert any(failures for _, failures in prefetched[0])  # the clash was refused
     assert prefetched[1] == one_by_one[1]
     assert prefetched[2] == one_by_one[2]
+
+
+async def test_a_batch_locks_the_rows_it_read_so_an_edit_in_between_keeps_its_version(db, tmp_path):
+    """The batch reads its rows before it writes them: an edit committed in between would
+    leave the row with the version number the edit had already taken, and the import
+    comparing against a row that is no longer there (PostgreSQL: the read takes the row
+    locks; SQLite lets one writer in at a time)."""
+    if db.dialect != "postgresql":
+        pytest.skip("row locks: PostgreSQL (needs DATABASE_URL)")
+    packages = seed_packages()
+    await _import(db, write(tmp_path / "all.json", packages), [])
+    first = packages[0]["id"]
+    async with db.session() as session:
+        before = await session.get(models.Package, first)
+        assert before is not None
+        version = before.version
+    edit_holds_the_row = asyncio.Event()
+    import_waits = asyncio.Event()
+
+    async def edit() -> None:
+        async with open_unit(db, actor=Actor("editor")) as unit:
+            await update_package(
+                unit, package_id=first, expected_version=version, values={"repo_forks": 1}
+            )
+            edit_holds_the_row.set()
+            await import_waits.wait()
+
+    editing = asyncio.create_task(edit())
+    await edit_holds_the_row.wait()
+    importing = asyncio.create_task(
+        _import(db, write(tmp_path / "changed.json", _changed(packages, 1)), [])
+    )
+    await _until_a_lock_is_awaited(db)
+    import_waits.set()
+    await editing
+    summary = await importing
+    assert summary.counts(importer.items.Kind.PACKAGE)["updated"] == 1
+    async with db.session() as session:
+        after = await session.get(models.Package, first)
+        assert after is not None
+        # two versions for two changes; the import wrote the source's value over the edit's,
+        # having read the edit's (before, it read the row before the edit and kept it)
+        assert (after.version, after.repo_forks) == (version + 2, packages[0]["repo_forks"])
+
+
+async def _until_a_lock_is_awaited(db: Database) -> None:
+    """Until some connection waits for a lock (the import, on the edit's row)."""
+    query = text(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    for _ in range(1000):
+        async with db.session() as session:
+            if (await session.execute(query)).scalar_one():
+                return
+        await asyncio.sleep(0.01)
+    raise AssertionError("nothing waited for a lock within 10 s")
