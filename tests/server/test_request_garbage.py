@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from collections import Counter
 from typing import Any
 
 import orjson
@@ -65,10 +66,17 @@ async def test_a_compiled_answer_leaves_no_reference_cycle(demo, settings):
                 for _ in range(REQUESTS):
                     status, answer = await _post(app, body)
                     assert status == 200 and orjson.loads(answer)["data"]["package"]["title"]
+            gc.set_debug(gc.DEBUG_SAVEALL)  # what a failure names: the garbage's types
             garbage = gc.collect()
+            kinds = Counter(type(thing).__qualname__ for thing in gc.garbage)
         finally:
+            gc.set_debug(0)
+            gc.garbage.clear()
             gc.enable()
     finally:
         await close_app(app)
     assert [outcome.compiled for outcome in outcomes] == [True] * REQUESTS
-    assert garbage == 0
+    # A cycle in the request path leaves at least one object per request; once, in a full
+    # suite on PostgreSQL, 18 objects from elsewhere (another test's background work) were
+    # collected in this window: fewer than one per request is not the request path's.
+    assert garbage < REQUESTS, kinds.most_common()
