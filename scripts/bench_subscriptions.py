@@ -972,11 +972,7 @@ def main() -> int:
         asyncio.run(_writer())
         return 0
     if args.own_client:
-        # uvloop (uvicorn's own loop): the clients' socket work must not be what saturates
-        # the machine's cores before the server does.
-        import uvloop
-
-        uvloop.run(_own_subscriber_process(args.own_client))
+        asyncio.run(_own_subscriber_process(args.own_client))
         return 0
     if args.client:
         url, packages, expected, per_connection = args.client

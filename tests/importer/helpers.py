@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,6 +16,12 @@ from importer.summary import Summary
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
 COLUMNS = ("created", "updated", "unchanged", "failed")
+
+
+def write(path: Path, document: Any) -> str:
+    """`document` as a JSON file at `path`; its path, as an import source."""
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return str(path)
 
 
 def writes_in(statements: list[str]) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from importer.run import Options, import_sources
 from importer.summary import Summary
 from tests.conftest import empty_tables
 from tests.importer.fake_api import seed_packages
+from tests.importer.helpers import write
 from writes import Change
 from writes.packages import update_package
 from writes.prefetch import Prefetched
@@ -29,11 +29,6 @@ from writes.unit import Actor, open_unit
 
 GRID_URL = "https://djangopackages.org/api/v4/grids/{}/"
 CATEGORY_URL = "https://djangopackages.org/api/v4/categories/{}/"
-
-
-def write(path: Path, documents: list[dict[str, Any]]) -> str:
-    path.write_text(json.dumps(documents), encoding="utf-8")
-    return str(path)
 
 
 def reads_in(statements: list[str]) -> list[str]:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import copy
-import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,13 +13,8 @@ import models
 from importer.items import Kind
 from tests.conftest import SEEDS_DIR
 from tests.importer.fake_api import catalogue, seed_packages
-from tests.importer.helpers import counts, row_count, writes_in
+from tests.importer.helpers import counts, row_count, write, writes_in
 from writes import upsert_package as real_upsert
-
-
-def write(path: Path, document: Any) -> str:
-    path.write_text(json.dumps(document), encoding="utf-8")
-    return str(path)
 
 
 async def test_a_slug_taken_by_another_id_is_refused_and_its_batch_commits(
