@@ -31,6 +31,11 @@ class FairGate:
     def waiting(self) -> int:
         return sum(1 for waiter in self._waiting if not waiter.done())
 
+    def has_waiters(self) -> bool:
+        """Whether a `release` now would hand its place on (the oldest waiter is
+        usually still waiting: this stops there)."""
+        return any(not waiter.done() for waiter in self._waiting)
+
     async def acquire(self) -> None:
         if self._free > 0 and not self._waiting:
             self._free -= 1

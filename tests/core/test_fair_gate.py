@@ -107,6 +107,23 @@ async def test_a_waiter_cancelled_and_dropped_by_a_release_before_it_runs_stays_
         assert gate._free == 0
 
 
+async def test_has_waiters_counts_only_a_waiter_a_release_would_serve() -> None:
+    """What the compiled path asks before it keeps a connection past half the pool: a
+    cancelled waiter still in the queue takes no place, so it wants no connection."""
+    gate = FairGate(1)
+    await gate.acquire()
+    assert not gate.has_waiters()
+    waiter = asyncio.create_task(gate.acquire())
+    await asyncio.sleep(0)  # it queues
+    assert gate.has_waiters()
+    waiter.cancel()  # its future is cancelled now; it leaves the queue when it runs
+    assert gate._waiting and not gate.has_waiters()
+    with pytest.raises(asyncio.CancelledError):
+        await waiter
+    assert not gate.has_waiters()
+    gate.release()
+
+
 def test_a_gate_needs_a_place() -> None:
     with pytest.raises(ValueError):
         FairGate(0)

@@ -1,6 +1,7 @@
 """Connections the compiled path keeps checked out between reads (`fastpath.connection.Warm`):
-reused without SQLAlchemy's checkout, never more than half the pool, pinged after idling
-like any pooled connection, closed with the engine."""
+reused without SQLAlchemy's checkout, never more than half the pool once no read waits (one
+that does takes the connection with the place), pinged after idling like any pooled
+connection, closed with the engine."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from sqlalchemy.pool import QueuePool
 from core.db import Database, create_engine
 from core.failures import database_unavailable
 from core.settings import Settings
-from fastpath.connection import _warm, checkout
+from fastpath.connection import _gate, _warm, checkout
 from metrics import CONNECTIONS_REUSED
 
 
@@ -79,6 +80,38 @@ async def test_at_most_half_the_pool_stays_kept(engine):
     assert (
         isinstance(pool, QueuePool) and pool.checkedout() == 2
     )  # the other two went back to SQLAlchemy's pool
+
+
+async def test_a_connection_given_back_while_reads_wait_goes_with_the_place(engine):
+    """Four reads hold the pool's four places and eight wait at the gate; the four give
+    back in one burst. Each freed place's waiting read takes the connection with it, past
+    half the pool: none goes back to SQLAlchemy's pool for the next read to check out
+    again (before: two of the four did, and two waiting reads checked out anew)."""
+    checkouts: list[object] = []
+    event.listen(engine.sync_engine.pool, "checkout", lambda *args: checkouts.append(args))
+    reused_before = CONNECTIONS_REUSED._value.get()
+    all_in, burst = asyncio.Event(), asyncio.Event()
+    inside = 0
+
+    async def read() -> None:
+        nonlocal inside
+        async with checkout(engine) as conn:
+            await conn.driver.fetchval("SELECT 1")
+            inside += 1
+            if inside == 4:
+                all_in.set()
+            await burst.wait()
+
+    reads = [asyncio.create_task(read()) for _ in range(12)]
+    await all_in.wait()
+    gate = _gate(engine)
+    assert gate is not None and gate.waiting == 8
+    burst.set()  # the four holders give back in one loop turn
+    await asyncio.gather(*reads)
+    assert len(checkouts) == 4  # one a place, then each read took its place's connection
+    assert CONNECTIONS_REUSED._value.get() - reused_before == 8
+    warm = _warm(engine)
+    assert warm is not None and len(warm) == 2  # no read waits: back to half the pool
 
 
 async def test_a_kept_connection_that_idled_is_pinged_and_a_dead_one_replaced(db):
